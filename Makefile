@@ -1,0 +1,55 @@
+# SECPA Portal — set-up and checks. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test check lint format python-version install migrate serve clean benchmark
+
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+		echo "SECPA Portal needs Python 3.12 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+		echo "Install Python 3.13 (the repository's .python-version asks pyenv for it) or run: make PYTHON=python3.13 ..."; \
+		exit 1; }
+
+$(BIN)/python: | python-version
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: python-version $(VENV)/.installed
+
+migrate: install
+	mkdir -p var
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	TESTING=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Production-like environment for `check --deploy`; the values are dummies.
+DEPLOY_ENV := DEBUG=false TESTING=false SECRET_KEY=deploy-check-$$(date +%s)-a-long-random-string-for-the-check-only \
+	ALLOWED_HOSTS=secpa.example.gouv.fr SESSION_COOKIE_SECURE=true CSRF_COOKIE_SECURE=true SECURE_SSL_REDIRECT=true \
+	SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true
+
+check: lint
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3

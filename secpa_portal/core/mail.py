@@ -1,0 +1,15 @@
+"""Plain-text French e-mails rendered from ``templates/emails/<name>.txt`` (first line: the subject)."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+
+def send_templated_mail(*, template: str, context: dict, recipients: list[str]) -> int:
+    """Send one message per recipient, so nobody sees the others' addresses. Returns how many were sent."""
+    rendered = render_to_string(f"emails/{template}.txt", {"site_url": settings.SITE_URL, **context})
+    subject, _, body = rendered.strip().partition("\n")
+    sent = 0
+    for address in sorted(set(recipients)):
+        sent += EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[address]).send()
+    return sent

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from secpa_portal.core.dashboards import dashboard
+
+urlpatterns = [
+    path("", include("secpa_portal.core.urls")),
+    path("tableau-de-bord/", dashboard, name="dashboard"),
+    path("compte/", include("secpa_portal.accounts.urls")),
+    path("structures/", include("structures.urls")),
+    path("conventions/", include("conventions.urls")),
+    path("financements/", include("dotations.urls")),
+    path("admin/", admin.site.urls),
+]

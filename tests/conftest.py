@@ -1,0 +1,71 @@
+import pytest
+from django.test import Client
+
+from secpa_portal.accounts.enums import Role
+from secpa_portal.accounts.models import User
+
+
+class InvalidVarException(str):
+    """Fail a test as soon as a template uses a variable that does not exist."""
+
+    def __mod__(self, other):
+        raise AssertionError(f"Undefined template variable: {other}")
+
+    def __bool__(self):
+        return False
+
+
+@pytest.fixture(autouse=True)
+def strict_templates(settings):
+    for template in settings.TEMPLATES:
+        template["OPTIONS"]["string_if_invalid"] = InvalidVarException("%s")
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def make_user(email, role=Role.MANAGER, region_code=None, **extra):
+    return User.objects.create_user(email=email, password="secpa-test-2026", role=role, region_id=region_code, **extra)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("gestion@test.example", first_name="Camille", last_name="Martin")
+
+
+@pytest.fixture
+def ars_idf(db):
+    return make_user(
+        "ars.idf@test.example", role=Role.ARS_AGENT, region_code="11", first_name="Inès", last_name="Bernard"
+    )
+
+
+@pytest.fixture
+def ars_ara(db):
+    return make_user(
+        "ars.ara@test.example", role=Role.ARS_AGENT, region_code="84", first_name="Paul", last_name="Roux"
+    )
+
+
+@pytest.fixture
+def cnam(db):
+    return make_user("cnam@test.example", role=Role.CNAM_AGENT, first_name="Nadia", last_name="Petit")
+
+
+@pytest.fixture
+def cnam2(db):
+    return make_user("cnam2@test.example", role=Role.CNAM_AGENT, first_name="Louis", last_name="Garnier")
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
