@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    ars_name = models.CharField(_("ARS"), max_length=120)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class QPV(models.Model):
+    class Generation(models.TextChoices):
+        G2015 = "2015", _("Liste 2015")
+        G2024 = "2024", _("Liste 2024")
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    commune_code = models.CharField(_("code commune INSEE"), max_length=5, blank=True)
+    generation = models.CharField(_("génération"), max_length=4, choices=Generation.choices)
+
+    class Meta:
+        verbose_name = _("quartier prioritaire (QPV)")
+        verbose_name_plural = _("quartiers prioritaires (QPV)")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
