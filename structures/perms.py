@@ -1,0 +1,69 @@
+"""Who may do what on a structure. Templates and services ask the same predicates."""
+
+from .enums import StructureStatus
+
+
+def is_member(user, structure) -> bool:
+    if not user.is_authenticated or not user.is_manager:
+        return False
+    # Uses the prefetched memberships when the view loaded them.
+    return any(m.user_id == user.pk for m in structure.memberships.all())
+
+
+def is_region_agent(user, structure) -> bool:
+    return user.is_authenticated and user.is_ars_agent and user.region_id == structure.region_id
+
+
+def can_create_structure(user) -> bool:
+    """A manager registers a new structure."""
+    return user.is_authenticated and user.is_manager
+
+
+def can_edit(user, structure) -> bool:
+    """A manager of the structure, while the file is a draft or sent back for changes."""
+    return is_member(user, structure) and structure.is_editable
+
+
+def can_submit(user, structure) -> bool:
+    """A manager of the structure, from draft or after a request for changes."""
+    return is_member(user, structure) and structure.status in (
+        StructureStatus.DRAFT,
+        StructureStatus.CHANGES_REQUESTED,
+    )
+
+
+def can_withdraw(user, structure) -> bool:
+    """A manager of the structure, before any decision."""
+    return is_member(user, structure) and structure.status in (
+        StructureStatus.DRAFT,
+        StructureStatus.SUBMITTED,
+        StructureStatus.CHANGES_REQUESTED,
+    )
+
+
+def can_take(user, structure) -> bool:
+    """An ARS agent of the structure's region takes a submitted file."""
+    return is_region_agent(user, structure) and structure.status == StructureStatus.SUBMITTED
+
+
+def can_decide(user, structure) -> bool:
+    """The ARS agent of the region decides on a file in review (any agent of the region may, to cover absences)."""
+    return is_region_agent(user, structure) and structure.status == StructureStatus.IN_REVIEW
+
+
+def can_reopen(user, structure) -> bool:
+    """An ARS agent of the region reopens a decided file."""
+    return is_region_agent(user, structure) and structure.status in (
+        StructureStatus.ELIGIBLE,
+        StructureStatus.INELIGIBLE,
+    )
+
+
+def can_see_review(user, structure) -> bool:
+    """The review page (pre-check, private notes) is for ARS agents of the region and CNAM staff."""
+    return is_region_agent(user, structure) or (user.is_authenticated and user.is_cnam_agent)
+
+
+def can_add_note(user, structure) -> bool:
+    """Private notes are written by ARS agents of the region."""
+    return is_region_agent(user, structure)

@@ -1,0 +1,204 @@
+"""The automatic pre-check: each criterion of the bill, pass or fail, and why (design.md §4).
+
+The same criteria decide whether a manager may submit: ``submission_blockers`` lists what still blocks.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from secpa_portal.reference.identifiers import validate_finess, validate_qpv_code, validate_siret
+
+from .enums import (
+    MANDATORY_DOCUMENTS,
+    MANDATORY_MISSIONS,
+    OTHER_HEALTH_PROFESSIONS,
+    DeliveryMode,
+    DocumentKind,
+    Mission,
+    ProfessionalCategory,
+    TerritoryType,
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    label: str
+    passed: bool
+    explanation: str
+    # A targeting criterion is weighed by the ARS, it never blocks a submission.
+    targeting: bool = False
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _identifiers(structure) -> Criterion:
+    problems = []
+    for label, value, validator in (
+        ("FINESS établissement", structure.finess_et, validate_finess),
+        ("FINESS entité juridique", structure.finess_ej, validate_finess),
+        ("SIRET", structure.siret, validate_siret),
+    ):
+        if not value:
+            problems.append(f"{label} non renseigné.")
+            continue
+        try:
+            validator(value)
+        except ValidationError as error:
+            problems.append(f"{label} : {_messages(error)}")
+    if problems:
+        return Criterion("identifiers", "Identifiants FINESS et SIRET", False, " ".join(problems))
+    return Criterion("identifiers", "Identifiants FINESS et SIRET", True, "FINESS et SIRET valides.")
+
+
+def _kind(structure) -> Criterion:
+    if structure.kind:
+        return Criterion(
+            "kind", "Centre de santé ou maison de santé", True, f"Structure déclarée : {structure.get_kind_display()}."
+        )
+    return Criterion(
+        "kind", "Centre de santé ou maison de santé", False, "Le type de structure (CDS ou MSP) n'est pas renseigné."
+    )
+
+
+def _mission_problem(line) -> str | None:
+    if not line.description.strip():
+        return "description manquante"
+    if line.delivery_mode in (DeliveryMode.IN_HOUSE, DeliveryMode.BOTH) and not (line.in_house_fte or 0) > 0:
+        return "ETP salariés non renseignés"
+    if line.delivery_mode in (DeliveryMode.PARTNER, DeliveryMode.BOTH) and not line.partner_name.strip():
+        return "partenaire non nommé"
+    return None
+
+
+def _missions(mission_lines) -> Criterion:
+    by_code = {line.mission: line for line in mission_lines}
+    problems = []
+    for mission in MANDATORY_MISSIONS:
+        line = by_code.get(mission)
+        if line is None:
+            problems.append(f"« {Mission(mission).label} » non décrite")
+        elif problem := _mission_problem(line):
+            problems.append(f"« {Mission(mission).label} » : {problem}")
+    if problems:
+        return Criterion("missions", "Les sept missions obligatoires", False, "; ".join(problems) + ".")
+    return Criterion(
+        "missions",
+        "Les sept missions obligatoires",
+        True,
+        "Les sept missions sont décrites avec leur mode de réalisation.",
+    )
+
+
+def _team(team_lines) -> Criterion:
+    categories = {line.category for line in team_lines if line.headcount > 0}
+    has_gp = ProfessionalCategory.GENERAL_PRACTITIONER in categories
+    has_other = bool(categories & OTHER_HEALTH_PROFESSIONS)
+    label = "Au moins un médecin généraliste et un autre professionnel de santé"
+    if has_gp and has_other:
+        return Criterion(
+            "team", label, True, "L'équipe compte un médecin généraliste et un autre professionnel de santé."
+        )
+    missing = []
+    if not has_gp:
+        missing.append("aucun médecin généraliste")
+    if not has_other:
+        missing.append("aucun autre professionnel de santé (infirmier, sage-femme, kinésithérapeute…)")
+    return Criterion("team", label, False, "L'équipe ne compte " + " et ".join(missing) + ".")
+
+
+def _attestation(code, label, value, ok, ko) -> Criterion:
+    return Criterion(code, label, bool(value), ok if value else ko)
+
+
+def _territory(structure) -> Criterion:
+    label = "Territoire desservi"
+    kind = structure.territory_type
+    if not kind:
+        return Criterion("territory", label, False, "Le territoire desservi n'est pas renseigné.", targeting=True)
+    if kind == TerritoryType.QPV:
+        if not structure.qpv_codes:
+            return Criterion("territory", label, False, "Aucun code QPV n'est indiqué.", targeting=True)
+        bad = []
+        for code in structure.qpv_codes:
+            try:
+                validate_qpv_code(code)
+            except ValidationError:
+                bad.append(code)
+        if bad:
+            return Criterion("territory", label, False, f"Codes QPV invalides : {', '.join(bad)}.", targeting=True)
+        return Criterion(
+            "territory", label, True, f"Implantée en QPV ({', '.join(structure.qpv_codes)}).", targeting=True
+        )
+    if not structure.territory_justification.strip():
+        return Criterion(
+            "territory",
+            label,
+            False,
+            f"« {TerritoryType(kind).label} » doit être justifié.",
+            targeting=True,
+        )
+    return Criterion(
+        "territory",
+        label,
+        True,
+        f"{TerritoryType(kind).label} — justification fournie, à apprécier par l'ARS.",
+        targeting=True,
+    )
+
+
+def _documents(documents) -> Criterion:
+    kinds = {document.kind for document in documents}
+    missing = [DocumentKind(kind).label for kind in MANDATORY_DOCUMENTS if kind not in kinds]
+    label = "Pièces obligatoires (statuts, projet de santé)"
+    if missing:
+        return Criterion("documents", label, False, "Pièces manquantes : " + ", ".join(missing) + ".")
+    return Criterion("documents", label, True, "Statuts et projet de santé déposés.")
+
+
+def run_precheck(structure) -> list[Criterion]:
+    """Every criterion, in the order of the bill. Uses the prefetched relations when present."""
+    team_lines = list(structure.team_lines.all())
+    mission_lines = list(structure.mission_lines.all())
+    documents = list(structure.documents.all())
+    return [
+        _kind(structure),
+        _missions(mission_lines),
+        _attestation(
+            "open_to_all",
+            "Ouverte à toute personne",
+            structure.attests_open_to_all,
+            "La structure atteste accueillir toute personne.",
+            "L'attestation d'accueil de toute personne manque.",
+        ),
+        _attestation(
+            "tiers_payant",
+            "Tiers payant et aucun dépassement d'honoraires",
+            structure.attests_tiers_payant and structure.attests_no_overbilling,
+            "Tiers payant pratiqué et aucun dépassement d'honoraires, attestés.",
+            "Les attestations de tiers payant et d'absence de dépassement d'honoraires sont requises.",
+        ),
+        _team(team_lines),
+        _attestation(
+            "general_medicine",
+            "Médecine générale comme activité principale",
+            structure.attests_general_medicine,
+            "Activité principale de médecine générale attestée.",
+            "L'attestation d'activité principale de médecine générale manque.",
+        ),
+        _territory(structure),
+        _identifiers(structure),
+        _documents(documents),
+    ]
+
+
+def submission_blockers(criteria: list[Criterion]) -> list[Criterion]:
+    """Everything must be filled in to submit; targeting criteria too (with their justification)."""
+    return [criterion for criterion in criteria if not criterion.passed]
+
+
+def failing_criteria(criteria: list[Criterion]) -> list[Criterion]:
+    return [criterion for criterion in criteria if not criterion.passed]

@@ -1,0 +1,325 @@
+"""Every write on a structure's file: lock, check, change, journal, notify (design.md §4)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.journal.services import record_event
+from secpa_portal.reference.identifiers import commune_departement_code
+from secpa_portal.reference.models import Departement
+
+from . import notifications, perms
+from .enums import StructureStatus
+from .models import Document, Membership, MissionLine, ReviewNote, Structure, TeamLine
+from .precheck import run_precheck, submission_blockers
+from .workflow import TransitionError, check_transition
+
+EDITABLE_FIELDS = {
+    "name",
+    "kind",
+    "finess_et",
+    "finess_ej",
+    "siret",
+    "legal_form",
+    "address",
+    "postal_code",
+    "commune_name",
+    "commune_code",
+    "territory_type",
+    "qpv_codes",
+    "territory_justification",
+    "attests_tiers_payant",
+    "attests_no_overbilling",
+    "attests_open_to_all",
+    "attests_general_medicine",
+    "declared_file_active",
+    "declared_patientele_mt",
+    "declared_precarity_share",
+    "declared_interpreting_hours",
+    "declared_mediation_acts",
+    "declared_psy_sessions",
+    "declared_participatory_actions",
+    "declared_participants",
+    "other_funding_amount",
+}
+
+
+def _locked(structure) -> Structure:
+    return Structure.objects.select_for_update().get(pk=structure.pk)
+
+
+def _check_version(locked, expected_version):
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise ConflictError(
+            _(
+                "Ce dossier a été modifié par une autre personne depuis que vous l'avez ouvert. "
+                "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
+            )
+        )
+
+
+def _require(allowed: bool, message: str):
+    if not allowed:
+        raise ActionRefused(message)
+
+
+def _locate(structure):
+    """Derive the département and the region from the commune code."""
+    if not structure.commune_code:
+        structure.departement = None
+        structure.region = None
+        return
+    try:
+        code = commune_departement_code(structure.commune_code)
+    except (ValidationError, ValueError):
+        return
+    departement = Departement.objects.filter(code=code).select_related("region").first()
+    structure.departement = departement
+    structure.region = departement.region if departement else None
+
+
+@transaction.atomic
+def structure_create(*, user, name: str) -> Structure:
+    _require(perms.can_create_structure(user), _("Seul un gestionnaire de structure peut enregistrer une structure."))
+    structure = Structure(name=name.strip(), created_by=user)
+    structure.full_clean(exclude=["kind"])
+    structure.save()
+    Membership.objects.create(user=user, structure=structure)
+    record_event(
+        actor=user, verb="structure_created", summary=_("Brouillon créé"), obj=structure, structure_id=structure.pk
+    )
+    return structure
+
+
+@transaction.atomic
+def structure_update(*, structure, user, fields: dict, expected_version=None) -> Structure:
+    locked = _locked(structure)
+    _require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
+    _check_version(locked, expected_version)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if "commune_code" in fields:
+        _locate(locked)
+    locked.full_clean(exclude=["kind", "territory_type"] if not locked.kind else ["territory_type"])
+    locked.version += 1
+    locked.save()
+    structure.__dict__.update(locked.__dict__)
+    return locked
+
+
+def _bump(locked):
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def team_replace(*, structure, user, lines: list[dict], expected_version=None) -> Structure:
+    """Replace the team lines with ``lines`` (dicts of category, headcount, fte)."""
+    locked = _locked(structure)
+    _require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
+    _check_version(locked, expected_version)
+    locked.team_lines.all().delete()
+    TeamLine.objects.bulk_create([TeamLine(structure=locked, **line) for line in lines])
+    _bump(locked)
+    structure.version = locked.version
+    return locked
+
+
+@transaction.atomic
+def missions_replace(*, structure, user, lines: list[dict], expected_version=None) -> Structure:
+    """Replace the mission lines with ``lines`` (dicts of MissionLine fields)."""
+    locked = _locked(structure)
+    _require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
+    _check_version(locked, expected_version)
+    locked.mission_lines.all().delete()
+    MissionLine.objects.bulk_create([MissionLine(structure=locked, **line) for line in lines])
+    _bump(locked)
+    structure.version = locked.version
+    return locked
+
+
+@transaction.atomic
+def document_add(*, structure, user, kind: str, uploaded_file) -> Document:
+    locked = _locked(structure)
+    _require(perms.can_edit(user, locked), _("Les pièces ne peuvent plus être modifiées à ce stade."))
+    document = Document(
+        structure=locked,
+        kind=kind,
+        file=uploaded_file,
+        original_name=uploaded_file.name[:255],
+        content_type=getattr(uploaded_file, "content_type", "") or "application/octet-stream",
+        size=uploaded_file.size,
+        uploaded_by=user,
+    )
+    document.save()
+    record_event(
+        actor=user,
+        verb="document_added",
+        summary=_("Pièce ajoutée : %(name)s") % {"name": document.original_name},
+        obj=locked,
+        structure_id=locked.pk,
+    )
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document, user) -> None:
+    locked = _locked(document.structure)
+    _require(perms.can_edit(user, locked), _("Les pièces ne peuvent plus être modifiées à ce stade."))
+    name = document.original_name
+    document.file.delete(save=False)
+    document.delete()
+    record_event(
+        actor=user,
+        verb="document_deleted",
+        summary=_("Pièce retirée : %(name)s") % {"name": name},
+        obj=locked,
+        structure_id=locked.pk,
+    )
+
+
+def _move(locked, name, reason="") -> str:
+    """Apply transition ``name`` to the locked row; returns the state it left."""
+    transition = check_transition(name, locked.status, reason)
+    from_state = locked.status
+    locked.status = transition.target
+    locked.status_changed_at = timezone.now()
+    locked.version += 1
+    return from_state
+
+
+def _record(locked, user, verb, from_state, summary, reason="", payload=None):
+    record_event(
+        actor=user,
+        verb=verb,
+        summary=summary,
+        obj=locked,
+        structure_id=locked.pk,
+        from_state=from_state,
+        to_state=locked.status,
+        reason=reason,
+        payload=payload,
+    )
+
+
+@transaction.atomic
+def structure_submit(*, structure, user) -> Structure:
+    locked = _locked(structure)
+    check_transition("submit", locked.status)
+    _require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer son dossier."))
+    blockers = submission_blockers(run_precheck(locked))
+    if blockers:
+        raise TransitionError(
+            _("Le dossier ne peut pas encore être déposé : %(list)s")
+            % {"list": " ".join(f"{c.label} : {c.explanation}" for c in blockers)}
+        )
+    from_state = _move(locked, "submit")
+    locked.submitted_at = timezone.now()
+    locked.last_decision_reason = ""
+    locked.save()
+    _record(locked, user, "submitted", from_state, _("Dossier déposé auprès de l'ARS"))
+    notifications.notify_submitted(locked)
+    return locked
+
+
+@transaction.atomic
+def structure_withdraw(*, structure, user, reason: str = "") -> Structure:
+    locked = _locked(structure)
+    check_transition("withdraw", locked.status)
+    _require(perms.can_withdraw(user, locked), _("Seul un gestionnaire de la structure peut retirer son dossier."))
+    from_state = _move(locked, "withdraw")
+    locked.save()
+    _record(locked, user, "withdrawn", from_state, _("Dossier retiré par la structure"), reason=reason)
+    return locked
+
+
+@transaction.atomic
+def structure_take(*, structure, user) -> Structure:
+    locked = _locked(structure)
+    if locked.status == StructureStatus.IN_REVIEW and locked.reviewer_id and locked.reviewer_id != user.pk:
+        raise TransitionError(_("Ce dossier vient d'être pris en charge par %(agent)s.") % {"agent": locked.reviewer})
+    check_transition("take", locked.status)
+    _require(perms.can_take(user, locked), _("Seul un agent de l'ARS de la région peut prendre ce dossier en charge."))
+    from_state = _move(locked, "take")
+    locked.reviewer = user
+    locked.save()
+    _record(locked, user, "taken", from_state, _("Dossier pris en charge par l'ARS"))
+    notifications.notify_decision(locked, "taken")
+    return locked
+
+
+@transaction.atomic
+def structure_decide(*, structure, user, decision: str, reason: str = "") -> Structure:
+    """``decision`` is one of declare_eligible, declare_ineligible, request_changes.
+
+    Declaring eligible while a pre-check criterion fails needs an override reason.
+    """
+    if decision not in ("declare_eligible", "declare_ineligible", "request_changes"):
+        raise ValueError(decision)
+    locked = _locked(structure)
+    check_transition(decision, locked.status, reason)
+    _require(perms.can_decide(user, locked), _("Seul un agent de l'ARS de la région peut statuer sur ce dossier."))
+    payload = {}
+    if decision == "declare_eligible":
+        failing = [c for c in run_precheck(locked) if not c.passed]
+        if failing and not reason.strip():
+            raise TransitionError(
+                _("Des critères du pré-contrôle ne sont pas remplis (%(list)s) : motivez la décision d'éligibilité.")
+                % {"list": ", ".join(c.label for c in failing)}
+            )
+        payload = {"overridden_criteria": [c.code for c in failing]}
+    from_state = _move(locked, decision, reason)
+    locked.last_decision_reason = reason.strip()
+    locked.reviewer = locked.reviewer or user
+    locked.save()
+    verb = {
+        "declare_eligible": "eligible",
+        "declare_ineligible": "ineligible",
+        "request_changes": "changes_requested",
+    }[decision]
+    summaries = {
+        "eligible": _("Structure déclarée éligible"),
+        "ineligible": _("Structure déclarée non éligible"),
+        "changes_requested": _("Compléments demandés à la structure"),
+    }
+    _record(locked, user, verb, from_state, summaries[verb], reason=reason.strip(), payload=payload)
+    notifications.notify_decision(locked, verb, reason.strip())
+    return locked
+
+
+@transaction.atomic
+def structure_reopen(*, structure, user, reason: str) -> Structure:
+    locked = _locked(structure)
+    check_transition("reopen", locked.status, reason)
+    _require(perms.can_reopen(user, locked), _("Seul un agent de l'ARS de la région peut rouvrir l'instruction."))
+    from_state = _move(locked, "reopen", reason)
+    locked.reviewer = user
+    locked.last_decision_reason = reason.strip()
+    locked.save()
+    _record(locked, user, "reopened", from_state, _("Instruction rouverte"), reason=reason.strip())
+    notifications.notify_decision(locked, "reopened", reason.strip())
+    return locked
+
+
+@transaction.atomic
+def review_note_add(*, structure, user, text: str) -> ReviewNote:
+    _require(
+        perms.can_add_note(user, structure), _("Seuls les agents de l'ARS de la région peuvent annoter ce dossier.")
+    )
+    if not text.strip():
+        raise ActionRefused(_("La note est vide."))
+    note = ReviewNote.objects.create(structure=structure, author=user, text=text.strip())
+    record_event(
+        actor=user,
+        verb="note_added",
+        summary=_("Note d'instruction ajoutée"),
+        obj=structure,
+        structure_id=structure.pk,
+        internal=True,
+    )
+    return note
