@@ -1,0 +1,1 @@
+"""``can_*`` predicates: conventions and amendments in convention.py, annual reports in report.py."""

@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .engine import Basis  # noqa: F401  (the barème bases live with the engine)
+
+
+class BasisChoices(models.TextChoices):
+    FLAT = "flat", _("Forfait")
+    PER_FTE = "per_fte", _("Par ETP d'une catégorie professionnelle")
+    PER_UNIT = "per_unit", _("Par unité d'activité déclarée")
+    PER_PATIENT = "per_patient", _("Par patient (patientèle de référence)")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    OPEN = "open", _("Ouverte")
+    CLOSED = "closed", _("Close")
+
+
+CAMPAIGN_BADGE = {CampaignStatus.DRAFT: "", CampaignStatus.OPEN: "fr-badge--success", CampaignStatus.CLOSED: ""}
+
+
+class ComputeState(models.TextChoices):
+    IDLE = "idle", _("Pas encore calculée")
+    RUNNING = "running", _("Calcul en cours")
+    DONE = "done", _("Calculée")
+    FAILED = "failed", _("Échec du calcul")
+
+
+class DotationStatus(models.TextChoices):
+    COMPUTED = "computed", _("Calculée")
+    PROPOSED = "proposed", _("Proposée")
+    APPROVED = "approved", _("Approuvée")
+
+
+DOTATION_BADGE = {
+    DotationStatus.COMPUTED: "fr-badge--info",
+    DotationStatus.PROPOSED: "fr-badge--new",
+    DotationStatus.APPROVED: "fr-badge--success",
+}
+
+
+class PaymentKind(models.TextChoices):
+    ADVANCE = "advance", _("Avance")
+    BALANCE = "balance", _("Solde")
+
+
+class PaymentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Programmé")
+    PAID = "paid", _("Versé")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+PAYMENT_BADGE = {
+    PaymentStatus.SCHEDULED: "fr-badge--info",
+    PaymentStatus.PAID: "fr-badge--success",
+    PaymentStatus.CANCELLED: "",
+}
+
+
+class Fund(models.TextChoices):
+    FISS = "fiss", _("FISS (fonds pour l'innovation du système de santé)")
+    FIR = "fir", _("FIR (fonds d'intervention régional)")
+    ASSURANCE_MALADIE = "am", _("Dotation assurance maladie")

@@ -1,0 +1,316 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from conventions.models import Convention
+from structures.models import Structure
+
+from .enums import (
+    CAMPAIGN_BADGE,
+    DOTATION_BADGE,
+    PAYMENT_BADGE,
+    BasisChoices,
+    CampaignStatus,
+    ComputeState,
+    DotationStatus,
+    Fund,
+    PaymentKind,
+    PaymentStatus,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+FRACTION = {"max_digits": 7, "decimal_places": 6}
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Campaigns are national: every signed-in role may read them; only CNAM edits."""
+        return self if user.is_authenticated else self.none()
+
+
+class Campaign(models.Model):
+    year = models.PositiveSmallIntegerField(_("année"), unique=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    envelope = models.DecimalField(_("enveloppe nationale"), **MONEY, validators=[MinValueValidator(0)])
+    advance_share = models.DecimalField(
+        _("part de l'avance"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    advance_due_date = models.DateField(_("échéance de l'avance"))
+    balance_due_date = models.DateField(_("échéance du solde"))
+    balance_floor = models.DecimalField(
+        _("plancher du solde"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    reference_patients = models.PositiveIntegerField(_("patientèle de référence"), default=4000)
+    is_demonstration = models.BooleanField(_("barème de démonstration"), default=False)
+    # The uniform fit-to-envelope coefficient (1 = no reduction).
+    reduction = models.DecimalField(_("coefficient d'ajustement à l'enveloppe"), **FRACTION, default=Decimal("1"))
+    compute_state = models.CharField(max_length=10, choices=ComputeState.choices, default=ComputeState.IDLE)
+    compute_done = models.PositiveIntegerField(default=0)
+    compute_total = models.PositiveIntegerField(default=0)
+    compute_error = models.TextField(blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(envelope__gte=0), name="campaign_envelope_not_negative"),
+            models.CheckConstraint(condition=Q(reduction__gt=0, reduction__lte=1), name="campaign_reduction_in_0_1"),
+            models.CheckConstraint(
+                condition=Q(advance_share__gte=0, advance_share__lte=1, balance_floor__gte=0, balance_floor__lte=1),
+                name="campaign_shares_are_fractions",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Campagne {self.year}"
+
+    @property
+    def status_badge_class(self):
+        return CAMPAIGN_BADGE.get(self.status, "")
+
+
+class RegionalEnvelope(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="regional_envelopes")
+    region = models.ForeignKey("reference.Region", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("enveloppe régionale"), **MONEY, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("enveloppe régionale")
+        verbose_name_plural = _("enveloppes régionales")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "region"], name="unique_regional_envelope"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="regional_envelope_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.region} : {self.amount}"
+
+
+class BaremeComponent(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="components")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("libellé"), max_length=200)
+    basis = models.CharField(_("base"), max_length=12, choices=BasisChoices.choices)
+    # Professional category (per_fte) or activity figure (per_unit); empty otherwise.
+    key = models.CharField(_("catégorie ou donnée d'activité"), max_length=30, blank=True)
+    rate = models.DecimalField(_("taux (€)"), **MONEY)
+    quantity_cap = models.DecimalField(
+        _("plafond de quantité"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    amount_cap = models.DecimalField(_("plafond de montant (€)"), **MONEY, null=True, blank=True)
+    modulated = models.BooleanField(_("modulation selon la précarité"), default=False)
+
+    class Meta:
+        verbose_name = _("composante du barème")
+        verbose_name_plural = _("composantes du barème")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="unique_component_code")]
+
+    def __str__(self):
+        return self.label
+
+
+class PrecarityBand(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="precarity_bands")
+    lower = models.DecimalField(_("à partir de (%)"), max_digits=5, decimal_places=2)
+    upper = models.DecimalField(_("jusqu'à (%, exclu)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("tranche de précarité")
+        verbose_name_plural = _("tranches de précarité")
+        ordering = ["lower"]
+
+    def __str__(self):
+        return f"{self.lower}–{self.upper or '…'} % : × {self.coefficient}"
+
+
+class DotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers: their structures' dotations once approved; ARS: their region's; CNAM: all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.is_cnam_agent:
+            return self
+        if user.is_ars_agent:
+            return self.filter(region_id=user.region_id)
+        return self.filter(structure__memberships__user=user, status=DotationStatus.APPROVED)
+
+    def approved(self):
+        return self.filter(status=DotationStatus.APPROVED)
+
+
+class Dotation(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="dotations")
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="dotations")
+    # Denormalised from the convention for scoping and per-region totals without joins.
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="dotations")
+    region = models.ForeignKey("reference.Region", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("statut"), max_length=10, choices=DotationStatus.choices, default=DotationStatus.COMPUTED, db_index=True
+    )
+    computed_total = models.DecimalField(_("montant calculé"), **MONEY)
+    adjustment = models.DecimalField(_("ajustement"), **MONEY, default=Decimal("0"))
+    adjustment_reason = models.TextField(_("motif de l'ajustement"), blank=True)
+    total = models.DecimalField(_("montant de la dotation"), **MONEY)
+    precarity_coefficient = models.DecimalField(max_digits=5, decimal_places=3, default=Decimal("1"))
+    reduction = models.DecimalField(**FRACTION, default=Decimal("1"))
+    # A snapshot of what the computation used, so later changes never alter an approved dotation.
+    inputs = models.JSONField(default=dict)
+    inputs_source = models.CharField(_("origine des données"), max_length=200)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("motif du retour"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = DotationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dotation")
+        verbose_name_plural = _("dotations")
+        ordering = ["structure__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "convention"], name="one_dotation_per_convention_and_campaign"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="dotation_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total=F("computed_total") + F("adjustment")),
+                name="dotation_total_is_computed_plus_adjustment",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")),
+                name="dotation_four_eyes",
+                violation_error_message=_(
+                    "La dotation doit être approuvée par un autre agent que celui qui l'a préparée."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["campaign", "region"])]
+
+    def __str__(self):
+        return f"Dotation {self.campaign.year} — {self.structure}"
+
+    @property
+    def status_badge_class(self):
+        return DOTATION_BADGE.get(self.status, "")
+
+
+class DotationLine(models.Model):
+    dotation = models.ForeignKey(Dotation, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField(default=1)
+    code = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    basis = models.CharField(max_length=12, choices=BasisChoices.choices)
+    key = models.CharField(max_length=30, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    rate = models.DecimalField(**MONEY)
+    coefficient = models.DecimalField(max_digits=5, decimal_places=3)
+    reduction = models.DecimalField(**FRACTION)
+    capped = models.BooleanField(default=False)
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.amount}"
+
+
+class DotationOpinion(models.Model):
+    """The regional ARS agent's opinion on a proposed dotation."""
+
+    dotation = models.ForeignKey(Dotation, on_delete=models.CASCADE, related_name="opinions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    favourable = models.BooleanField(_("avis favorable"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return "Favorable" if self.favourable else "Défavorable"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(dotation__in=Dotation.objects.visible_to(user))
+
+
+class Payment(models.Model):
+    dotation = models.ForeignKey(Dotation, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(_("nature"), max_length=10, choices=PaymentKind.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.SCHEDULED, db_index=True
+    )
+    # The balance's amount stays empty until that year's annual report is validated.
+    amount = models.DecimalField(_("montant"), **MONEY, null=True, blank=True)
+    due_date = models.DateField(_("échéance"))
+    fund = models.CharField(_("fonds payeur"), max_length=5, choices=Fund.choices, default=Fund.ASSURANCE_MALADIE)
+    paid_on = models.DateField(_("versé le"), null=True, blank=True)
+    reference = models.CharField(_("référence du virement"), max_length=100, blank=True)
+    cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("versement")
+        verbose_name_plural = _("versements")
+        ordering = ["due_date", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="payment_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False, amount__isnull=False),
+                name="paid_payment_has_date_and_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["dotation", "kind"], condition=~Q(status="cancelled"), name="one_live_payment_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.dotation}"
+
+    @property
+    def status_badge_class(self):
+        return PAYMENT_BADGE.get(self.status, "")

@@ -1,0 +1,15 @@
+import pytest
+
+from tests.browser.conftest import assert_accessible, login
+
+
+@pytest.mark.django_db(transaction=True)
+def test_home_and_login_are_accessible(page, manager):
+    page.goto("/")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    page.goto("/compte/connexion/")
+    assert_accessible(page)
+    login(page, manager.email)
+    assert page.get_by_text("Gestionnaire de structure").first.is_visible()
+    assert_accessible(page)
