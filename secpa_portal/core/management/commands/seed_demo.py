@@ -27,7 +27,13 @@ class Command(BaseCommand):
 
     def app_seeders(self):
         seeders = []
-        for module in ("structures.demo", "conventions.demo", "dotations.demo"):
+        for module in (
+            "structures.demo",
+            "conventions.demo",
+            "conventions.demo_reports",
+            "dotations.demo",
+            "dotations.demo_payments",
+        ):
             try:
                 imported = __import__(module, fromlist=["seed"])
             except ModuleNotFoundError:

@@ -1,0 +1,1 @@
+"""Receivers of conventions.signals and dotations.signals, connected in DotationsConfig.ready()."""
