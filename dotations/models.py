@@ -182,6 +182,8 @@ class Dotation(models.Model):
     # A snapshot of what the computation used, so later changes never alter an approved dotation.
     inputs = models.JSONField(default=dict)
     inputs_source = models.CharField(_("origine des données"), max_length=200)
+    # French messages of what prevented the computation (missing inputs): listed, never a silent zero.
+    errors = models.JSONField(_("anomalies du calcul"), default=list, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -240,6 +242,8 @@ class DotationLine(models.Model):
     coefficient = models.DecimalField(max_digits=5, decimal_places=3)
     reduction = models.DecimalField(**FRACTION)
     capped = models.BooleanField(default=False)
+    # The amount before the fit-to-envelope reduction, so that a new coefficient applies to it exactly.
+    unreduced_amount = models.DecimalField(**MONEY, default=Decimal("0"))
     amount = models.DecimalField(**MONEY)
 
     class Meta:
