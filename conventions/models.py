@@ -190,6 +190,20 @@ class Convention(models.Model):
         return self.end_date < timezone.localdate()
 
 
+class ReferenceSequence(models.Model):
+    """The last sequence number given in a region and year, locked while the next reference is allocated."""
+
+    region_code = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="unique_reference_sequence")]
+
+    def __str__(self):
+        return f"SECPA-{self.region_code}-{self.year}: {self.last}"
+
+
 class Objective(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="objectives")
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)

@@ -1,0 +1,88 @@
+"""Who may do what on a convention, its amendments and the indicator catalogue.
+
+Templates and services ask the same predicates. Each predicate checks the actor and the state; the services
+check the state first so that a wrong state gets its own message.
+"""
+
+from structures.enums import StructureStatus
+from structures.perms import is_member
+
+from ..enums import AmendmentStatus, ConventionStatus
+
+
+def _cnam(user) -> bool:
+    return user.is_authenticated and user.is_cnam_agent
+
+
+def can_manage_indicators(user) -> bool:
+    """CNAM agents edit the national référentiel of indicators."""
+    return _cnam(user)
+
+
+def can_prepare(user, structure) -> bool:
+    """A CNAM agent prepares a convention for an eligible structure."""
+    return _cnam(user) and structure.status == StructureStatus.ELIGIBLE
+
+
+def can_edit(user, convention) -> bool:
+    """A CNAM agent edits a convention while it is in preparation."""
+    return _cnam(user) and convention.status == ConventionStatus.DRAFT
+
+
+def can_send(user, convention) -> bool:
+    """A CNAM agent sends a convention in preparation to the structure."""
+    return _cnam(user) and convention.status == ConventionStatus.DRAFT
+
+
+def can_recall(user, convention) -> bool:
+    """A CNAM agent takes back a sent (or structure-signed) convention to correct it; the signature is dropped."""
+    return _cnam(user) and convention.status in (ConventionStatus.SENT, ConventionStatus.SIGNED_BY_STRUCTURE)
+
+
+def can_sign_structure(user, convention) -> bool:
+    """A manager of the structure signs a sent convention."""
+    return convention.status == ConventionStatus.SENT and is_member(user, convention.structure)
+
+
+def can_sign_cnam(user, convention) -> bool:
+    """A CNAM agent other than the one who prepared it signs once the structure has signed (four eyes)."""
+    return (
+        _cnam(user)
+        and convention.status == ConventionStatus.SIGNED_BY_STRUCTURE
+        and convention.prepared_by_id != user.pk
+    )
+
+
+def can_terminate(user, convention) -> bool:
+    """A CNAM agent terminates a convention that is sent, signed or in force, with a reason."""
+    return _cnam(user) and convention.status in (
+        ConventionStatus.SENT,
+        ConventionStatus.SIGNED_BY_STRUCTURE,
+        ConventionStatus.ACTIVE,
+    )
+
+
+def can_prepare_amendment(user, convention, amendment_in_progress=False) -> bool:
+    """A CNAM agent prepares an avenant to a convention in force, one at a time."""
+    return _cnam(user) and convention.status == ConventionStatus.ACTIVE and not amendment_in_progress
+
+
+def can_edit_amendment(user, amendment) -> bool:
+    """A CNAM agent edits or abandons an avenant while it is in preparation."""
+    return _cnam(user) and amendment.status == AmendmentStatus.DRAFT
+
+
+def can_send_amendment(user, amendment) -> bool:
+    return _cnam(user) and amendment.status == AmendmentStatus.DRAFT
+
+
+def can_sign_amendment_structure(user, amendment) -> bool:
+    """A manager of the structure signs a sent avenant."""
+    return amendment.status == AmendmentStatus.SENT and is_member(user, amendment.convention.structure)
+
+
+def can_sign_amendment_cnam(user, amendment) -> bool:
+    """A CNAM agent other than the one who prepared the avenant signs it; it then takes effect."""
+    return (
+        _cnam(user) and amendment.status == AmendmentStatus.SIGNED_BY_STRUCTURE and amendment.prepared_by_id != user.pk
+    )
