@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from . import exports, funding, payments
+
+urlpatterns = [
+    path("versements/", payments.payment_list, name="payments"),
+    path("versements/<int:pk>/enregistrer/", payments.payment_record, name="payment_record"),
+    path("versements/<int:pk>/annuler/", payments.payment_cancel, name="payment_cancel"),
+    path("mes-financements/", funding.my_funding, name="my_funding"),
+    path("structures/<int:structure_pk>/", funding.funding, name="funding"),
+    path("exports/campagnes/<int:campaign_pk>/dotations.<str:fmt>", exports.export_dotations, name="export_dotations"),
+    path("exports/campagnes/<int:campaign_pk>/lignes.<str:fmt>", exports.export_lines, name="export_lines"),
+    path("exports/versements.<str:fmt>", exports.export_payments, name="export_payments"),
+]

@@ -1,0 +1,223 @@
+"""Streamed, scoped exports: a campaign's dotations (one row per dotation, or per line) and the payment
+schedule, as CSV for French spreadsheets (``;``, UTF-8 BOM, decimal comma) or XLSX (openpyxl write-only).
+
+Rows come from the same scoped and filtered querysets as the pages, so the export's totals are the page's.
+"""
+
+import csv
+import datetime
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+import django_filters
+from django.db.models import Q, Sum
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from secpa_portal.reference.models import Region
+
+from .enums import BasisChoices, DotationStatus, PaymentKind, PaymentStatus
+from .models import Dotation, DotationLine
+from .payment_selectors import filtered_payments
+
+BOM = "\ufeff"
+CHUNK = 2000
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: object  # row -> value
+    money: bool = False
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _money(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def stream_csv(columns, rows):
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield BOM + writer.writerow([str(c.header) for c in columns])
+    for row in rows:
+        yield writer.writerow([csv_value(c.value(row)) for c in columns])
+
+
+def csv_response(columns, rows, filename):
+    response = StreamingHttpResponse(stream_csv(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(columns, rows, filename, title):
+    """Write-only workbook spooled to a temporary file (flat memory), then streamed."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])
+    sheet.append([str(c.header) for c in columns])
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = column.value(row)
+            if isinstance(value, datetime.datetime):
+                value = value.replace(tzinfo=None)
+            cell = WriteOnlyCell(sheet, value=value)
+            if column.money:
+                cell.number_format = MONEY_FORMAT
+            cells.append(cell)
+        sheet.append(cells)
+    spool = tempfile.TemporaryFile()
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def respond(fmt, columns, rows, filename, title):
+    if fmt == "xlsx":
+        return xlsx_response(columns, rows, filename, title)
+    return csv_response(columns, rows, filename)
+
+
+# --- Dotations ------------------------------------------------------------------------------------------------
+
+
+class DotationExportFilter(django_filters.FilterSet):
+    """The dotation list's filters (region, status, structure)."""
+
+    region = django_filters.ModelChoiceFilter(field_name="region", queryset=Region.objects.all())
+    statut = django_filters.ChoiceFilter(field_name="status", choices=DotationStatus.choices)
+    status = django_filters.ChoiceFilter(field_name="status", choices=DotationStatus.choices)
+    q = django_filters.CharFilter(method="search")
+    structure = django_filters.CharFilter(method="search")
+
+    class Meta:
+        model = Dotation
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(structure__name__icontains=value) | Q(structure__finess_et=value))
+
+
+def campaign_dotations(user, campaign, params):
+    queryset = Dotation.objects.visible_to(user).filter(campaign=campaign)
+    return DotationExportFilter(params, queryset=queryset).qs
+
+
+def _live(kind):
+    return Sum("payments__amount", filter=Q(payments__kind=kind) & ~Q(payments__status=PaymentStatus.CANCELLED))
+
+
+DOTATION_COLUMNS = [
+    Column(_("Campagne"), lambda d: d.campaign.year),
+    Column(_("Structure"), lambda d: d.structure.name),
+    Column(_("FINESS"), lambda d: d.structure.finess_et),
+    Column(_("Région"), lambda d: d.region.name),
+    Column(_("Statut"), lambda d: d.get_status_display()),
+    Column(_("Montant calculé (€)"), lambda d: d.computed_total, money=True),
+    Column(_("Ajustement (€)"), lambda d: d.adjustment, money=True),
+    Column(_("Motif de l'ajustement"), lambda d: d.adjustment_reason),
+    Column(_("Coefficient de précarité"), lambda d: d.precarity_coefficient),
+    Column(_("Coefficient d'ajustement à l'enveloppe"), lambda d: d.reduction),
+    Column(_("Montant de la dotation (€)"), lambda d: d.total, money=True),
+    Column(_("Approuvée le"), lambda d: d.approved_at.date() if d.approved_at else None),
+    Column(_("Avance (€)"), lambda d: _money(d.advance_amount), money=True),
+    Column(_("Solde (€)"), lambda d: _money(d.balance_amount), money=True),
+    Column(_("Versé (€)"), lambda d: _money(d.paid_amount or 0), money=True),
+]
+
+
+def dotation_rows(user, campaign, params):
+    queryset = (
+        campaign_dotations(user, campaign, params)
+        .select_related("campaign", "structure", "region")
+        .annotate(
+            advance_amount=_live(PaymentKind.ADVANCE),
+            balance_amount=_live(PaymentKind.BALANCE),
+            paid_amount=Sum("payments__amount", filter=Q(payments__status=PaymentStatus.PAID)),
+        )
+        .order_by("structure__name", "pk")
+    )
+    return queryset.iterator(chunk_size=CHUNK)
+
+
+LINE_COLUMNS = [
+    Column(_("Campagne"), lambda line: line.dotation.campaign.year),
+    Column(_("Structure"), lambda line: line.dotation.structure.name),
+    Column(_("FINESS"), lambda line: line.dotation.structure.finess_et),
+    Column(_("Région"), lambda line: line.dotation.region.name),
+    Column(_("Statut de la dotation"), lambda line: line.dotation.get_status_display()),
+    Column(_("Code"), lambda line: line.code),
+    Column(_("Composante"), lambda line: line.label),
+    Column(
+        _("Base"), lambda line: BasisChoices(line.basis).label if line.basis in BasisChoices.values else line.basis
+    ),
+    Column(_("Catégorie ou donnée d'activité"), lambda line: line.key),
+    Column(_("Quantité"), lambda line: line.quantity),
+    Column(_("Taux (€)"), lambda line: line.rate, money=True),
+    Column(_("Coefficient de précarité"), lambda line: line.coefficient),
+    Column(_("Coefficient d'ajustement à l'enveloppe"), lambda line: line.reduction),
+    Column(_("Plafonné"), lambda line: line.capped),
+    Column(_("Montant (€)"), lambda line: line.amount, money=True),
+]
+
+
+def line_rows(user, campaign, params):
+    dotations = campaign_dotations(user, campaign, params)
+    queryset = (
+        DotationLine.objects.filter(dotation__in=dotations.values("pk"))
+        .select_related("dotation__campaign", "dotation__structure", "dotation__region")
+        .order_by("dotation__structure__name", "dotation_id", "order", "pk")
+    )
+    return queryset.iterator(chunk_size=CHUNK)
+
+
+# --- Payments ---------------------------------------------------------------------------------------------------
+
+PAYMENT_COLUMNS = [
+    Column(_("Campagne"), lambda p: p.dotation.campaign.year),
+    Column(_("Structure"), lambda p: p.dotation.structure.name),
+    Column(_("FINESS"), lambda p: p.dotation.structure.finess_et),
+    Column(_("Région"), lambda p: p.dotation.region.name),
+    Column(_("Nature"), lambda p: p.get_kind_display()),
+    Column(_("Statut"), lambda p: p.get_status_display()),
+    Column(_("Échéance"), lambda p: p.due_date),
+    Column(_("Montant (€)"), lambda p: p.amount, money=True),
+    Column(_("Fonds payeur"), lambda p: p.get_fund_display()),
+    Column(_("Versé le"), lambda p: p.paid_on),
+    Column(_("Référence du virement"), lambda p: p.reference),
+    Column(_("Motif d'annulation"), lambda p: p.cancel_reason),
+]
+
+
+def payment_rows(user, params):
+    _filterset, queryset = filtered_payments(user, params)
+    return queryset.iterator(chunk_size=CHUNK)

@@ -1,0 +1,162 @@
+"""Reads about payments: the filtered, totalled list (shared by the page and its export) and a structure's
+funding by year (the manager's funding page)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import django_filters
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from conventions.enums import ConventionStatus
+from conventions.models import Convention
+from secpa_portal.reference.models import Region
+
+from .enums import DotationStatus, PaymentKind, PaymentStatus
+from .models import Campaign, Dotation, Payment
+
+ZERO = Decimal("0")
+
+SORTS = {
+    "echeance": ("due_date", "dotation__structure__name", "kind"),
+    "-echeance": ("-due_date", "dotation__structure__name", "kind"),
+    "montant": ("amount", "due_date", "pk"),
+    "-montant": ("-amount", "due_date", "pk"),
+    "structure": ("dotation__structure__name", "due_date", "kind"),
+    "-structure": ("-dotation__structure__name", "due_date", "kind"),
+}
+DEFAULT_SORT = "echeance"
+
+
+def _campaign_years():
+    return [(year, str(year)) for year in Campaign.objects.values_list("year", flat=True)]
+
+
+class PaymentFilter(django_filters.FilterSet):
+    annee = django_filters.TypedChoiceFilter(
+        field_name="dotation__campaign__year", label=_("Campagne"), choices=_campaign_years, coerce=int
+    )
+    statut = django_filters.ChoiceFilter(field_name="status", label=_("Statut"), choices=PaymentStatus.choices)
+    nature = django_filters.ChoiceFilter(field_name="kind", label=_("Nature"), choices=PaymentKind.choices)
+    region = django_filters.ModelChoiceFilter(
+        field_name="dotation__region", label=_("Région"), queryset=Region.objects.order_by("name")
+    )
+    q = django_filters.CharFilter(method="search", label=_("Structure (nom ou FINESS)"))
+
+    class Meta:
+        model = Payment
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None or not user.is_cnam_agent:
+            # ARS agents see one region, managers their structures: the filter would only mislead.
+            del self.filters["region"]
+        self.form.fields["q"].widget.attrs["maxlength"] = 100
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(dotation__structure__name__icontains=value) | Q(dotation__structure__finess_et=value))
+
+
+def sort_key(params) -> str:
+    value = params.get("tri", DEFAULT_SORT)
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def filtered_payments(user, params) -> tuple[PaymentFilter, object]:
+    """The user's payments filtered by ``params`` (a QueryDict) and sorted; shared by the list and the export."""
+    base = Payment.objects.visible_to(user).select_related(
+        "dotation__structure", "dotation__region", "dotation__campaign"
+    )
+    filterset = PaymentFilter(params, queryset=base, user=user)
+    return filterset, filterset.qs.order_by(*SORTS[sort_key(params)])
+
+
+def payment_totals(queryset) -> dict:
+    """Amounts by status, over the whole filtered list (not one page); cancelled payments are shown apart."""
+    totals = queryset.order_by().aggregate(
+        paid=Sum("amount", filter=Q(status=PaymentStatus.PAID)),
+        scheduled=Sum("amount", filter=Q(status=PaymentStatus.SCHEDULED)),
+        cancelled=Sum("amount", filter=Q(status=PaymentStatus.CANCELLED)),
+        pending=Count("pk", filter=Q(status=PaymentStatus.SCHEDULED, amount__isnull=True)),
+        count=Count("pk"),
+    )
+    for key in ("paid", "scheduled", "cancelled"):
+        totals[key] = totals[key] or ZERO
+    totals["live"] = totals["paid"] + totals["scheduled"]
+    return totals
+
+
+# --- The funding page -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FundingYear:
+    year: int
+    approved: Decimal = ZERO
+    paid: Decimal = ZERO
+    scheduled: Decimal = ZERO
+    pending_balance: bool = False
+    dotation: Dotation | None = None
+    payments: list = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.approved - self.paid
+
+
+def structure_funding(user, structure) -> dict:
+    """The structure's convention and, for each of its years, the approved dotation, what was paid and what is
+    scheduled (a balance not yet fixed is flagged). Four queries whatever the number of years and payments."""
+    conventions = list(
+        Convention.objects.visible_to(user)
+        .filter(structure=structure)
+        .exclude(status__in=[ConventionStatus.DRAFT, ConventionStatus.SENT])
+        .order_by("-start_date")
+    )
+    convention = next((c for c in conventions if c.status == ConventionStatus.ACTIVE), None) or next(
+        iter(conventions), None
+    )
+    payments = Payment.objects.order_by("due_date", "kind", "pk")
+    dotations = (
+        Dotation.objects.visible_to(user)
+        .filter(structure=structure, status=DotationStatus.APPROVED)
+        .select_related("campaign")
+        .prefetch_related(Prefetch("payments", queryset=payments))
+        .order_by("campaign__year")
+    )
+    years: dict[int, FundingYear] = {}
+    if convention is not None:
+        years = {year: FundingYear(year) for year in convention.years}
+    by_year = defaultdict(list)
+    for dotation in dotations:
+        by_year[dotation.campaign.year].append(dotation)
+    for year, items in sorted(by_year.items()):
+        row = years.setdefault(year, FundingYear(year))
+        for dotation in items:
+            row.dotation = dotation
+            row.approved += dotation.total
+            for payment in dotation.payments.all():
+                payment.dotation = dotation  # avoids one query per payment in the template
+                row.payments.append(payment)
+                if payment.status == PaymentStatus.PAID:
+                    row.paid += payment.amount
+                elif payment.status == PaymentStatus.SCHEDULED:
+                    if payment.amount is None:
+                        row.pending_balance = True
+                    else:
+                        row.scheduled += payment.amount
+    rows = [years[year] for year in sorted(years)]
+    return {
+        "convention": convention,
+        "rows": rows,
+        "totals": {
+            "approved": sum((r.approved for r in rows), ZERO),
+            "paid": sum((r.paid for r in rows), ZERO),
+            "scheduled": sum((r.scheduled for r in rows), ZERO),
+        },
+    }

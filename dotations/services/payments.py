@@ -1,0 +1,299 @@
+"""The payment schedule of approved dotations: schedule, set the balance, record, cancel (design.md §4, §5).
+
+Lock order, always: the dotation row, then its payment rows. What is live (scheduled or paid) never exceeds
+the approved total: checked here under the dotation lock, and refused by the database too
+(migration 0003_payment_guard: a PostgreSQL trigger, and an SQLite trigger).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conventions.attainment import attainment, weighted_attainment
+from conventions.enums import ReportStatus
+from conventions.models import AnnualReport
+from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.core.templatetags.fr_format import euros, fraction_percent
+from secpa_portal.journal.services import record_event
+
+from .. import payment_notifications
+from ..engine import advance_amount, balance_amount
+from ..enums import DotationStatus, Fund, PaymentKind, PaymentStatus
+from ..models import Dotation, Payment
+from ..payment_workflow import PaymentTransitionError, check_transition
+from ..perms import payments as perms
+
+ZERO = Decimal("0")
+
+
+def _lock_dotation(dotation_id) -> Dotation:
+    return Dotation.objects.select_for_update().select_related("campaign").get(pk=dotation_id)
+
+
+def _lock_payment(payment_id) -> tuple[Dotation, Payment]:
+    dotation_id = Payment.objects.filter(pk=payment_id).values_list("dotation_id", flat=True).get()
+    dotation = _lock_dotation(dotation_id)
+    return dotation, Payment.objects.select_for_update().get(pk=payment_id)
+
+
+def _check_version(locked, expected_version):
+    if expected_version is not None and str(expected_version) != str(locked.version):
+        raise ConflictError(
+            _(
+                "Ce versement a été modifié par une autre personne depuis que vous l'avez ouvert. "
+                "Rien n'a été enregistré : rechargez la page pour voir son état actuel."
+            )
+        )
+
+
+def _live_total(dotation, exclude=None) -> Decimal:
+    live = Payment.objects.filter(dotation=dotation).exclude(status=PaymentStatus.CANCELLED)
+    if exclude is not None:
+        live = live.exclude(pk=exclude.pk)
+    return live.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def _check_within_dotation(dotation, amount, exclude=None):
+    """The scheduled and paid amounts of a dotation never exceed its approved total."""
+    after = _live_total(dotation, exclude=exclude) + (amount or ZERO)
+    if after > dotation.total:
+        raise ActionRefused(
+            _(
+                "Opération refusée : les versements de cette dotation atteindraient %(after)s, "
+                "au-delà du montant approuvé (%(total)s)."
+            )
+            % {"after": euros(after), "total": euros(dotation.total)}
+        )
+
+
+def report_attainment(report) -> Decimal:
+    """The report's weighted attainment: the value fixed at validation, else computed from its values.
+
+    An indicator without a value or a target counts as not attained (0): the balance floor still applies.
+    """
+    if report.weighted_attainment is not None:
+        return report.weighted_attainment
+    values = {value.indicator_id: value.value for value in report.values.all()}
+    items = []
+    indicators = report.convention.indicators.select_related("indicator").prefetch_related("targets")
+    for line in indicators:
+        target = next((t.value for t in line.targets.all() if t.year == report.year), None)
+        try:
+            achieved = attainment(line.indicator.direction, values.get(line.indicator_id), target, line.baseline)
+        except ValueError:
+            achieved = ZERO
+        items.append((achieved, line.points))
+    return weighted_attainment(items)
+
+
+def _fix_balance(dotation, balance, report, user) -> Payment:
+    campaign = dotation.campaign
+    advance = advance_amount(dotation.total, campaign.advance_share)
+    achieved = report_attainment(report)
+    amount = balance_amount(dotation.total, advance, achieved, campaign.balance_floor)
+    _check_within_dotation(dotation, amount, exclude=balance)
+    balance.amount = amount
+    balance.version += 1
+    balance.save(update_fields=["amount", "version"])
+    record_event(
+        actor=user,
+        verb="balance_set",
+        summary=_("Solde %(year)s fixé à %(amount)s (atteinte pondérée %(att)s, plancher %(floor)s)")
+        % {
+            "year": campaign.year,
+            "amount": euros(amount),
+            "att": fraction_percent(achieved),
+            "floor": fraction_percent(campaign.balance_floor),
+        },
+        obj=dotation,
+        structure_id=dotation.structure_id,
+        amount=amount,
+        payload={
+            "payment": balance.pk,
+            "report": report.pk,
+            "weighted_attainment": str(achieved),
+            "floor": str(campaign.balance_floor),
+            "advance": str(advance),
+        },
+    )
+    return balance
+
+
+def _validated_report(dotation):
+    return (
+        AnnualReport.objects.filter(
+            convention_id=dotation.convention_id, year=dotation.campaign.year, status=ReportStatus.VALIDATED
+        )
+        .select_related("convention")
+        .first()
+    )
+
+
+@transaction.atomic
+def schedule_payments(*, dotation, user) -> list[Payment]:
+    """On approval: the advance (share × total, the campaign's due date) and the balance, whose amount stays
+    empty until that year's annual report is validated (set at once when it already is). Idempotent."""
+    locked = _lock_dotation(dotation.pk)
+    if locked.status != DotationStatus.APPROVED:
+        raise PaymentTransitionError(_("Seule une dotation approuvée reçoit un échéancier de versements."))
+    existing = list(locked.payments.exclude(status=PaymentStatus.CANCELLED))
+    if existing:
+        return existing
+    campaign = locked.campaign
+    advance = Payment.objects.create(
+        dotation=locked,
+        kind=PaymentKind.ADVANCE,
+        amount=advance_amount(locked.total, campaign.advance_share),
+        due_date=campaign.advance_due_date,
+    )
+    balance = Payment.objects.create(dotation=locked, kind=PaymentKind.BALANCE, due_date=campaign.balance_due_date)
+    record_event(
+        actor=user,
+        verb="payments_scheduled",
+        summary=_(
+            "Échéancier créé : avance de %(advance)s au %(due)s, solde fixé après validation du rapport %(year)s"
+        )
+        % {
+            "advance": euros(advance.amount),
+            "due": campaign.advance_due_date.strftime("%d/%m/%Y"),
+            "year": campaign.year,
+        },
+        obj=locked,
+        structure_id=locked.structure_id,
+        amount=advance.amount,
+        payload={"advance": advance.pk, "balance": balance.pk},
+    )
+    report = _validated_report(locked)
+    if report is not None:
+        _fix_balance(locked, balance, report, user)
+    return [advance, balance]
+
+
+@transaction.atomic
+def set_balance_from_report(*, report, user) -> Payment | None:
+    """On validation of a report: (total − advance) × max(floor, weighted attainment) for that year's approved
+    dotation. Nothing to do when the dotation is not approved yet (approval will read the report) or when the
+    balance is already paid (a paid amount never changes)."""
+    dotation_id = (
+        Dotation.objects.filter(
+            convention_id=report.convention_id, campaign__year=report.year, status=DotationStatus.APPROVED
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if dotation_id is None:
+        return None
+    dotation = _lock_dotation(dotation_id)
+    balance = (
+        Payment.objects.select_for_update()
+        .filter(dotation=dotation, kind=PaymentKind.BALANCE, status=PaymentStatus.SCHEDULED)
+        .first()
+    )
+    if balance is None:
+        return None
+    return _fix_balance(dotation, balance, report, user)
+
+
+@transaction.atomic
+def payment_record(
+    *, payment, user, paid_on: datetime.date, reference: str, fund: str = "", expected_version=None
+) -> Payment:
+    """A CNAM agent records that a scheduled payment was made (date of the transfer and its reference)."""
+    dotation, locked = _lock_payment(payment.pk)
+    check_transition("record", locked.status)
+    if not perms.can_manage_payments(user):
+        raise ActionRefused(_("Seul un agent de la CNAM peut enregistrer un versement."))
+    _check_version(locked, expected_version)
+    if dotation.status != DotationStatus.APPROVED:
+        raise PaymentTransitionError(_("La dotation n'est pas approuvée : aucun versement ne peut être enregistré."))
+    if locked.amount is None:
+        raise PaymentTransitionError(
+            _(
+                "Le montant du solde n'est pas encore fixé : il le sera à la validation du rapport annuel "
+                "%(year)s par l'ARS."
+            )
+            % {"year": dotation.campaign.year}
+        )
+    reference = (reference or "").strip()
+    if not reference:
+        raise PaymentTransitionError(_("La référence du virement est obligatoire."))
+    if paid_on is None:
+        raise PaymentTransitionError(_("La date du versement est obligatoire."))
+    if paid_on > timezone.localdate():
+        raise PaymentTransitionError(_("La date du versement ne peut pas être dans le futur."))
+    if fund and fund not in Fund.values:
+        raise PaymentTransitionError(_("Fonds payeur inconnu."))
+    _check_within_dotation(dotation, locked.amount, exclude=locked)
+    from_state = locked.status
+    locked.status = PaymentStatus.PAID
+    locked.paid_on = paid_on
+    locked.reference = reference[:100]
+    locked.fund = fund or locked.fund
+    locked.recorded_by = user
+    locked.version += 1
+    locked.save()
+    record_event(
+        actor=user,
+        verb="payment_recorded",
+        summary=_("%(kind)s %(year)s versé(e) : %(amount)s le %(date)s (réf. %(ref)s)")
+        % {
+            "kind": locked.get_kind_display(),
+            "year": dotation.campaign.year,
+            "amount": euros(locked.amount),
+            "date": paid_on.strftime("%d/%m/%Y"),
+            "ref": locked.reference,
+        },
+        obj=dotation,
+        structure_id=dotation.structure_id,
+        from_state=from_state,
+        to_state=locked.status,
+        amount=locked.amount,
+        payload={"payment": locked.pk, "kind": locked.kind, "fund": locked.fund},
+    )
+    payment_notifications.notify_payment(locked, "payment_recorded")
+    return locked
+
+
+@transaction.atomic
+def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expected_version=None) -> Payment:
+    """A CNAM agent cancels a scheduled or recorded payment, with a reason; ``reschedule`` puts a new scheduled
+    payment of the same kind, amount and due date in its place (e.g. a transfer sent back by the bank)."""
+    dotation, locked = _lock_payment(payment.pk)
+    check_transition("cancel", locked.status, reason)
+    if not perms.can_manage_payments(user):
+        raise ActionRefused(_("Seul un agent de la CNAM peut annuler un versement."))
+    _check_version(locked, expected_version)
+    from_state = locked.status
+    locked.status = PaymentStatus.CANCELLED
+    locked.cancel_reason = reason.strip()
+    locked.version += 1
+    locked.save()
+    replacement = None
+    if reschedule:
+        replacement = Payment.objects.create(
+            dotation=dotation, kind=locked.kind, amount=locked.amount, due_date=locked.due_date, fund=locked.fund
+        )
+    record_event(
+        actor=user,
+        verb="payment_cancelled",
+        summary=_("%(kind)s %(year)s annulé(e)%(again)s")
+        % {
+            "kind": locked.get_kind_display(),
+            "year": dotation.campaign.year,
+            "again": _(" et reprogrammé(e)") if replacement else "",
+        },
+        obj=dotation,
+        structure_id=dotation.structure_id,
+        from_state=from_state,
+        to_state=locked.status,
+        reason=locked.cancel_reason,
+        amount=locked.amount,
+        payload={"payment": locked.pk, "kind": locked.kind, "replacement": replacement.pk if replacement else None},
+    )
+    if from_state == PaymentStatus.PAID:
+        payment_notifications.notify_payment(locked, "payment_cancelled")
+    return locked

@@ -1,0 +1,134 @@
+"""The payments list and the record / cancel confirmation pages (CNAM)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from secpa_portal.core.errors import DomainError
+from secpa_portal.core.templatetags.fr_format import euros
+
+from ..forms.payments import PaymentCancelForm, PaymentRecordForm
+from ..models import Payment
+from ..payment_selectors import SORTS, filtered_payments, payment_totals, sort_key
+from ..perms import payments as perms
+from ..services import payments as services
+
+PAGE_SIZE = 50
+
+
+def payment_list(request):
+    filterset, queryset = filtered_payments(request.user, request.GET)
+    totals = payment_totals(queryset)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    payments = list(page.object_list)
+    for payment in payments:
+        payment.can_record = perms.can_record_payment(request.user, payment)
+        payment.can_cancel = perms.can_cancel_payment(request.user, payment)
+    return render(
+        request,
+        "dotations/payments/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "payments": payments,
+            "totals": totals,
+            "sort": sort_key(request.GET),
+            "sorts": SORTS,
+            "can_manage": perms.can_manage_payments(request.user),
+            "export_query": request.GET.urlencode(),
+            "crumbs": [(_("Tableau de bord"), reverse("dashboard")), (_("Versements"), None)],
+        },
+    )
+
+
+def _payment(request, pk):
+    queryset = Payment.objects.visible_to(request.user).select_related(
+        "dotation__structure", "dotation__campaign", "dotation__region"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _crumbs(label):
+    return [
+        (_("Tableau de bord"), reverse("dashboard")),
+        (_("Versements"), reverse("dotations:payments")),
+        (label, None),
+    ]
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("dotations:payments")
+
+
+def payment_record(request, pk):
+    payment = _payment(request, pk)
+    back = _next_url(request)
+    if not perms.can_record_payment(request.user, payment):
+        messages.error(request, _("Ce versement ne peut pas être enregistré par vous à ce stade."))
+        return redirect(back)
+    initial = {"paid_on": timezone.localdate(), "fund": payment.fund, "version": payment.version}
+    form = PaymentRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(
+                payment=payment,
+                user=request.user,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+                fund=form.cleaned_data["fund"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le versement de %(amount)s à « %(structure)s » est enregistré. "
+                    "Ses gestionnaires en sont informés par courriel."
+                )
+                % {"amount": euros(payment.amount), "structure": payment.dotation.structure.name},
+            )
+            return redirect(back)
+    context = {"payment": payment, "form": form, "next": back, "crumbs": _crumbs(_("Enregistrer un versement"))}
+    return render(request, "dotations/payments/record.html", context)
+
+
+def payment_cancel(request, pk):
+    payment = _payment(request, pk)
+    back = _next_url(request)
+    if not perms.can_cancel_payment(request.user, payment):
+        messages.error(request, _("Ce versement ne peut pas être annulé par vous à ce stade."))
+        return redirect(back)
+    form = PaymentCancelForm(request.POST or None, initial={"version": payment.version, "reschedule": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_cancel(
+                payment=payment,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                reschedule=form.cleaned_data["reschedule"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Le versement est annulé.")
+                + (
+                    " " + _("Un nouveau versement du même montant est programmé.")
+                    if form.cleaned_data["reschedule"]
+                    else ""
+                ),
+            )
+            return redirect(back)
+    context = {"payment": payment, "form": form, "next": back, "crumbs": _crumbs(_("Annuler un versement"))}
+    return render(request, "dotations/payments/cancel.html", context)

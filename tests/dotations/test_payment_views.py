@@ -1,0 +1,263 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from dotations.enums import PaymentKind, PaymentStatus
+from dotations.models import Payment
+from dotations.services.payments import payment_record
+from tests.conftest import client_for, make_user
+
+from .payment_builders import approved_dotation, make_campaign, make_convention, make_dotation, make_funded_structure
+
+pytestmark = pytest.mark.django_db
+PAID_ON = datetime.date(2026, 3, 30)
+
+
+def _advance(dotation):
+    return dotation.payments.get(kind=PaymentKind.ADVANCE, status=PaymentStatus.SCHEDULED)
+
+
+def _many(count, manager, cnam, cnam2):
+    """``count`` approved dotations (half in Île-de-France, half in Auvergne-Rhône-Alpes), advances paid."""
+    dotations = []
+    for index in range(count):
+        dotation = approved_dotation(manager, cnam, cnam2, region="11" if index % 2 else "84")
+        payment_record(payment=_advance(dotation), user=cnam, paid_on=PAID_ON, reference=f"VIR-{index:03d}")
+        dotations.append(dotation)
+    return dotations
+
+
+# --- The payments list --------------------------------------------------------------------------------------------
+
+
+def test_cnam_sees_every_payment_with_totals(manager, cnam, cnam2):
+    _many(2, manager, cnam, cnam2)
+    response = client_for(cnam).get(reverse("dotations:payments"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "4 versements" in content
+    assert "480\u202f000,00\u00a0€" in content  # two advances of 240 000 € paid
+    assert "2 soldes à fixer" in content
+    assert response.context["totals"]["paid"] == Decimal("480000.00")
+
+
+def test_ars_sees_only_their_region(manager, cnam, cnam2, ars_idf, ars_ara):
+    idf = approved_dotation(manager, cnam, cnam2, region="11")
+    ara = approved_dotation(manager, cnam, cnam2, region="84")
+    response = client_for(ars_idf).get(reverse("dotations:payments"))
+    structures = {p.dotation.structure_id for p in response.context["payments"]}
+    assert structures == {idf.structure_id}
+    assert ara.structure.name not in response.content.decode()
+    assert "region" not in response.context["filter"].form.fields
+
+
+def test_manager_sees_only_their_structures(manager, cnam, cnam2):
+    other = make_user("autre@test.example")
+    mine = approved_dotation(manager, cnam, cnam2)
+    theirs = approved_dotation(other, cnam, cnam2)
+    response = client_for(manager).get(reverse("dotations:payments"))
+    assert {p.dotation_id for p in response.context["payments"]} == {mine.pk}
+    assert theirs.structure.name not in response.content.decode()
+
+
+def test_a_manager_does_not_see_payments_of_a_dotation_not_approved(manager, cnam):
+    structure = make_funded_structure(manager)
+    dotation = make_dotation(make_convention(structure, cnam), make_campaign(), cnam=cnam)
+    Payment.objects.create(dotation=dotation, kind=PaymentKind.ADVANCE, amount=1, due_date=PAID_ON)
+    response = client_for(manager).get(reverse("dotations:payments"))
+    assert response.context["totals"]["count"] == 0
+    assert "Aucun versement" in response.content.decode()
+
+
+def test_filters_and_sorting(manager, cnam, cnam2):
+    dotations = _many(4, manager, cnam, cnam2)
+    client = client_for(cnam)
+    paid = client.get(reverse("dotations:payments"), {"statut": "paid", "region": "11", "tri": "-montant"})
+    assert paid.context["totals"]["count"] == 2
+    assert {p.status for p in paid.context["payments"]} == {PaymentStatus.PAID}
+    named = client.get(reverse("dotations:payments"), {"q": dotations[0].structure.name})
+    assert {p.dotation_id for p in named.context["payments"]} == {dotations[0].pk}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"annee": "deux mille"},
+        {"statut": "<script>"},
+        {"region": "999"},
+        {"tri": "'; drop table"},
+        {"page": "-1"},
+        {"q": "x" * 500},
+        {"annee": "1900", "nature": "gift"},
+    ],
+)
+def test_random_filters_never_fail(manager, cnam, cnam2, params):
+    approved_dotation(manager, cnam, cnam2)
+    response = client_for(cnam).get(reverse("dotations:payments"), params)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_payments_list_query_count_does_not_grow(manager, cnam, cnam2, ars_idf, django_assert_max_num_queries, count):
+    _many(count, manager, cnam, cnam2)
+    for user in (cnam, ars_idf, manager):
+        client = client_for(user)
+        with django_assert_max_num_queries(9):
+            response = client.get(reverse("dotations:payments"), {"tri": "structure"})
+        assert response.status_code == 200
+
+
+# --- Record and cancel -------------------------------------------------------------------------------------------
+
+
+def test_recording_through_the_confirmation_page(manager, cnam, cnam2):
+    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    url = reverse("dotations:payment_record", args=[advance.pk])
+    client = client_for(cnam)
+    page = client.get(url)
+    assert "Ce qui va se passer" in page.content.decode()
+    response = client.post(
+        url, {"paid_on": "30/03/2026", "reference": "VIR-2026-0042", "fund": "fiss", "version": advance.version}
+    )
+    assert response.status_code == 302
+    advance.refresh_from_db()
+    assert (advance.status, advance.reference, advance.paid_on) == (PaymentStatus.PAID, "VIR-2026-0042", PAID_ON)
+    follow = client.get(response["Location"])
+    assert "est enregistré" in follow.content.decode()
+
+
+def test_a_bad_record_form_keeps_what_was_typed(manager, cnam, cnam2):
+    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    response = client_for(cnam).post(
+        reverse("dotations:payment_record", args=[advance.pk]),
+        {"paid_on": "31/02/2026", "reference": "VIR-tapé", "fund": "fiss", "version": advance.version},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Saisissez une date valide" in content
+    assert 'value="VIR-tapé"' in content
+    assert 'value="31/02/2026"' in content
+    advance.refresh_from_db()
+    assert advance.status == PaymentStatus.SCHEDULED
+
+
+def test_a_stale_record_form_shows_the_conflict(manager, cnam, cnam2):
+    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    response = client_for(cnam).post(
+        reverse("dotations:payment_record", args=[advance.pk]),
+        {"paid_on": "30/03/2026", "reference": "VIR-1", "fund": "fiss", "version": advance.version + 5},
+    )
+    assert response.status_code == 200
+    assert "modifié par une autre personne" in response.content.decode()
+
+
+def test_cancelling_through_the_confirmation_page(manager, cnam, cnam2):
+    dotation = approved_dotation(manager, cnam, cnam2)
+    advance = _advance(dotation)
+    payment_record(payment=advance, user=cnam, paid_on=PAID_ON, reference="VIR-1")
+    advance.refresh_from_db()
+    url = reverse("dotations:payment_cancel", args=[advance.pk])
+    client = client_for(cnam)
+    empty = client.post(url, {"reason": "  ", "reschedule": "on", "version": advance.version})
+    assert empty.context["form"].errors["reason"] == ["Le motif de l'annulation est obligatoire."]
+    assert "Le motif de l&#x27;annulation est obligatoire" in empty.content.decode()
+    done = client.post(url, {"reason": "Virement rejeté", "reschedule": "on", "version": advance.version})
+    assert done.status_code == 302
+    assert dotation.payments.filter(kind=PaymentKind.ADVANCE, status=PaymentStatus.SCHEDULED).count() == 1
+
+
+def test_non_cnam_in_scope_gets_a_french_refusal(manager, cnam, cnam2, ars_idf):
+    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    for user in (manager, ars_idf):
+        for name in ("dotations:payment_record", "dotations:payment_cancel"):
+            response = client_for(user).post(
+                reverse(name, args=[advance.pk]), {"reason": "x", "paid_on": "30/03/2026", "reference": "V"}
+            )
+            assert response.status_code == 302
+    advance.refresh_from_db()
+    assert advance.status == PaymentStatus.SCHEDULED
+
+
+def test_out_of_scope_payment_pages_are_404(manager, cnam, cnam2, ars_ara):
+    advance = _advance(approved_dotation(manager, cnam, cnam2, region="11"))
+    stranger = make_user("autre@test.example")
+    for user in (ars_ara, stranger):
+        for name in ("dotations:payment_record", "dotations:payment_cancel"):
+            assert client_for(user).get(reverse(name, args=[advance.pk])).status_code == 404
+
+
+def test_an_unsafe_next_url_is_ignored(manager, cnam, cnam2):
+    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    response = client_for(cnam).post(
+        reverse("dotations:payment_record", args=[advance.pk]) + "?next=https://evil.example/",
+        {"paid_on": "30/03/2026", "reference": "VIR-1", "fund": "am", "version": advance.version},
+    )
+    assert response["Location"] == reverse("dotations:payments")
+
+
+# --- The funding page ----------------------------------------------------------------------------------------------
+
+
+def test_the_manager_sees_approved_paid_and_scheduled_by_year(manager, cnam, cnam2):
+    dotation = approved_dotation(manager, cnam, cnam2)
+    payment_record(payment=_advance(dotation), user=cnam, paid_on=PAID_ON, reference="VIR-2026-0001")
+    response = client_for(manager).get(reverse("dotations:funding", args=[dotation.structure_id]))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r.year for r in rows] == [2026, 2027, 2028]
+    assert (rows[0].approved, rows[0].paid, rows[0].scheduled, rows[0].pending_balance) == (
+        Decimal("400000.00"),
+        Decimal("240000.00"),
+        Decimal("0"),
+        True,
+    )
+    content = response.content.decode()
+    assert "<svg" in content and 'role="img"' in content and "<desc" in content
+    assert "Voir les données" in content
+    assert "VIR-2026-0001" in content
+    assert "240\u202f000,00\u00a0€" in content
+    assert "solde à fixer" in content
+
+
+def test_funding_page_without_convention_explains(manager):
+    structure = make_funded_structure(manager)
+    response = client_for(manager).get(reverse("dotations:funding", args=[structure.pk]))
+    assert "Pas encore de financement" in response.content.decode()
+
+
+def test_funding_page_is_scoped(manager, cnam, cnam2, ars_idf, ars_ara):
+    dotation = approved_dotation(manager, cnam, cnam2, region="11")
+    url = reverse("dotations:funding", args=[dotation.structure_id])
+    assert client_for(make_user("autre@test.example")).get(url).status_code == 404
+    assert client_for(ars_ara).get(url).status_code == 404
+    assert client_for(ars_idf).get(url).status_code == 200
+    assert client_for(cnam).get(url).status_code == 200
+
+
+def test_my_funding_goes_straight_to_the_only_structure(manager, cnam, cnam2):
+    dotation = approved_dotation(manager, cnam, cnam2)
+    response = client_for(manager).get(reverse("dotations:my_funding"))
+    assert response["Location"] == reverse("dotations:funding", args=[dotation.structure_id])
+    approved_dotation(manager, cnam, cnam2)
+    assert client_for(manager).get(reverse("dotations:my_funding")).status_code == 200
+    assert client_for(cnam).get(reverse("dotations:my_funding"))["Location"] == reverse("dotations:payments")
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_funding_page_query_count_does_not_grow(manager, cnam, cnam2, django_assert_max_num_queries, count):
+    dotation = approved_dotation(manager, cnam, cnam2)
+    cancelled = [
+        Payment(
+            dotation=dotation, kind=PaymentKind.ADVANCE, status=PaymentStatus.CANCELLED, amount=1, due_date=PAID_ON
+        )
+        for _ in range(count - 2)
+    ]
+    Payment.objects.bulk_create(cancelled)
+    assert dotation.payments.count() == count
+    for user in (manager, cnam):
+        client = client_for(user)
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("dotations:funding", args=[dotation.structure_id]))
+        assert response.status_code == 200
