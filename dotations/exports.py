@@ -82,6 +82,8 @@ def xlsx_response(columns, rows, filename, title):
             value = column.value(row)
             if isinstance(value, datetime.datetime):
                 value = value.replace(tzinfo=None)
+            elif value is not None and not isinstance(value, (int, Decimal, datetime.date)):
+                value = str(value)  # lazy translations, labels
             cell = WriteOnlyCell(sheet, value=value)
             if column.money:
                 cell.number_format = MONEY_FORMAT

@@ -1,0 +1,192 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from dotations.enums import DotationStatus, PaymentKind, PaymentStatus
+from dotations.models import DotationLine
+from dotations.services.payments import payment_record
+from tests.conftest import client_for, make_user
+
+from .payment_builders import approved_dotation, make_campaign, make_convention, make_dotation, make_funded_structure
+
+pytestmark = pytest.mark.django_db
+PAID_ON = datetime.date(2026, 3, 30)
+
+
+def _csv(response):
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def _xlsx(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def _decimal(text):
+    return Decimal(text.replace(",", ".")) if text else Decimal("0")
+
+
+def _add_lines(dotation):
+    half = (dotation.total / 2).quantize(Decimal("0.01"))
+    DotationLine.objects.bulk_create(
+        [
+            DotationLine(
+                dotation=dotation,
+                order=1,
+                code="mediation",
+                label="Médiation en santé",
+                basis="per_fte",
+                key="health_mediator",
+                quantity=Decimal("1.5000"),
+                rate=Decimal("60000.00"),
+                coefficient=Decimal("1.100"),
+                reduction=Decimal("1"),
+                amount=half,
+            ),
+            DotationLine(
+                dotation=dotation,
+                order=2,
+                code="forfait",
+                label="Forfait de coordination",
+                basis="flat",
+                quantity=Decimal("1"),
+                rate=dotation.total - half,
+                coefficient=Decimal("1"),
+                reduction=Decimal("1"),
+                amount=dotation.total - half,
+            ),
+        ]
+    )
+
+
+@pytest.fixture
+def funded(manager, cnam, cnam2):
+    """Three approved dotations (two in Île-de-France, one in Auvergne-Rhône-Alpes) and one proposed."""
+    idf = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.05"), region="11")
+    idf2 = approved_dotation(make_user("autre@test.example"), cnam, cnam2, total=Decimal("350000.00"), region="11")
+    ara = approved_dotation(make_user("ara@test.example"), cnam, cnam2, total=Decimal("512345.67"), region="84")
+    proposed = make_dotation(make_convention(make_funded_structure(), cnam), make_campaign(), cnam=cnam)
+    for dotation in (idf, idf2, ara, proposed):
+        _add_lines(dotation)
+    advance = idf.payments.get(kind=PaymentKind.ADVANCE)
+    payment_record(payment=advance, user=cnam, paid_on=PAID_ON, reference='VIR;2026"1')
+    return {"idf": idf, "idf2": idf2, "ara": ara, "proposed": proposed, "campaign": idf.campaign}
+
+
+def test_payments_csv_headers_separator_decimal_comma_and_page_totals(funded, cnam):
+    client = client_for(cnam)
+    rows = _csv(client.get(reverse("dotations:export_payments", args=["csv"])))
+    header, body = rows[0], rows[1:]
+    assert header == [
+        "Campagne",
+        "Structure",
+        "FINESS",
+        "Région",
+        "Nature",
+        "Statut",
+        "Échéance",
+        "Montant (€)",
+        "Fonds payeur",
+        "Versé le",
+        "Référence du virement",
+        "Motif d'annulation",
+    ]
+    assert len(body) == 6  # an advance and a balance for each of the three approved dotations
+    paid = [row for row in body if row[5] == "Versé"]
+    assert paid[0][7] == "240000,03"  # 400 000,05 × 0,60 = 240 000,03
+    assert paid[0][9] == "30/03/2026"
+    assert paid[0][10] == 'VIR;2026"1'  # quoted, the separator inside survives
+    page = client.get(reverse("dotations:payments")).context["totals"]
+    assert sum(_decimal(r[7]) for r in paid) == page["paid"]
+    assert sum(_decimal(r[7]) for r in body if r[5] == "Programmé") == page["scheduled"]
+
+
+def test_payments_export_follows_the_page_filters(funded, cnam):
+    params = {"region": "84", "nature": "advance"}
+    client = client_for(cnam)
+    rows = _csv(client.get(reverse("dotations:export_payments", args=["csv"]), params))[1:]
+    page = client.get(reverse("dotations:payments"), params).context
+    assert len(rows) == page["totals"]["count"] == 1
+    assert sum(_decimal(r[7]) for r in rows) == page["totals"]["scheduled"] == Decimal("307407.40")
+
+
+def test_payments_xlsx_has_numbers_and_the_same_totals(funded, cnam):
+    client = client_for(cnam)
+    rows = _xlsx(client.get(reverse("dotations:export_payments", args=["xlsx"])))
+    assert rows[0][7] == "Montant (€)"
+    amounts = [row[7] for row in rows[1:] if row[5] == "Programmé" and row[7] is not None]
+    assert all(isinstance(a, (int, float)) for a in amounts)
+    page = client.get(reverse("dotations:payments")).context["totals"]
+    assert Decimal(str(round(sum(amounts), 2))) == page["scheduled"]
+
+
+def test_dotations_csv_one_row_per_dotation_with_totals(funded, cnam):
+    rows = _csv(client_for(cnam).get(reverse("dotations:export_dotations", args=[funded["campaign"].pk, "csv"])))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["Campagne", "Structure", "FINESS", "Région", "Statut"]
+    assert header[10] == "Montant de la dotation (€)"
+    assert len(body) == 4
+    totals = {row[1]: row[10] for row in body}
+    assert totals[funded["idf"].structure.name] == "400000,05"
+    assert sum(_decimal(r[10]) for r in body) == Decimal("1662345.72")
+    idf = next(r for r in body if r[1] == funded["idf"].structure.name)
+    assert (idf[12], idf[13], idf[14]) == ("240000,03", "", "240000,03")  # advance, balance not yet fixed, paid
+
+
+def test_dotations_export_is_scoped(funded, ars_idf, manager):
+    url = reverse("dotations:export_dotations", args=[funded["campaign"].pk, "csv"])
+    ars_rows = _csv(client_for(ars_idf).get(url))[1:]
+    assert {r[3] for r in ars_rows} == {"Île-de-France"}
+    assert len(ars_rows) == 3  # two approved, one proposed
+    manager_rows = _csv(client_for(manager).get(url))[1:]
+    assert [r[1] for r in manager_rows] == [funded["idf"].structure.name]
+
+
+def test_dotations_export_filters(funded, cnam):
+    url = reverse("dotations:export_dotations", args=[funded["campaign"].pk, "csv"])
+    rows = _csv(client_for(cnam).get(url, {"status": DotationStatus.PROPOSED}))[1:]
+    assert [r[4] for r in rows] == ["Proposée"]
+
+
+def test_lines_csv_one_row_per_line(funded, cnam, ars_ara):
+    url = reverse("dotations:export_lines", args=[funded["campaign"].pk, "csv"])
+    rows = _csv(client_for(cnam).get(url))
+    header, body = rows[0], rows[1:]
+    assert header[5:8] == ["Code", "Composante", "Base"]
+    assert len(body) == 8
+    mediation = next(r for r in body if r[5] == "mediation")
+    assert (mediation[9], mediation[10], mediation[11]) == ("1,5000", "60000,00", "1,100")
+    assert sum(_decimal(r[14]) for r in body) == Decimal("1662345.72")  # the lines add up to the dotations
+    ara_rows = _csv(client_for(ars_ara).get(url))[1:]
+    assert {r[1] for r in ara_rows} == {funded["ara"].structure.name}
+
+
+def test_lines_xlsx(funded, cnam):
+    rows = _xlsx(client_for(cnam).get(reverse("dotations:export_lines", args=[funded["campaign"].pk, "xlsx"])))
+    assert rows[0][14] == "Montant (€)"
+    assert len(rows) == 9
+
+
+def test_unknown_format_and_campaign_are_404(funded, cnam):
+    client = client_for(cnam)
+    assert client.get(reverse("dotations:export_payments", args=["pdf"])).status_code == 404
+    assert client.get(reverse("dotations:export_dotations", args=[999999, "csv"])).status_code == 404
+
+
+def test_cancelled_payments_keep_their_reason_in_the_export(funded, cnam):
+    from dotations.services.payments import payment_cancel
+
+    advance = funded["idf"].payments.get(status=PaymentStatus.PAID)
+    payment_cancel(payment=advance, user=cnam, reason="Virement rejeté", reschedule=False)
+    rows = _csv(client_for(cnam).get(reverse("dotations:export_payments", args=["csv"]), {"statut": "cancelled"}))
+    assert [r[11] for r in rows[1:]] == ["Virement rejeté"]
