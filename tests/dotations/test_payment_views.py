@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dotations.enums import PaymentKind, PaymentStatus
 from dotations.models import Payment
@@ -261,3 +263,21 @@ def test_funding_page_query_count_does_not_grow(manager, cnam, cnam2, django_ass
         with django_assert_max_num_queries(8):
             response = client.get(reverse("dotations:funding", args=[dotation.structure_id]))
         assert response.status_code == 200
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    paid_on=st.text(max_size=30),
+    reference=st.text(max_size=150),
+    fund=st.text(max_size=10),
+    version=st.text(max_size=5),
+)
+def test_random_record_input_never_gives_a_500(manager, cnam, cnam2, paid_on, reference, fund, version):
+    dotation = Payment.objects.filter(kind=PaymentKind.ADVANCE).first()
+    if dotation is None:
+        approved_dotation(manager, cnam, cnam2)
+    advance = Payment.objects.filter(kind=PaymentKind.ADVANCE).first()
+    data = {"paid_on": paid_on, "reference": reference, "fund": fund, "version": version}
+    data = {key: value.replace("\x00", "") for key, value in data.items()}
+    response = client_for(cnam).post(reverse("dotations:payment_record", args=[advance.pk]), data)
+    assert response.status_code in (200, 302)
