@@ -5,6 +5,7 @@ costs the same number of queries with 2 structures or 5,000, and never counts wh
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -125,6 +126,11 @@ def _ars_context(user) -> dict:
 # --- CNAM -------------------------------------------------------------------------------------------------
 
 
+def _sort_key(name: str) -> str:
+    """Alphabetical order as French readers expect it: « Île-de-France » among the I, not after the Z."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def _cnam_context(user) -> dict:
     visible = Structure.objects.visible_to(user)
     # CNAM staff never see drafts that were never submitted.
@@ -147,7 +153,10 @@ def _cnam_context(user) -> dict:
         )
     }
     empty = {"total": 0, "pending": 0, "eligible": 0, "ineligible": 0}
-    regions = [{"region": region, **per_region.get(region.pk, empty)} for region in Region.objects.order_by("name")]
+    regions = [
+        {"region": region, **per_region.get(region.pk, empty)}
+        for region in sorted(Region.objects.all(), key=lambda region: _sort_key(region.name))
+    ]
     if None in per_region:  # submitted without a commune: shown apart so that the totals add up
         regions.append({"region": None, **per_region[None]})
     totals = {key: sum(row[key] for row in regions) for key in empty}

@@ -1,0 +1,127 @@
+"""Filters of the structure list (design.md §7): status, région, département, kind, text, sort order.
+
+The choices offered never leave the user's scope: an ARS agent picks among the départements of their
+region and sees no région filter; a value outside the scope is not a choice, so the form ignores it.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from secpa_portal.reference.identifiers import normalize_identifier
+from secpa_portal.reference.models import Departement, Region
+
+from .enums import StructureKind, StructureStatus
+from .selectors import late_q
+
+# Workflow order, so that sorting by status reads like the process and not like the alphabet.
+STATUS_RANK = Case(
+    *[When(status=status, then=Value(rank)) for rank, status in enumerate(StructureStatus.values)],
+    output_field=IntegerField(),
+)
+
+# ?o= value → (column label, ordering fields); a minus sign in front of the value reverses it.
+SORTS = {
+    "name": (_("Structure"), ("name",)),
+    "commune": (_("Commune"), ("commune_name", "name")),
+    "status": (_("Statut"), ("status_rank", "name")),
+    "submitted": (_("Déposé le"), ("submitted_at", "name")),
+}
+DEFAULT_SORT = "name"
+
+
+class StructureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Rechercher"),
+        method="filter_text",
+        help_text=_("Nom, numéro FINESS, commune ou code commune INSEE"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=StructureStatus.choices, empty_label=_("Tous les statuts")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Région"), queryset=Region.objects.all(), empty_label=_("Toutes les régions")
+    )
+    departement = django_filters.ModelChoiceFilter(
+        label=_("Département"), queryset=Departement.objects.none(), empty_label=_("Tous les départements")
+    )
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=StructureKind.choices, empty_label=_("Tous les types"))
+    mine = django_filters.BooleanFilter(
+        label=_("Seulement les dossiers que j'instruis"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    late = django_filters.BooleanFilter(
+        label=_("En retard (déposés depuis plus de 30 jours, sans décision)"),
+        method="filter_late",
+        widget=forms.CheckboxInput,
+    )
+    o = django_filters.ChoiceFilter(
+        label=_("Tri"),
+        choices=[(value, value) for key in SORTS for value in (key, f"-{key}")],
+        method="filter_order",
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        self.user = user
+        super().__init__(data, queryset, **kwargs)
+        if user.is_cnam_agent:
+            self.filters["departement"].queryset = Departement.objects.all()
+        else:
+            del self.filters["region"]
+            if user.is_ars_agent:
+                self.filters["departement"].queryset = Departement.objects.filter(region_id=user.region_id)
+            else:
+                self.filters["departement"].queryset = Departement.objects.filter(
+                    structures__memberships__user=user
+                ).distinct()
+                # Managers follow their own files: neither « mine » nor « late » mean anything to them.
+                del self.filters["late"]
+        if not user.is_ars_agent:
+            del self.filters["mine"]
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_sorted_qs"):
+            queryset = super().qs
+            if not self.sort_value():
+                queryset = self.filter_order(queryset, "o", DEFAULT_SORT)
+            self._sorted_qs = queryset
+        return self._sorted_qs
+
+    def sort_value(self) -> str:
+        """The valid ?o= value, or an empty string."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data.get("o") or ""
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        query = Q(name__icontains=text) | Q(commune_name__icontains=text)
+        compact = normalize_identifier(text)
+        if compact.isdigit() or (len(compact) >= 2 and compact[:2] in ("2A", "2B")):
+            query |= (
+                Q(finess_et__startswith=compact)
+                | Q(finess_ej__startswith=compact)
+                | Q(commune_code__startswith=compact)
+            )
+        return queryset.filter(query)
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(reviewer=self.user) if value else queryset
+
+    def filter_late(self, queryset, name, value):
+        return queryset.filter(late_q()) if value else queryset
+
+    def filter_order(self, queryset, name, value):
+        descending = value.startswith("-")
+        key = value.lstrip("-")
+        first, *rest = SORTS.get(key, SORTS[DEFAULT_SORT])[1]
+        if key == "status":
+            queryset = queryset.annotate(status_rank=STATUS_RANK)
+        # Never-submitted drafts (in a manager's list) go last in both directions.
+        ordering = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
+        rest = [f"-{field}" if descending else field for field in rest]
+        return queryset.order_by(ordering, *rest, "pk")
