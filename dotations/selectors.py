@@ -1,6 +1,209 @@
-"""Reads that span models."""
+"""Reads that span models: envelope consumption, totals per region, timelines, the dashboard section."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from secpa_portal.journal.models import Event
+from secpa_portal.reference.models import Region
+
+from . import charts
+from .enums import CampaignStatus, DotationStatus
+from .models import Campaign, Dotation, RegionalEnvelope
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+def _sums(queryset) -> dict:
+    """Totals and counts by status in one query."""
+    aggregates = {"count": Count("pk"), "total": Sum("total"), "errors": Count("pk", filter=~Q(errors=[]))}
+    for status in DotationStatus:
+        aggregates[f"{status}_total"] = Sum("total", filter=Q(status=status))
+        aggregates[f"{status}_count"] = Count("pk", filter=Q(status=status))
+    values = queryset.order_by().aggregate(**aggregates)
+    return {key: (value if value is not None else ZERO) for key, value in values.items()}
+
+
+def list_totals(queryset) -> dict:
+    """Count and totals by status of a (filtered) dotation list, in one query."""
+    return _sums(queryset)
+
+
+def totals_by_campaign():
+    """Approved, proposed and computed totals of every campaign, in one query."""
+    return (
+        Dotation.objects.order_by()
+        .values("campaign_id")
+        .annotate(
+            count=Count("pk"),
+            approved=Sum("total", filter=Q(status=DotationStatus.APPROVED)),
+            proposed=Sum("total", filter=Q(status=DotationStatus.PROPOSED)),
+            computed=Sum("total", filter=Q(status=DotationStatus.COMPUTED)),
+        )
+    )
+
+
+@dataclass
+class Gauge:
+    envelope: Decimal
+    approved: Decimal
+    proposed: Decimal
+    computed: Decimal
+    counts: dict
+
+    @property
+    def total(self):
+        return self.approved + self.proposed + self.computed
+
+    @property
+    def available(self):
+        return self.envelope - self.approved
+
+    def share(self, value):
+        return (value * HUNDRED / self.envelope) if self.envelope else ZERO
+
+    @property
+    def approved_share(self):
+        return self.share(self.approved)
+
+    @property
+    def proposed_share(self):
+        return self.share(self.proposed)
+
+    @property
+    def computed_share(self):
+        return self.share(self.computed)
+
+    @property
+    def total_share(self):
+        return self.share(self.total)
+
+    @property
+    def over_envelope(self):
+        return self.total > self.envelope
+
+    @property
+    def chart(self):
+        return charts.stacked_bars(
+            [
+                (
+                    "Dotations",
+                    {"approved": self.approved, "proposed": self.proposed, "computed": self.computed},
+                )
+            ],
+            marker=self.envelope,
+        )
+
+
+def campaign_gauge(campaign, dotations=None) -> Gauge:
+    sums = _sums(Dotation.objects.filter(campaign=campaign) if dotations is None else dotations)
+    return Gauge(
+        envelope=campaign.envelope,
+        approved=sums["approved_total"],
+        proposed=sums["proposed_total"],
+        computed=sums["computed_total"],
+        counts=sums,
+    )
+
+
+@dataclass
+class RegionRow:
+    code: str
+    name: str
+    count: int
+    approved: Decimal
+    proposed: Decimal
+    computed: Decimal
+    envelope: Decimal | None
+
+    @property
+    def total(self):
+        return self.approved + self.proposed + self.computed
+
+
+def region_totals(campaign, dotations=None) -> list[RegionRow]:
+    """One row per region that has dotations or a regional envelope, in two queries (plus region names)."""
+    queryset = Dotation.objects.filter(campaign=campaign) if dotations is None else dotations
+    grouped = {
+        row["region_id"]: row
+        for row in queryset.order_by()
+        .values("region_id")
+        .annotate(
+            count=Count("pk"),
+            approved=Sum("total", filter=Q(status=DotationStatus.APPROVED)),
+            proposed=Sum("total", filter=Q(status=DotationStatus.PROPOSED)),
+            computed=Sum("total", filter=Q(status=DotationStatus.COMPUTED)),
+        )
+    }
+    envelopes = {e.region_id: e.amount for e in RegionalEnvelope.objects.filter(campaign=campaign)}
+    codes = set(grouped) | set(envelopes)
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = []
+    for code in sorted(codes, key=lambda c: names.get(c, c)):
+        row = grouped.get(code, {})
+        rows.append(
+            RegionRow(
+                code=code,
+                name=names.get(code, code),
+                count=row.get("count", 0),
+                approved=row.get("approved") or ZERO,
+                proposed=row.get("proposed") or ZERO,
+                computed=row.get("computed") or ZERO,
+                envelope=envelopes.get(code),
+            )
+        )
+    return rows
+
+
+def region_chart(rows: list[RegionRow]):
+    return charts.stacked_bars(
+        [(row.name, {"approved": row.approved, "proposed": row.proposed, "computed": row.computed}) for row in rows]
+    )
+
+
+def dotation_timeline(dotation, user) -> list[Event]:
+    """The dotation's events and its campaign's computation and fit events; internal ones for staff only."""
+    events = Event.objects.filter(
+        Q(object_type=Dotation._meta.label_lower, object_id=str(dotation.pk))
+        | Q(
+            object_type=Campaign._meta.label_lower,
+            object_id=str(dotation.campaign_id),
+            verb__in=["campaign_fitted", "campaign_computed"],
+        )
+    ).select_related("actor")
+    if not (user.is_cnam_agent or user.is_ars_agent):
+        events = events.filter(internal=False)
+    return list(events.order_by("created_at", "id"))
+
+
+def current_campaign():
+    return Campaign.objects.exclude(status=CampaignStatus.DRAFT).order_by("-year").first() or (
+        Campaign.objects.order_by("-year").first()
+    )
 
 
 def dashboard_context(user) -> dict:
-    """What this app adds to the signed-in user's dashboard (rendered by templates/<app>/_dashboard.html)."""
-    return {}
+    """What this app adds to the signed-in user's dashboard (rendered by templates/dotations/_dashboard.html)."""
+    if not user.is_authenticated:
+        return {}
+    if user.is_manager:
+        dotations = list(
+            Dotation.objects.visible_to(user).select_related("campaign", "structure").order_by("-campaign__year")[:5]
+        )
+        return {"role": "manager", "dotations": dotations}
+    campaign = current_campaign()
+    if campaign is None:
+        return {"role": "cnam" if user.is_cnam_agent else "ars", "campaign": None}
+    if user.is_cnam_agent:
+        return {"role": "cnam", "campaign": campaign, "gauge": campaign_gauge(campaign)}
+    mine = Dotation.objects.filter(campaign=campaign, region_id=user.region_id)
+    sums = _sums(mine)
+    return {
+        "role": "ars",
+        "campaign": campaign,
+        "to_review": sums["proposed_count"],
+        "approved_total": sums["approved_total"],
+        "count": sums["count"],
+    }

@@ -1,0 +1,272 @@
+"""Campaigns: create (optionally from the previous year's), edit the envelope and dates, edit the barème
+while in preparation, open (freezes the barème) and close (design.md §4)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.core.templatetags.fr_format import euros
+from secpa_portal.journal.services import record_event
+
+from .. import bareme as bareme_module
+from .. import engine
+from ..models import BaremeComponent, Campaign, PrecarityBand, RegionalEnvelope
+from ..perms import campaigns as perms
+from ..workflow import check_campaign_transition
+
+CAMPAIGN_FIELDS = {
+    "envelope",
+    "advance_share",
+    "advance_due_date",
+    "balance_due_date",
+    "balance_floor",
+    "reference_patients",
+}
+COMPONENT_FIELDS = ("code", "label", "basis", "key", "rate", "quantity_cap", "amount_cap", "modulated")
+BAND_FIELDS = ("lower", "upper", "coefficient")
+
+
+class InvalidBareme(ActionRefused):
+    """The barème is inconsistent; ``errors`` lists every French message."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__(_("Barème incohérent : ") + " ".join(self.errors))
+
+
+def _locked(campaign) -> Campaign:
+    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+def _check_version(locked, expected_version):
+    if expected_version is not None and str(expected_version) != str(locked.version):
+        raise ConflictError(
+            _(
+                "Cette campagne a été modifiée par une autre personne depuis que vous l'avez ouverte. "
+                "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
+            )
+        )
+
+
+def _clean(campaign):
+    try:
+        campaign.full_clean(exclude=["year"] if campaign.pk else None)
+    except ValidationError as exc:
+        raise ActionRefused(" ".join(exc.messages)) from exc
+    if (
+        campaign.balance_due_date
+        and campaign.advance_due_date
+        and campaign.balance_due_date < campaign.advance_due_date
+    ):
+        raise ActionRefused(_("L'échéance du solde ne peut pas précéder celle de l'avance."))
+
+
+def _set_regional(campaign, regional: dict):
+    """``regional``: region code → amount (None or absent: no regional envelope for that region)."""
+    amounts = {code: Decimal(amount) for code, amount in (regional or {}).items() if amount is not None}
+    if any(amount < 0 for amount in amounts.values()):
+        raise ActionRefused(_("Une enveloppe régionale ne peut pas être négative."))
+    if sum(amounts.values(), Decimal("0")) > campaign.envelope:
+        raise ActionRefused(
+            _("La somme des enveloppes régionales (%(sum)s) dépasse l'enveloppe nationale (%(national)s).")
+            % {"sum": euros(sum(amounts.values())), "national": euros(campaign.envelope)}
+        )
+    RegionalEnvelope.objects.filter(campaign=campaign).delete()
+    RegionalEnvelope.objects.bulk_create(
+        RegionalEnvelope(campaign=campaign, region_id=code, amount=amount) for code, amount in sorted(amounts.items())
+    )
+
+
+def _copy_bareme(source, target):
+    BaremeComponent.objects.bulk_create(
+        BaremeComponent(campaign=target, order=c.order, **{f: getattr(c, f) for f in COMPONENT_FIELDS})
+        for c in source.components.all()
+    )
+    PrecarityBand.objects.bulk_create(
+        PrecarityBand(campaign=target, **{f: getattr(b, f) for f in BAND_FIELDS}) for b in source.precarity_bands.all()
+    )
+
+
+def previous_campaign(year: int) -> Campaign | None:
+    return Campaign.objects.filter(year__lt=year).order_by("-year").first()
+
+
+@transaction.atomic
+def campaign_create(*, user, year: int, fields: dict, regional: dict | None = None, copy_previous=False) -> Campaign:
+    """A new campaign in preparation; ``copy_previous`` starts from the latest earlier campaign's barème
+    (components, precarity bands, reference patientèle) and its regional envelopes when none are given."""
+    if not perms.can_manage_campaigns(user):
+        raise ActionRefused(_("Seul un agent de la CNAM peut créer une campagne."))
+    unknown = set(fields) - CAMPAIGN_FIELDS
+    if unknown:
+        raise ValueError(f"Not settable: {sorted(unknown)}")
+    if Campaign.objects.filter(year=year).exists():
+        raise ActionRefused(_("Une campagne %(year)s existe déjà.") % {"year": year})
+    source = previous_campaign(year) if copy_previous else None
+    if copy_previous and source is None:
+        raise ActionRefused(_("Aucune campagne antérieure à %(year)s à recopier.") % {"year": year})
+    campaign = Campaign(year=year, **fields)
+    if source is not None:
+        campaign.is_demonstration = source.is_demonstration
+        if "reference_patients" not in fields:
+            campaign.reference_patients = source.reference_patients
+    _clean(campaign)
+    try:
+        with transaction.atomic():
+            campaign.save()
+    except IntegrityError as exc:
+        raise ConflictError(_("Une campagne %(year)s vient d'être créée par ailleurs.") % {"year": year}) from exc
+    if source is not None:
+        _copy_bareme(source, campaign)
+        if not regional:
+            regional = {e.region_id: e.amount for e in source.regional_envelopes.all()}
+    _set_regional(campaign, regional)
+    record_event(
+        actor=user,
+        verb="campaign_created",
+        summary=(
+            _("Campagne %(year)s créée à partir de la campagne %(source)s") % {"year": year, "source": source.year}
+            if source
+            else _("Campagne %(year)s créée") % {"year": year}
+        ),
+        obj=campaign,
+        amount=campaign.envelope,
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign, user, fields: dict, regional: dict | None = None, expected_version=None) -> Campaign:
+    locked = _locked(campaign)
+    if not perms.can_edit_campaign(user, locked):
+        raise ActionRefused(_("Cette campagne ne peut plus être modifiée."))
+    _check_version(locked, expected_version)
+    unknown = set(fields) - CAMPAIGN_FIELDS
+    if unknown:
+        raise ValueError(f"Not settable: {sorted(unknown)}")
+    if "reference_patients" in fields and fields["reference_patients"] != locked.reference_patients:
+        if not perms.can_edit_bareme(user, locked):
+            raise ActionRefused(_("La patientèle de référence fait partie du barème, figé à l'ouverture."))
+    before = locked.envelope
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _clean(locked)
+    locked.version += 1
+    locked.save()
+    if regional is not None:
+        _set_regional(locked, regional)
+    record_event(
+        actor=user,
+        verb="campaign_updated",
+        summary=_("Campagne %(year)s modifiée (enveloppe %(envelope)s)")
+        % {"year": locked.year, "envelope": euros(locked.envelope)},
+        obj=locked,
+        from_state=str(before),
+        to_state=str(locked.envelope),
+        amount=locked.envelope,
+    )
+    campaign.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked
+
+
+@transaction.atomic
+def bareme_replace(
+    *, campaign, user, components: list[dict], bands: list[dict], reference_patients=None, expected_version=None
+) -> Campaign:
+    """Replace the campaign's barème; refused (every inconsistency listed in French) unless it is valid."""
+    locked = _locked(campaign)
+    if not perms.can_edit_bareme(user, locked):
+        raise ActionRefused(_("Le barème est figé : la campagne n'est plus en préparation."))
+    _check_version(locked, expected_version)
+    reference = locked.reference_patients if reference_patients is None else int(reference_patients)
+    errors = engine.validate_bareme(
+        bareme_module.build(components=components, bands=bands, reference_patients=reference)
+    )
+    if errors:
+        raise InvalidBareme(errors)
+    locked.components.all().delete()
+    locked.precarity_bands.all().delete()
+    BaremeComponent.objects.bulk_create(
+        BaremeComponent(campaign=locked, order=index, **{f: c.get(f) for f in COMPONENT_FIELDS})
+        for index, c in enumerate(components, start=1)
+    )
+    PrecarityBand.objects.bulk_create(
+        PrecarityBand(campaign=locked, **{f: b.get(f) for f in BAND_FIELDS}) for b in bands
+    )
+    locked.reference_patients = reference
+    locked.version += 1
+    locked.save(update_fields=["reference_patients", "version", "updated_at"])
+    record_event(
+        actor=user,
+        verb="bareme_updated",
+        summary=_("Barème %(year)s enregistré : %(count)s composante(s)")
+        % {"year": locked.year, "count": len(components)},
+        obj=locked,
+        payload={
+            "components": [{f: str(c.get(f)) for f in COMPONENT_FIELDS} for c in components],
+            "bands": [{f: str(b.get(f)) for f in BAND_FIELDS} for b in bands],
+        },
+    )
+    campaign.version = locked.version
+    return locked
+
+
+def _transition(name, *, campaign, user, allowed, refusal, verb, summary) -> Campaign:
+    locked = _locked(campaign)
+    transition = check_campaign_transition(name, locked.status)
+    if not allowed(user, locked):
+        raise ActionRefused(refusal)
+    before = locked.status
+    locked.status = transition.target
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    record_event(
+        actor=user,
+        verb=verb,
+        summary=summary % {"year": locked.year},
+        obj=locked,
+        from_state=before,
+        to_state=locked.status,
+    )
+    campaign.status, campaign.version = locked.status, locked.version
+    return locked
+
+
+@transaction.atomic
+def campaign_open(*, campaign, user) -> Campaign:
+    """draft → open: the barème must be valid and not empty; it is frozen from now on."""
+    locked = _locked(campaign)
+    check_campaign_transition("open", locked.status)
+    if not perms.can_open(user, locked):
+        raise ActionRefused(_("Seul un agent de la CNAM peut ouvrir une campagne en préparation."))
+    if not locked.components.exists():
+        raise ActionRefused(_("Le barème ne contient aucune composante : complétez-le avant d'ouvrir la campagne."))
+    errors = engine.validate_bareme(bareme_module.load(locked))
+    if errors:
+        raise InvalidBareme(errors)
+    return _transition(
+        "open",
+        campaign=campaign,
+        user=user,
+        allowed=perms.can_open,
+        refusal=_("Seul un agent de la CNAM peut ouvrir une campagne en préparation."),
+        verb="campaign_opened",
+        summary=_("Campagne %(year)s ouverte : barème figé"),
+    )
+
+
+@transaction.atomic
+def campaign_close(*, campaign, user) -> Campaign:
+    """open → closed: read-only from now on."""
+    return _transition(
+        "close",
+        campaign=campaign,
+        user=user,
+        allowed=perms.can_close,
+        refusal=_("Seul un agent de la CNAM peut clore une campagne ouverte."),
+        verb="campaign_closed",
+        summary=_("Campagne %(year)s close"),
+    )

@@ -1,0 +1,346 @@
+"""Computing a campaign (one dotation per active convention) and fitting it to its envelope (design.md §5).
+
+The computation runs as a background task, batch after batch, each batch in its own transaction and in a
+fixed number of queries, so that the progress stored on the campaign is visible while it runs. Approved
+and proposed dotations are never recomputed (a proposed one is returned first); a convention whose inputs
+are missing gets a dotation of 0 € that lists what is missing and cannot be proposed.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.journal.services import record_event
+
+from .. import bareme as bareme_module
+from .. import engine, inputs
+from ..enums import ComputeState, DotationStatus
+from ..models import Campaign, Dotation, DotationLine
+from ..perms import campaigns as perms
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+STALE_AFTER = datetime.timedelta(minutes=30)
+ZERO = Decimal("0")
+ONE = Decimal("1")
+LINE_FIELDS = ["quantity", "rate", "coefficient", "reduction", "capped", "unreduced_amount", "amount"]
+DOTATION_FIELDS = [
+    "computed_total",
+    "total",
+    "precarity_coefficient",
+    "reduction",
+    "inputs",
+    "inputs_source",
+    "errors",
+    "computed_at",
+    "prepared_by",
+    "version",
+]
+
+
+def _locked(campaign) -> Campaign:
+    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+@transaction.atomic
+def campaign_compute_start(*, campaign, user) -> Campaign:
+    """Mark the campaign as computing and queue the task once this transaction commits."""
+    from ..tasks import compute_campaign
+
+    locked = _locked(campaign)
+    if not perms.can_compute(user, locked):
+        raise ActionRefused(_("Seul un agent de la CNAM peut calculer une campagne ouverte."))
+    running_since = timezone.now() - locked.updated_at
+    if locked.compute_state == ComputeState.RUNNING and running_since < STALE_AFTER:
+        raise ConflictError(_("Un calcul de cette campagne est déjà en cours : attendez qu'il se termine."))
+    errors = engine.validate_bareme(bareme_module.load(locked))
+    if errors:
+        raise ActionRefused(_("Le barème est incohérent : ") + " ".join(errors))
+    if not locked.components.exists():
+        raise ActionRefused(_("Le barème ne contient aucune composante : rien à calculer."))
+    locked.compute_state = ComputeState.RUNNING
+    locked.compute_done = 0
+    locked.compute_total = inputs.conventions_for_year(locked.year).count()
+    locked.compute_error = ""
+    locked.save(update_fields=["compute_state", "compute_done", "compute_total", "compute_error", "updated_at"])
+    record_event(
+        actor=user,
+        verb="campaign_compute_started",
+        summary=_("Calcul de la campagne %(year)s lancé") % {"year": locked.year},
+        obj=locked,
+        internal=True,
+    )
+    campaign_id, user_id = locked.pk, user.pk
+    transaction.on_commit(lambda: compute_campaign.enqueue(campaign_id, user_id))
+    return locked
+
+
+def run_compute(*, campaign_id: int, user_id: int, batch_size: int = BATCH_SIZE) -> dict:
+    """Compute every dotation of the campaign; returns counts. Marks the campaign failed on an error."""
+    campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign_id)
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        counts = _run(campaign, user, batch_size)
+    except Exception as exc:
+        logger.exception("Computing campaign %s failed", campaign_id)
+        Campaign.objects.filter(pk=campaign_id).update(
+            compute_state=ComputeState.FAILED,
+            compute_error=_("Le calcul a échoué : %(error)s") % {"error": exc},
+            updated_at=timezone.now(),
+        )
+        raise
+    return counts
+
+
+def _run(campaign, user, batch_size) -> dict:
+    bareme = bareme_module.load(campaign)
+    conventions = list(inputs.conventions_for_year(campaign.year))
+    Campaign.objects.filter(pk=campaign.pk).update(compute_total=len(conventions), compute_done=0)
+    counts = {"computed": 0, "errors": 0, "skipped": 0, "removed": 0}
+    with transaction.atomic():
+        # Conventions no longer active lose their dotation unless it was proposed or approved.
+        removed = (
+            Dotation.objects.filter(campaign=campaign, status=DotationStatus.COMPUTED)
+            .exclude(convention_id__in=[c.pk for c in conventions])
+            .values_list("pk", flat=True)
+        )
+        removed_ids = list(removed)
+        if removed_ids:
+            DotationLine.objects.filter(dotation_id__in=removed_ids).delete()
+            counts["removed"] = Dotation.objects.filter(pk__in=removed_ids).delete()[0]
+    for start in range(0, len(conventions), batch_size):
+        batch = conventions[start : start + batch_size]
+        with transaction.atomic():
+            batch_counts = _compute_batch(campaign, bareme, batch, user)
+            Campaign.objects.filter(pk=campaign.pk).update(
+                compute_done=F("compute_done") + len(batch), updated_at=timezone.now()
+            )
+        for key, value in batch_counts.items():
+            counts[key] += value
+    with transaction.atomic():
+        now = timezone.now()
+        Campaign.objects.filter(pk=campaign.pk).update(
+            compute_state=ComputeState.DONE, computed_at=now, updated_at=now
+        )
+        total = Dotation.objects.filter(campaign=campaign).aggregate(total=Sum("total"))["total"] or ZERO
+        record_event(
+            actor=user,
+            verb="campaign_computed",
+            summary=_("Campagne %(year)s calculée : %(computed)s dotation(s), %(errors)s avec données manquantes")
+            % {"year": campaign.year, **counts},
+            obj=campaign,
+            amount=total,
+            payload={**counts, "reduction": str(campaign.reduction)},
+            internal=True,
+        )
+    return counts
+
+
+def _compute_batch(campaign, bareme, conventions, user) -> dict:
+    existing = {
+        d.convention_id: d
+        for d in Dotation.objects.filter(campaign=campaign, convention_id__in=[c.pk for c in conventions])
+    }
+    snapshots = inputs.gather(conventions)
+    now = timezone.now()
+    counts = {"computed": 0, "errors": 0, "skipped": 0}
+    to_create, to_update, lines = [], [], []
+    for convention in conventions:
+        dotation = existing.get(convention.pk)
+        if dotation is not None and dotation.status != DotationStatus.COMPUTED:
+            counts["skipped"] += 1
+            continue
+        if dotation is None:
+            dotation = Dotation(
+                campaign=campaign,
+                convention=convention,
+                structure_id=convention.structure_id,
+                region_id=convention.structure.region_id,
+            )
+            to_create.append(dotation)
+        else:
+            dotation.version += 1
+            to_update.append(dotation)
+        snapshot = snapshots[convention.pk].with_zero_fte(bareme)
+        dotation.inputs = snapshot.as_json()
+        dotation.inputs_source = snapshot.label[:200]
+        dotation.computed_at = now
+        dotation.prepared_by = user
+        dotation.adjustment = ZERO
+        dotation.adjustment_reason = ""
+        try:
+            result = engine.compute(bareme, snapshot.engine_inputs(), campaign.reduction)
+        except (engine.MissingInputs, ValueError) as exc:
+            counts["errors"] += 1
+            dotation.errors = [str(exc)]
+            dotation.computed_total = dotation.total = ZERO
+            dotation.precarity_coefficient = ONE
+            dotation.reduction = campaign.reduction
+            continue
+        counts["computed"] += 1
+        dotation.errors = []
+        dotation.computed_total = dotation.total = result.total
+        dotation.precarity_coefficient = result.precarity_coefficient
+        dotation.reduction = result.reduction
+        lines.append((dotation, result.lines))
+    if to_update:
+        DotationLine.objects.filter(dotation__in=to_update).delete()
+        Dotation.objects.bulk_update(to_update, [*DOTATION_FIELDS, "adjustment", "adjustment_reason"])
+    if to_create:
+        Dotation.objects.bulk_create(to_create)
+    DotationLine.objects.bulk_create(
+        DotationLine(
+            dotation=dotation,
+            order=order,
+            code=line.code,
+            label=line.label,
+            basis=str(line.basis),
+            key=line.key,
+            quantity=line.quantity.quantize(Decimal("0.0001")),
+            rate=line.rate,
+            coefficient=line.coefficient,
+            reduction=line.reduction,
+            capped=line.capped,
+            unreduced_amount=line.unreduced_amount,
+            amount=line.amount,
+        )
+        for dotation, result_lines in lines
+        for order, line in enumerate(result_lines, start=1)
+    )
+    return counts
+
+
+# --------------------------------------------------------------------------------------------------
+# Fit to envelope
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FitPreview:
+    coefficient: Decimal
+    current: Decimal
+    unreduced_total: Decimal
+    reduced_total: Decimal
+    envelope: Decimal
+    count: int
+
+
+def _results(dotations) -> list[engine.DotationResult]:
+    return [
+        engine.DotationResult(
+            lines=tuple(
+                engine.Line(
+                    code=line.code,
+                    label=line.label,
+                    basis=engine.Basis(line.basis),
+                    key=line.key,
+                    quantity=line.quantity,
+                    rate=line.rate,
+                    coefficient=line.coefficient,
+                    reduction=line.reduction,
+                    capped=line.capped,
+                    amount=line.amount,
+                    unreduced_amount=line.unreduced_amount,
+                )
+                for line in dotation.lines.all()
+            ),
+            total=dotation.computed_total,
+            precarity_coefficient=dotation.precarity_coefficient,
+            reduction=dotation.reduction,
+        )
+        for dotation in dotations
+    ]
+
+
+def _fit(campaign):
+    dotations = list(Dotation.objects.filter(campaign=campaign).prefetch_related("lines").order_by("pk"))
+    results = _results(dotations)
+    try:
+        coefficient, reduced = engine.fit_to_envelope(results, campaign.envelope)
+    except ValueError as exc:
+        raise ActionRefused(str(exc)) from exc
+    return dotations, results, coefficient, reduced
+
+
+def fit_preview(campaign) -> FitPreview:
+    """What fitting would do, without changing anything (shown before the agent confirms)."""
+    dotations, results, coefficient, reduced = _fit(campaign)
+    return FitPreview(
+        coefficient=coefficient,
+        current=campaign.reduction,
+        unreduced_total=sum((r.unreduced_total for r in results), ZERO),
+        reduced_total=sum((r.total for r in reduced), ZERO),
+        envelope=campaign.envelope,
+        count=len(dotations),
+    )
+
+
+@transaction.atomic
+def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None) -> Decimal:
+    """Apply one uniform reduction coefficient to every dotation so that their sum fits the envelope.
+
+    Only before any proposal: a coefficient applied after some dotations were proposed or approved would not
+    be uniform any more.
+    """
+    locked = _locked(campaign)
+    if not perms.can_fit(user, locked):
+        raise ActionRefused(_("Seul un agent de la CNAM peut ajuster une campagne ouverte à son enveloppe."))
+    if locked.compute_state == ComputeState.RUNNING:
+        raise ConflictError(_("Un calcul est en cours : attendez qu'il se termine avant d'ajuster."))
+    engaged = Dotation.objects.filter(campaign=locked).exclude(status=DotationStatus.COMPUTED).count()
+    if engaged:
+        raise ActionRefused(
+            _(
+                "L'ajustement à l'enveloppe précède les propositions : %(count)s dotation(s) déjà proposée(s) "
+                "ou approuvée(s). Retournez les dotations proposées pour ajuster la campagne."
+            )
+            % {"count": engaged}
+        )
+    dotations, results, coefficient, reduced = _fit(locked)
+    if expected_coefficient is not None and Decimal(expected_coefficient) != coefficient:
+        raise ConflictError(
+            _("Les montants ont changé depuis l'aperçu : vérifiez le nouveau coefficient avant de confirmer.")
+        )
+    lines_to_update = []
+    for dotation, result in zip(dotations, reduced, strict=True):
+        for line, reduced_line in zip(dotation.lines.all(), result.lines, strict=True):
+            line.reduction = reduced_line.reduction
+            line.amount = reduced_line.amount
+            lines_to_update.append(line)
+        dotation.reduction = coefficient
+        dotation.computed_total = result.total
+        dotation.total = result.total + dotation.adjustment
+        dotation.version += 1
+    DotationLine.objects.bulk_update(lines_to_update, ["reduction", "amount"], batch_size=2000)
+    Dotation.objects.bulk_update(dotations, ["reduction", "computed_total", "total", "version"], batch_size=2000)
+    before = locked.reduction
+    locked.reduction = coefficient
+    locked.version += 1
+    locked.save(update_fields=["reduction", "version", "updated_at"])
+    record_event(
+        actor=user,
+        verb="campaign_fitted",
+        summary=_("Campagne %(year)s ajustée à l'enveloppe : coefficient %(coefficient)s")
+        % {"year": locked.year, "coefficient": str(coefficient).replace(".", ",")},
+        obj=locked,
+        from_state=str(before),
+        to_state=str(coefficient),
+        amount=sum((r.total for r in reduced), ZERO),
+        payload={
+            "coefficient": str(coefficient),
+            "previous": str(before),
+            "unreduced_total": str(sum((r.unreduced_total for r in results), ZERO)),
+            "envelope": str(locked.envelope),
+            "dotations": len(dotations),
+        },
+    )
+    return coefficient

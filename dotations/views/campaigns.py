@@ -1,0 +1,301 @@
+"""Campaign pages: list, create (optionally from last year's), edit, barème editor, compute with progress,
+fit to envelope, open and close (design.md §7, CNAM)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from secpa_portal.core.errors import DomainError
+from secpa_portal.journal.models import Event
+from secpa_portal.reference.models import Region
+
+from .. import selectors
+from ..enums import ComputeState
+from ..forms.campaigns import BandFormSet, BaremeForm, CampaignForm, ComponentFormSet, bareme_errors
+from ..models import Campaign
+from ..perms import campaigns as perms
+from ..services import campaigns as services
+from ..services import compute
+
+COMPONENT_INITIAL = ("code", "label", "basis", "key", "rate", "quantity_cap", "amount_cap", "modulated")
+
+
+def _campaign_or_404(user, year) -> Campaign:
+    if not perms.can_view_campaigns(user):
+        raise Http404
+    return get_object_or_404(Campaign.objects.visible_to(user), year=year)
+
+
+def _require_cnam(user):
+    if not perms.can_manage_campaigns(user):
+        raise Http404
+
+
+@require_GET
+def campaign_list(request):
+    if not perms.can_view_campaigns(request.user):
+        raise Http404
+    campaigns = list(Campaign.objects.visible_to(request.user).order_by("-year"))
+    sums = {row["campaign_id"]: row for row in selectors.totals_by_campaign()}
+    rows = [(campaign, sums.get(campaign.pk)) for campaign in campaigns]
+    return render(
+        request,
+        "dotations/campaign_list.html",
+        {"rows": rows, "can_create": perms.can_manage_campaigns(request.user), "crumbs": [(_("Campagnes"), None)]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    _require_cnam(request.user)
+    regions = list(Region.objects.order_by("name"))
+    form = CampaignForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(
+                user=request.user,
+                year=form.cleaned_data["year"],
+                fields=form.campaign_fields(),
+                regional=form.regional(),
+                copy_previous=form.cleaned_data["copy_previous"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("La campagne %(year)s est créée, en préparation. Complétez son barème avant de l'ouvrir.")
+                % {"year": campaign.year},
+            )
+            return redirect("dotations:campaign_detail", year=campaign.year)
+    crumbs = [(_("Campagnes"), reverse("dotations:campaign_list")), (_("Nouvelle campagne"), None)]
+    return render(
+        request,
+        "dotations/campaign_form.html",
+        {"form": form, "campaign": None, "crumbs": crumbs, "title": _("Nouvelle campagne")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, year):
+    campaign = _campaign_or_404(request.user, year)
+    if not perms.can_edit_campaign(request.user, campaign):
+        messages.error(request, _("Cette campagne ne peut plus être modifiée."))
+        return redirect("dotations:campaign_detail", year=year)
+    regions = list(Region.objects.order_by("name"))
+    campaign = Campaign.objects.prefetch_related("regional_envelopes").get(pk=campaign.pk)
+    form = CampaignForm(request.POST or None, regions=regions, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(
+                campaign=campaign,
+                user=request.user,
+                fields=form.campaign_fields(),
+                regional=form.regional(),
+                expected_version=request.POST.get("version"),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("La campagne %(year)s est enregistrée.") % {"year": year})
+            return redirect("dotations:campaign_detail", year=year)
+    crumbs = [
+        (_("Campagnes"), reverse("dotations:campaign_list")),
+        (_("Campagne %(year)s") % {"year": year}, reverse("dotations:campaign_detail", args=[year])),
+        (_("Modifier"), None),
+    ]
+    title = _("Modifier la campagne %(year)s") % {"year": year}
+    return render(
+        request, "dotations/campaign_form.html", {"form": form, "campaign": campaign, "crumbs": crumbs, "title": title}
+    )
+
+
+@require_GET
+def campaign_detail(request, year):
+    campaign = _campaign_or_404(request.user, year)
+    campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign.pk)
+    gauge = selectors.campaign_gauge(campaign)
+    regions = selectors.region_totals(campaign)
+    events = list(Event.objects.for_object(campaign).select_related("actor").order_by("-created_at", "-id")[:20])
+    user = request.user
+    return render(
+        request,
+        "dotations/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "gauge": gauge,
+            "regions": regions,
+            "region_chart": selectors.region_chart(regions),
+            "events": events,
+            "running": campaign.compute_state == ComputeState.RUNNING,
+            "can_edit": perms.can_edit_campaign(user, campaign),
+            "can_edit_bareme": perms.can_edit_bareme(user, campaign),
+            "can_open": perms.can_open(user, campaign),
+            "can_close": perms.can_close(user, campaign),
+            "can_compute": perms.can_compute(user, campaign),
+            "can_fit": perms.can_fit(user, campaign) and gauge.counts["count"] > 0,
+            "crumbs": [(_("Campagnes"), reverse("dotations:campaign_list")), (str(campaign), None)],
+        },
+    )
+
+
+@require_GET
+def campaign_progress(request, year):
+    """The computation's progress, polled by static/js/dotations.js while it runs."""
+    campaign = _campaign_or_404(request.user, year)
+    return JsonResponse(
+        {
+            "state": campaign.compute_state,
+            "label": campaign.get_compute_state_display(),
+            "done": campaign.compute_done,
+            "total": campaign.compute_total,
+            "error": campaign.compute_error,
+        }
+    )
+
+
+def _component_initial(campaign):
+    return [{name: getattr(c, name) for name in COMPONENT_INITIAL} for c in campaign.components.all()]
+
+
+def _band_initial(campaign):
+    return [{"lower": b.lower, "upper": b.upper, "coefficient": b.coefficient} for b in campaign.precarity_bands.all()]
+
+
+@require_http_methods(["GET", "POST"])
+def bareme_edit(request, year):
+    campaign = _campaign_or_404(request.user, year)
+    if not perms.can_edit_bareme(request.user, campaign):
+        messages.error(request, _("Le barème est figé : la campagne n'est plus en préparation."))
+        return redirect("dotations:campaign_detail", year=year)
+    campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign.pk)
+    data = request.POST if request.method == "POST" else None
+    form = BaremeForm(data, initial={"reference_patients": campaign.reference_patients})
+    components = ComponentFormSet(data, initial=_component_initial(campaign), prefix="components")
+    bands = BandFormSet(data, initial=_band_initial(campaign), prefix="bands")
+    errors = []
+    forms_valid = True
+    if request.method == "POST":
+        errors = bareme_errors(form, components, bands)
+        forms_valid = form.is_valid() and components.is_valid() and bands.is_valid()
+        if forms_valid and not errors:
+            try:
+                services.bareme_replace(
+                    campaign=campaign,
+                    user=request.user,
+                    components=components.rows(),
+                    bands=bands.rows(),
+                    reference_patients=form.cleaned_data["reference_patients"],
+                    expected_version=request.POST.get("version"),
+                )
+            except services.InvalidBareme as error:
+                errors = error.errors
+            except DomainError as error:
+                errors = [error.message]
+            else:
+                messages.success(request, _("Le barème %(year)s est enregistré.") % {"year": year})
+                return redirect("dotations:campaign_detail", year=year)
+    crumbs = [
+        (_("Campagnes"), reverse("dotations:campaign_list")),
+        (str(campaign), reverse("dotations:campaign_detail", args=[year])),
+        (_("Barème"), None),
+    ]
+    return render(
+        request,
+        "dotations/bareme_form.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "components": components,
+            "bands": bands,
+            "bareme_errors": errors,
+            "has_errors": bool(errors) or not forms_valid,
+            "crumbs": crumbs,
+        },
+    )
+
+
+def _act(request, year, action, success):
+    campaign = _campaign_or_404(request.user, year)
+    try:
+        action(campaign)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success % {"year": year})
+    return redirect("dotations:campaign_detail", year=year)
+
+
+@require_POST
+def campaign_compute(request, year):
+    return _act(
+        request,
+        year,
+        lambda campaign: compute.campaign_compute_start(campaign=campaign, user=request.user),
+        _(
+            "Le calcul de la campagne %(year)s est lancé. Les dotations déjà proposées ou approuvées ne sont "
+            "pas recalculées."
+        ),
+    )
+
+
+@require_POST
+def campaign_open(request, year):
+    return _act(
+        request,
+        year,
+        lambda campaign: services.campaign_open(campaign=campaign, user=request.user),
+        _("La campagne %(year)s est ouverte : son barème est figé, les dotations peuvent être calculées."),
+    )
+
+
+@require_POST
+def campaign_close(request, year):
+    return _act(
+        request,
+        year,
+        lambda campaign: services.campaign_close(campaign=campaign, user=request.user),
+        _("La campagne %(year)s est close : elle reste consultable."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_fit(request, year):
+    """GET: the coefficient that would apply, to confirm; POST: apply it."""
+    campaign = _campaign_or_404(request.user, year)
+    if not perms.can_fit(request.user, campaign):
+        messages.error(request, _("Seul un agent de la CNAM peut ajuster une campagne ouverte à son enveloppe."))
+        return redirect("dotations:campaign_detail", year=year)
+    if request.method == "POST":
+        try:
+            expected = Decimal(request.POST.get("coefficient", ""))
+        except InvalidOperation:
+            expected = None
+        try:
+            coefficient = compute.campaign_fit(campaign=campaign, user=request.user, expected_coefficient=expected)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            text = str(coefficient).replace(".", ",")
+            messages.success(
+                request,
+                _("Coefficient %(coefficient)s appliqué à chaque dotation de la campagne %(year)s.")
+                % {"coefficient": text, "year": year},
+            )
+            return redirect("dotations:campaign_detail", year=year)
+    try:
+        preview = compute.fit_preview(campaign)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("dotations:campaign_detail", year=year)
+    crumbs = [
+        (_("Campagnes"), reverse("dotations:campaign_list")),
+        (str(campaign), reverse("dotations:campaign_detail", args=[year])),
+        (_("Ajuster à l'enveloppe"), None),
+    ]
+    return render(request, "dotations/campaign_fit.html", {"campaign": campaign, "preview": preview, "crumbs": crumbs})

@@ -1,0 +1,204 @@
+"""Dotation pages: the list with filters and totals, the dotation page (lines, inputs, history, opinions),
+and the workflow actions, each through a confirmation page (design.md §7)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from secpa_portal.core.errors import DomainError
+
+from .. import selectors
+from ..filters import DEFAULT_SORT, SORTS, DotationFilter
+from ..forms.dotations import ConfirmForm, OpinionForm, ProposeForm, ReturnForm
+from ..inputs import snapshot_rows
+from ..models import Dotation, DotationOpinion
+from ..perms import dotations as perms
+from ..services import dotations as services
+
+PAGE_SIZE = 25
+
+
+def sort_columns(current: str) -> dict:
+    columns = {}
+    for key, (label, _fields) in SORTS.items():
+        if current == key:
+            state, following = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, following = "descending", key
+        else:
+            state, following = "", key
+        columns[key] = {"key": key, "label": label, "state": state, "next": following}
+    return columns
+
+
+@require_GET
+def dotation_list(request):
+    user = request.user
+    base = Dotation.objects.visible_to(user).select_related("campaign", "structure", "region")
+    data = request.GET.copy()
+    if "campaign" not in data:
+        current = selectors.current_campaign()
+        if current is not None and not user.is_manager:
+            data["campaign"] = str(current.year)
+    filterset = DotationFilter(data, queryset=base, user=user)
+    queryset = filterset.qs
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in filterset.form.fields if name not in ("o", "campaign"))
+    title = _("Mes dotations") if user.is_manager else _("Dotations")
+    return render(
+        request,
+        "dotations/dotation_list.html",
+        {
+            "title": title,
+            "crumbs": [(title, None)],
+            "filter": filterset,
+            "page_obj": page,
+            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            "ellipsis": Paginator.ELLIPSIS,
+            "columns": sort_columns(filterset.sort_value() or DEFAULT_SORT),
+            "sums": selectors.list_totals(queryset),
+            "filtered": filtered,
+            "staff": not user.is_manager,
+        },
+    )
+
+
+def _dotation_or_404(user, pk) -> Dotation:
+    queryset = Dotation.objects.visible_to(user).select_related(
+        "campaign", "structure", "region", "convention", "prepared_by", "approved_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _crumbs(dotation, last=None):
+    crumbs = [(_("Dotations"), reverse("dotations:dotation_list"))]
+    if last is None:
+        crumbs.append((str(dotation), None))
+    else:
+        crumbs += [(str(dotation), reverse("dotations:dotation_detail", args=[dotation.pk])), (last, None)]
+    return crumbs
+
+
+@require_GET
+def dotation_detail(request, pk):
+    user = request.user
+    dotation = _dotation_or_404(user, pk)
+    opinions = []
+    if perms.can_see_opinions(user):
+        opinions = list(DotationOpinion.objects.filter(dotation=dotation).select_related("author"))
+    return render(
+        request,
+        "dotations/dotation_detail.html",
+        {
+            "dotation": dotation,
+            "lines": list(dotation.lines.all()),
+            "inputs": snapshot_rows(dotation.inputs),
+            "timeline": selectors.dotation_timeline(dotation, user),
+            "opinions": opinions,
+            "staff": perms.can_see_opinions(user),
+            "can_propose": perms.can_propose(user, dotation),
+            "can_approve": perms.can_approve(user, dotation),
+            "approval_refusal": perms.approval_refusal(user, dotation) if user.is_cnam_agent else "",
+            "can_return": perms.can_return(user, dotation),
+            "can_give_opinion": perms.can_give_opinion(user, dotation),
+            "crumbs": _crumbs(dotation),
+        },
+    )
+
+
+def _action(request, pk, *, form_class, allowed, template, title, perform, success, form_kwargs=None):
+    """GET: the confirmation page recalling what will happen; POST: do it (errors shown, input kept)."""
+    dotation = _dotation_or_404(request.user, pk)
+    if not allowed(request.user, dotation):
+        refusal = perms.approval_refusal(request.user, dotation) if allowed is perms.can_approve else ""
+        messages.error(request, refusal or _("Cette action n'est pas possible sur cette dotation."))
+        return redirect("dotations:dotation_detail", pk=pk)
+    form = form_class(request.POST or None, **(form_kwargs(dotation) if form_kwargs else {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(dotation, form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect("dotations:dotation_detail", pk=pk)
+    return render(
+        request,
+        template,
+        {"dotation": dotation, "form": form, "title": title, "crumbs": _crumbs(dotation, title)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dotation_propose(request, pk):
+    return _action(
+        request,
+        pk,
+        form_class=ProposeForm,
+        form_kwargs=lambda dotation: {"computed_total": dotation.computed_total},
+        allowed=perms.can_propose,
+        template="dotations/dotation_propose.html",
+        title=_("Proposer la dotation"),
+        perform=lambda dotation, data: services.dotation_propose(
+            dotation=dotation,
+            user=request.user,
+            adjustment=data.get("adjustment") or 0,
+            reason=data.get("reason", ""),
+            expected_version=request.POST.get("version"),
+        ),
+        success=_("La dotation est proposée. Un autre agent de la CNAM doit maintenant l'approuver."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dotation_approve(request, pk):
+    return _action(
+        request,
+        pk,
+        form_class=ConfirmForm,
+        allowed=perms.can_approve,
+        template="dotations/dotation_approve.html",
+        title=_("Approuver la dotation"),
+        perform=lambda dotation, data: services.dotation_approve(
+            dotation=dotation, user=request.user, expected_version=request.POST.get("version")
+        ),
+        success=_(
+            "La dotation est approuvée. L'avance et le solde sont programmés ; les gestionnaires de la structure "
+            "sont prévenus par courriel."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dotation_return(request, pk):
+    return _action(
+        request,
+        pk,
+        form_class=ReturnForm,
+        allowed=perms.can_return,
+        template="dotations/dotation_form.html",
+        title=_("Retourner la dotation"),
+        perform=lambda dotation, data: services.dotation_return(
+            dotation=dotation, user=request.user, reason=data["reason"], expected_version=request.POST.get("version")
+        ),
+        success=_("La dotation est retournée : elle peut être recalculée puis proposée à nouveau."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dotation_opinion(request, pk):
+    return _action(
+        request,
+        pk,
+        form_class=OpinionForm,
+        allowed=perms.can_give_opinion,
+        template="dotations/dotation_form.html",
+        title=_("Donner l'avis de l'ARS"),
+        perform=lambda dotation, data: services.dotation_give_opinion(
+            dotation=dotation, user=request.user, favourable=data["favourable"], comment=data.get("comment", "")
+        ),
+        success=_("Votre avis est enregistré. La CNAM le verra avant d'approuver la dotation."),
+    )

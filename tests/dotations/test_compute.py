@@ -1,0 +1,213 @@
+"""Computing a campaign: one dotation per active convention, a snapshot of its inputs, listed anomalies,
+a bounded number of queries, and fitting to the envelope."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conventions.enums import ConventionStatus
+from conventions.models import Convention
+from dotations.enums import CampaignStatus, ComputeState, DotationStatus
+from dotations.models import Campaign, Dotation
+from dotations.services import compute, dotations
+from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.journal.models import Event
+from tests.dotations.builders import (
+    EXPECTED_TOTAL,
+    make_campaign,
+    make_funded_convention,
+    make_validated_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run(campaign, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        compute.campaign_compute_start(campaign=campaign, user=user)
+    campaign.refresh_from_db()
+    return campaign
+
+
+def test_one_dotation_per_active_convention_with_lines_and_snapshot(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign()
+    convention = make_funded_convention(region="11")
+    draft = make_funded_convention(region="84")
+    draft.status = ConventionStatus.DRAFT
+    draft.save()
+    ended = make_funded_convention(region="84", start_year=2021, years=3)  # ended 31 Dec 2023
+
+    campaign = run(campaign, cnam, django_capture_on_commit_callbacks)
+
+    assert campaign.compute_state == ComputeState.DONE
+    assert (campaign.compute_done, campaign.compute_total) == (1, 1)
+    dotation = Dotation.objects.get()
+    assert dotation.convention == convention
+    assert not Dotation.objects.filter(convention__in=[draft, ended]).exists()
+    assert dotation.status == DotationStatus.COMPUTED
+    assert dotation.total == dotation.computed_total == EXPECTED_TOTAL
+    assert dotation.precarity_coefficient == Decimal("1.100")
+    assert [line.code for line in dotation.lines.all()] == [
+        "coordination",
+        "mediation",
+        "psychology",
+        "interpreting",
+        "patientele",
+    ]
+    assert sum(line.amount for line in dotation.lines.all()) == dotation.total
+    assert dotation.inputs["source"] == "registration"
+    assert dotation.inputs["fte"]["health_mediator"] == "1.50"
+    assert dotation.inputs["activity"]["interpreting_hours"] == "300"
+    assert "enregistrement" in dotation.inputs_source
+    assert Event.objects.filter(verb="campaign_computed", object_id=str(campaign.pk)).exists()
+
+
+def test_inputs_come_from_the_latest_validated_report(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign()
+    convention = make_funded_convention(start_year=2024)
+    make_validated_report(convention, 2024, fte={"health_mediator": "1"}, activity={"interpreting_hours": 10})
+    make_validated_report(
+        convention,
+        2025,
+        fte={"health_mediator": "2", "psychologist": "1"},
+        activity={"interpreting_hours": 1000, "patientele_mt": 4000, "precarity_share": "55"},
+    )
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    dotation = Dotation.objects.get()
+    assert dotation.inputs["source"] == "report"
+    assert dotation.inputs_source.startswith("rapport annuel 2025, validé le")
+    # 60,000 + 2 × 55,000 × 1.2 + 65,000 + 1000 × 45 + 1 × 20,000 × 1.2 = 326,000.00
+    assert dotation.total == Decimal("326000.00")
+
+
+def test_missing_inputs_are_listed_on_the_dotation_never_a_silent_zero(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign()
+    make_funded_convention(team={}, declared_interpreting_hours=None)
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    dotation = Dotation.objects.get()
+    assert dotation.total == 0
+    assert not dotation.lines.exists()
+    (message,) = dotation.errors
+    assert "ETP « health_mediator »" in message
+    assert "ETP « psychologist »" in message
+    assert "interpreting_hours" in message
+    with pytest.raises(ActionRefused, match="données manquantes"):
+        dotations.dotation_propose(dotation=dotation, user=cnam)
+
+
+def test_a_category_absent_from_a_listed_team_counts_as_zero(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign()
+    make_funded_convention(team={"health_mediator": Decimal("1")})
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    dotation = Dotation.objects.get()
+    assert dotation.errors == []
+    assert dotation.inputs["fte"]["psychologist"] == "0"
+    assert dotation.lines.get(code="psychology").amount == 0
+
+
+def test_recompute_updates_computed_dotations_and_leaves_proposed_ones(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign()
+    first = make_funded_convention()
+    second = make_funded_convention()
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    proposed = Dotation.objects.get(convention=second)
+    dotations.dotation_propose(dotation=proposed, user=cnam)
+    for convention in (first, second):
+        make_validated_report(
+            convention,
+            2025,
+            fte={"health_mediator": "1"},
+            activity={"interpreting_hours": 0, "patientele_mt": 0, "precarity_share": 10},
+        )
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    recomputed = Dotation.objects.get(convention=first)
+    assert recomputed.total == Decimal("115000.00")  # 60,000 + 55,000
+    assert recomputed.lines.count() == 5
+    proposed.refresh_from_db()
+    assert proposed.total == EXPECTED_TOTAL
+    assert proposed.status == DotationStatus.PROPOSED
+
+
+def test_only_cnam_on_an_open_campaign_computes(manager, ars_idf, cnam):
+    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    for user in (manager, ars_idf, cnam):
+        with pytest.raises(ActionRefused):
+            compute.campaign_compute_start(campaign=campaign, user=user)
+
+
+def test_a_running_computation_cannot_be_started_twice(cnam):
+    campaign = make_campaign()
+    Campaign.objects.filter(pk=campaign.pk).update(compute_state=ComputeState.RUNNING)
+    with pytest.raises(ConflictError):
+        compute.campaign_compute_start(campaign=campaign, user=cnam)
+
+
+def _compute_queries(n, cnam):
+    campaign = make_campaign()
+    conventions = [make_funded_convention(region="11" if i % 2 else "84") for i in range(n)]
+    for convention in conventions[::2]:
+        make_validated_report(convention, 2025, fte={"health_mediator": "1"}, activity={"interpreting_hours": 5})
+    with CaptureQueriesContext(connection) as first:
+        compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    with CaptureQueriesContext(connection) as again:
+        compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    assert Dotation.objects.filter(campaign=campaign).count() == n
+    return len(first.captured_queries), len(again.captured_queries)
+
+
+def test_computing_a_campaign_takes_the_same_queries_for_2_and_30_conventions(cnam):
+    small = _compute_queries(2, cnam)
+    Dotation.objects.all().delete()
+    Campaign.objects.all().delete()
+    Convention.objects.update(status=ConventionStatus.TERMINATED)
+    large = _compute_queries(30, cnam)
+    assert small == large
+    assert max(large) <= 30
+
+
+def test_fit_to_envelope_applies_one_coefficient_and_is_journaled(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign(envelope=Decimal("500000.00"))
+    for _ in range(3):
+        make_funded_convention()
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    preview = compute.fit_preview(campaign)
+    assert preview.unreduced_total == 3 * EXPECTED_TOTAL
+    assert preview.coefficient == Decimal("0.731635")  # 500,000 / 683,400 rounded down
+    assert preview.reduced_total <= Decimal("500000.00")
+
+    coefficient = compute.campaign_fit(campaign=campaign, user=cnam, expected_coefficient=preview.coefficient)
+
+    assert coefficient == preview.coefficient
+    total = sum(d.total for d in Dotation.objects.all())
+    assert total == preview.reduced_total <= campaign.envelope
+    for dotation in Dotation.objects.prefetch_related("lines"):
+        assert dotation.reduction == coefficient
+        assert all(line.reduction == coefficient for line in dotation.lines.all())
+        assert sum(line.amount for line in dotation.lines.all()) == dotation.total
+    event = Event.objects.get(verb="campaign_fitted")
+    assert event.payload["coefficient"] == str(coefficient)
+    campaign.refresh_from_db()
+    assert campaign.reduction == coefficient
+
+    # A recomputation keeps the coefficient.
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    assert sum(d.total for d in Dotation.objects.all()) == preview.reduced_total
+
+
+def test_fit_is_refused_once_a_dotation_is_proposed(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign(envelope=Decimal("100000.00"))
+    make_funded_convention()
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    dotations.dotation_propose(dotation=Dotation.objects.get(), user=cnam)
+    with pytest.raises(ActionRefused, match="précède les propositions"):
+        compute.campaign_fit(campaign=campaign, user=cnam)
+
+
+def test_fit_with_a_stale_preview_is_a_conflict(cnam, django_capture_on_commit_callbacks):
+    campaign = make_campaign(envelope=Decimal("100000.00"))
+    make_funded_convention()
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    with pytest.raises(ConflictError):
+        compute.campaign_fit(campaign=campaign, user=cnam, expected_coefficient=Decimal("0.5"))
