@@ -34,13 +34,23 @@ def _campaign_years():
 
 
 class PaymentFilter(django_filters.FilterSet):
-    annee = django_filters.TypedChoiceFilter(
-        field_name="dotation__campaign__year", label=_("Campagne"), choices=_campaign_years, coerce=int
+    annee = django_filters.ChoiceFilter(
+        field_name="dotation__campaign__year",
+        label=_("Campagne"),
+        choices=_campaign_years,
+        empty_label=_("Toutes les campagnes"),
     )
-    statut = django_filters.ChoiceFilter(field_name="status", label=_("Statut"), choices=PaymentStatus.choices)
-    nature = django_filters.ChoiceFilter(field_name="kind", label=_("Nature"), choices=PaymentKind.choices)
+    statut = django_filters.ChoiceFilter(
+        field_name="status", label=_("Statut"), choices=PaymentStatus.choices, empty_label=_("Tous les statuts")
+    )
+    nature = django_filters.ChoiceFilter(
+        field_name="kind", label=_("Nature"), choices=PaymentKind.choices, empty_label=_("Avances et soldes")
+    )
     region = django_filters.ModelChoiceFilter(
-        field_name="dotation__region", label=_("Région"), queryset=Region.objects.order_by("name")
+        field_name="dotation__region",
+        label=_("Région"),
+        queryset=Region.objects.order_by("name"),
+        empty_label=_("Toutes les régions"),
     )
     q = django_filters.CharFilter(method="search", label=_("Structure (nom ou FINESS)"))
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -221,6 +222,9 @@ def test_the_manager_sees_approved_paid_and_scheduled_by_year(manager, cnam, cna
     assert "VIR-2026-0001" in content
     assert "240\u202f000,00\u00a0€" in content
     assert "solde à fixer" in content
+    svg = content[content.index("<svg") : content.index("</svg>")]
+    assert not re.search(r'(x|y|width|height|dx)="-?\d+,\d', svg), "SVG coordinates must not be localised"
+    assert ">2026</text>" in svg
 
 
 def test_funding_page_without_convention_explains(manager):

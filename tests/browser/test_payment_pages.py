@@ -1,0 +1,37 @@
+"""The payment pages in a real browser: recording a payment, the manager's funding page, accessibility."""
+
+from decimal import Decimal
+
+import pytest
+
+from dotations.enums import PaymentKind, PaymentStatus
+from tests.browser.conftest import assert_accessible, login, logout
+from tests.dotations.payment_builders import approved_dotation, validate_report
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_cnam_records_a_payment_and_the_manager_sees_it(page, manager, cnam, cnam2, ars_idf):
+    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("452300.00"))
+    validate_report(dotation.convention, 2026, ars_idf, weighted_attainment=Decimal("0.7500"))
+
+    login(page, cnam.email)
+    page.goto("/financements/versements/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Enregistrer le versement avance 2026").click()
+    assert page.locator("h1").inner_text() == "Enregistrer un versement"
+    page.get_by_label("Date du virement").fill("30/03/2026")
+    page.get_by_label("Référence du virement").fill("VIR-2026-000123")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer le versement").click()
+    assert page.get_by_text("est enregistré").is_visible()
+    advance = dotation.payments.get(kind=PaymentKind.ADVANCE)
+    assert advance.status == PaymentStatus.PAID
+    logout(page)
+
+    login(page, manager.email)
+    page.goto(f"/financements/structures/{dotation.structure_id}/")
+    assert page.locator("svg[role=img]").count() == 1
+    assert page.get_by_text("VIR-2026-000123").is_visible()
+    assert page.get_by_role("cell", name="271\u202f380,00\u00a0€").first.is_visible()  # 452 300 × 0,60
+    assert_accessible(page)
