@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +20,7 @@ from .enums import (
     IndicatorCategory,
     IndicatorDirection,
     IndicatorUnit,
+    Obligation,
     ReminderKind,
     ReportStatus,
 )
@@ -188,6 +190,28 @@ class Convention(models.Model):
     @property
     def is_past_end(self) -> bool:
         return self.end_date < timezone.localdate()
+
+    @property
+    def obligation_labels(self) -> list[str]:
+        labels = dict(Obligation.choices)
+        return [labels[code] for code in self.obligations if code in labels]
+
+    @property
+    def advance_share_percent(self) -> Decimal:
+        return self.advance_share * 100
+
+    @staticmethod
+    def _day_month_label(value: str) -> str:
+        month, day = (int(part) for part in value.split("-"))
+        return date_format(datetime.date(2000, month, day), "j F")
+
+    @property
+    def advance_due_label(self) -> str:
+        return self._day_month_label(self.advance_due)
+
+    @property
+    def balance_due_label(self) -> str:
+        return self._day_month_label(self.balance_due)
 
 
 class ReferenceSequence(models.Model):

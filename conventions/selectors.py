@@ -1,6 +1,63 @@
-"""Reads that span models."""
+"""Reads that span models: the conventions section of each role's dashboard.
+
+Each list is cut to a few rows and each count is one aggregate, so the dashboard costs the same number of
+queries whatever the number of conventions.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from structures.models import Structure
+
+from .enums import AmendmentStatus, ConventionStatus
+from .models import Amendment, Convention
+
+SHOWN = 10
+LIVE = (ConventionStatus.DRAFT, ConventionStatus.SENT, ConventionStatus.SIGNED_BY_STRUCTURE, ConventionStatus.ACTIVE)
 
 
 def dashboard_context(user) -> dict:
-    """What this app adds to the signed-in user's dashboard (rendered by templates/<app>/_dashboard.html)."""
-    return {}
+    """What this app adds to the signed-in user's dashboard (rendered by templates/conventions/_dashboard.html)."""
+    if not user.is_authenticated:
+        return {}
+    visible = Convention.objects.visible_to(user)
+    counts = visible.aggregate(
+        active=Count("pk", filter=Q(status=ConventionStatus.ACTIVE)),
+        sent=Count("pk", filter=Q(status=ConventionStatus.SENT)),
+        signed_by_structure=Count("pk", filter=Q(status=ConventionStatus.SIGNED_BY_STRUCTURE)),
+        draft=Count("pk", filter=Q(status=ConventionStatus.DRAFT)),
+    )
+    amendments = Amendment.objects.filter(convention__in=visible).select_related("convention__structure")
+    context = {"counts": counts}
+    if user.is_cnam_agent:
+        live = Convention.objects.filter(structure=OuterRef("pk"), status__in=LIVE)
+        context.update(
+            role="cnam",
+            to_prepare=Structure.objects.visible_to(user).eligible().filter(~Exists(live)).count(),
+            to_sign=list(
+                visible.filter(status=ConventionStatus.SIGNED_BY_STRUCTURE)
+                .exclude(prepared_by=user)
+                .select_related("structure")
+                .order_by("structure_signed_at", "pk")[:SHOWN]
+            ),
+            amendments_to_sign=list(
+                amendments.filter(status=AmendmentStatus.SIGNED_BY_STRUCTURE)
+                .exclude(prepared_by=user)
+                .order_by("structure_signed_at", "pk")[:SHOWN]
+            ),
+        )
+    elif user.is_ars_agent:
+        context["role"] = "ars"
+    else:
+        context.update(
+            role="manager",
+            to_sign=list(
+                visible.filter(status=ConventionStatus.SENT).select_related("structure").order_by("sent_at", "pk")
+            ),
+            amendments_to_sign=list(amendments.filter(status=AmendmentStatus.SENT).order_by("created_at", "pk")),
+            conventions=list(
+                visible.exclude(status=ConventionStatus.SENT)
+                .select_related("structure")
+                .order_by("structure__name", "-start_date", "pk")[:SHOWN]
+            ),
+        )
+    return context

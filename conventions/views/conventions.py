@@ -1,13 +1,350 @@
-from django.shortcuts import get_object_or_404, redirect, render
+"""Convention pages: list, page, print view, preparation (terms and objectives)."""
 
-from ..models import Convention
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from secpa_portal.core.errors import DomainError
+from secpa_portal.journal.models import Event
+from structures.models import Structure
+
+from .. import amendment_changes
+from ..enums import ConventionStatus
+from ..filters import SORTS, ConventionFilter
+from ..forms.conventions import IndicatorLineFormSet, ObjectiveForm, TermsForm, indicator_choices, line_initial
+from ..models import Amendment, Convention, ConventionIndicator, Objective
+from ..perms import conventions as perms
+from ..services import conventions as services
+from ..services.amendments import IN_PROGRESS
+from ..services.conventions import LIVE_STATUSES, send_blockers
+
+PAGE_SIZE = 25
+
+
+def crumbs(*items, convention=None):
+    """The breadcrumb: Conventions › [reference ›] items (label, url or None)."""
+    trail = [(_("Conventions"), reverse("conventions:list"))]
+    if convention is not None:
+        trail.append((convention.reference, reverse("conventions:detail", args=[convention.pk]) if items else None))
+    return trail + list(items)
+
+
+def visible(user):
+    return Convention.objects.visible_to(user)
+
+
+def with_terms(queryset):
+    """Everything the convention page and the print view show, in a fixed number of queries."""
+    lines = ConventionIndicator.objects.select_related("indicator").prefetch_related("targets")
+    return queryset.select_related(
+        "structure__region", "structure__departement", "prepared_by", "structure_signed_by", "cnam_signed_by"
+    ).prefetch_related(
+        "structure__memberships",
+        Prefetch("objectives", queryset=Objective.objects.prefetch_related(Prefetch("indicators", queryset=lines))),
+        Prefetch("indicators", queryset=lines.filter(objective__isnull=True), to_attr="activity_lines"),
+        Prefetch(
+            "amendments",
+            queryset=Amendment.objects.select_related("prepared_by", "structure_signed_by", "cnam_signed_by"),
+        ),
+    )
+
+
+def get_convention(request, pk, *, full=False):
+    queryset = visible(request.user)
+    queryset = (
+        with_terms(queryset)
+        if full
+        else queryset.select_related("structure__region").prefetch_related("structure__memberships")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def years_of(convention):
+    return [str(year) for year in convention.years]
+
+
+def objective_rows(convention):
+    """Objectives with, per indicator, its targets in the convention's year order."""
+    years = convention.years
+    rows = []
+    for objective in convention.objectives.all():
+        indicators = []
+        for line in objective.indicators.all():
+            by_year = {t.year: t.value for t in line.targets.all()}
+            indicators.append({"line": line, "targets": [by_year.get(year) for year in years]})
+        rows.append({"objective": objective, "indicators": indicators})
+    return rows
+
+
+def amendment_rows(convention, amendments):
+    labels = amendment_changes.labels_for(amendments)
+    objectives = {o.pk: o.title for o in convention.objectives.all()}
+    current = {
+        (line.indicator.code, t.year): t.value
+        for o in convention.objectives.all()
+        for line in o.indicators.all()
+        for t in line.targets.all()
+    }
+    return [
+        {
+            "amendment": amendment,
+            "changes": amendment_changes.describe(
+                amendment, convention=convention, labels=labels, objectives=objectives, current_targets=current
+            ),
+        }
+        for amendment in amendments
+    ]
+
+
+def timeline(convention, user):
+    events = Event.objects.for_object(convention).order_by("-id")
+    if user.is_manager:
+        events = events.filter(internal=False)
+    return list(events[:100])
+
+
+def convention_list(request):
+    queryset = visible(request.user).select_related("structure__region")
+    filterset = ConventionFilter(request.GET or None, queryset=queryset, user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    sort = request.GET.get("tri", "")
+    queryset = queryset.order_by(SORTS.get(sort, "-start_date"), "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("tri", None)
+    return render(
+        request,
+        "conventions/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": sort,
+            "can_prepare": request.user.is_cnam_agent,
+            "breadcrumb": [(_("Conventions"), None)],
+        },
+    )
+
+
+def structures_to_prepare(request):
+    """CNAM: eligible structures with no convention in force nor in preparation."""
+    if not request.user.is_cnam_agent:
+        raise Http404
+    live = Convention.objects.filter(structure=OuterRef("pk"), status__in=[*LIVE_STATUSES, ConventionStatus.ACTIVE])
+    queryset = (
+        Structure.objects.visible_to(request.user)
+        .eligible()
+        .annotate(has_live=Exists(live))
+        .filter(has_live=False)
+        .select_related("region")
+        .order_by("name", "pk")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conventions/to_prepare.html",
+        {"page": page, "breadcrumb": crumbs((_("Structures éligibles sans convention"), None))},
+    )
 
 
 def convention_detail(request, pk):
-    convention = get_object_or_404(Convention.objects.visible_to(request.user).select_related("structure"), pk=pk)
-    return render(request, "conventions/detail.html", {"convention": convention})
+    convention = get_convention(request, pk, full=True)
+    user = request.user
+    amendments = list(convention.amendments.all())
+    in_progress = any(a.status in IN_PROGRESS for a in amendments)
+    return render(
+        request,
+        "conventions/detail.html",
+        {
+            "convention": convention,
+            "breadcrumb": crumbs(convention=convention),
+            "years": years_of(convention),
+            "objectives": objective_rows(convention),
+            "amendments": amendment_rows(convention, amendments),
+            "applied_amendments": [a for a in amendments if a.status == "active"],
+            "events": timeline(convention, user),
+            "blockers": send_blockers(convention) if convention.status == ConventionStatus.DRAFT else [],
+            "can": {
+                "edit": perms.can_edit(user, convention),
+                "send": perms.can_send(user, convention),
+                "recall": perms.can_recall(user, convention),
+                "sign_structure": perms.can_sign_structure(user, convention),
+                "sign_cnam": perms.can_sign_cnam(user, convention),
+                "terminate": perms.can_terminate(user, convention),
+                "amend": perms.can_prepare_amendment(user, convention, in_progress),
+            },
+            "own_preparation": user.is_cnam_agent
+            and convention.status == ConventionStatus.SIGNED_BY_STRUCTURE
+            and convention.prepared_by_id == user.pk,
+        },
+    )
 
 
-def amendment_detail(request, pk, number):
-    convention = get_object_or_404(Convention.objects.visible_to(request.user), pk=pk)
-    return redirect("conventions:detail", convention.pk)
+def convention_print(request, pk):
+    convention = get_convention(request, pk, full=True)
+    amendments = [a for a in convention.amendments.all() if a.status == "active"]
+    return render(
+        request,
+        "conventions/print.html",
+        {
+            "convention": convention,
+            "years": years_of(convention),
+            "objectives": objective_rows(convention),
+            "amendments": amendment_rows(convention, amendments),
+        },
+    )
+
+
+def convention_prepare(request, structure_pk):
+    structure = get_object_or_404(Structure.objects.visible_to(request.user).select_related("region"), pk=structure_pk)
+    if not perms.can_prepare(request.user, structure):
+        messages.error(
+            request, _("Seul un agent de la CNAM peut préparer une convention, pour une structure éligible.")
+        )
+        return redirect("dashboard")
+    form = TermsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            convention = services.convention_prepare(structure=structure, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Convention %(ref)s créée. Ajoutez maintenant ses objectifs, indicateurs et cibles.")
+                % {"ref": convention.reference},
+            )
+            return redirect("conventions:detail", convention.pk)
+    return render(
+        request,
+        "conventions/terms_form.html",
+        {
+            "form": form,
+            "structure": structure,
+            "convention": None,
+            "breadcrumb": crumbs(
+                (_("Structures éligibles sans convention"), reverse("conventions:to_prepare")),
+                (_("Préparer une convention"), None),
+            ),
+        },
+    )
+
+
+def convention_edit(request, pk):
+    convention = get_convention(request, pk)
+    if not perms.can_edit(request.user, convention):
+        messages.error(request, _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
+        return redirect("conventions:detail", convention.pk)
+    form = TermsForm(request.POST or None, initial=TermsForm.initial_from(convention))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.convention_update_terms(
+                convention=convention,
+                user=request.user,
+                expected_version=request.POST.get("version"),
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Les termes de la convention sont enregistrés."))
+            return redirect("conventions:detail", convention.pk)
+    return render(
+        request,
+        "conventions/terms_form.html",
+        {
+            "form": form,
+            "structure": convention.structure,
+            "convention": convention,
+            "breadcrumb": crumbs((_("Termes"), None), convention=convention),
+        },
+    )
+
+
+def objective_edit(request, pk, objective_pk=None):
+    convention = get_convention(request, pk)
+    if not perms.can_edit(request.user, convention):
+        messages.error(request, _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
+        return redirect("conventions:detail", convention.pk)
+    objective = None
+    initial_lines = []
+    years = convention.years
+    if objective_pk is not None:
+        objective = get_object_or_404(
+            convention.objectives.prefetch_related(
+                Prefetch("indicators", queryset=ConventionIndicator.objects.prefetch_related("targets"))
+            ),
+            pk=objective_pk,
+        )
+        initial_lines = [line_initial(line, years) for line in objective.indicators.all()]
+    choices, indicators = indicator_choices()
+    form = ObjectiveForm(
+        request.POST or None,
+        initial={"title": objective.title, "description": objective.description} if objective else None,
+    )
+    formset = IndicatorLineFormSet(
+        request.POST or None,
+        initial=initial_lines,
+        prefix="lignes",
+        form_kwargs={"years": years, "choices": choices, "indicators": indicators},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.objective_save(
+                convention=convention,
+                user=request.user,
+                objective=objective,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                lines=formset.lines(),
+                expected_version=request.POST.get("version"),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("L'objectif est enregistré."))
+            return redirect(reverse("conventions:detail", args=[convention.pk]) + "#objectifs")
+    return render(
+        request,
+        "conventions/objective_form.html",
+        {
+            "convention": convention,
+            "objective": objective,
+            "form": form,
+            "formset": formset,
+            "years": [str(year) for year in years],
+            "breadcrumb": crumbs((_("Objectif"), None), convention=convention),
+        },
+    )
+
+
+def objective_delete(request, pk, objective_pk):
+    convention = get_convention(request, pk)
+    objective = get_object_or_404(convention.objectives, pk=objective_pk)
+    if request.method == "POST":
+        try:
+            services.objective_delete(objective=objective, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("L'objectif « %(title)s » est supprimé.") % {"title": objective.title})
+        return redirect(reverse("conventions:detail", args=[convention.pk]) + "#objectifs")
+    if not perms.can_edit(request.user, convention):
+        messages.error(request, _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
+        return redirect("conventions:detail", convention.pk)
+    return render(
+        request,
+        "conventions/objective_delete.html",
+        {
+            "convention": convention,
+            "objective": objective,
+            "breadcrumb": crumbs((_("Supprimer un objectif"), None), convention=convention),
+        },
+    )

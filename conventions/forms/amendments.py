@@ -1,0 +1,142 @@
+"""The avenant form: its object, a new end date, the targets grid, indicators to remove and to add."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .conventions import _decimal, check_value, indicator_choices
+
+ADD_ROWS = 2
+
+
+class AmendmentForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Objet de l'avenant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Ce que l'avenant change et pourquoi ; il figurera en tête de l'avenant signé."),
+        error_messages={"required": _("Indiquez l'objet de l'avenant.")},
+    )
+    new_end_date = forms.DateField(
+        label=_("Nouvelle date de fin"),
+        required=False,
+        help_text=_("Facultative. Format JJ/MM/AAAA. Durée totale : 5 ans au plus."),
+        error_messages={"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2029.")},
+    )
+
+    def __init__(self, *args, convention, lines, **kwargs):
+        """``lines``: the convention's indicators followed by an objective (prefetched targets)."""
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+        self.years = convention.years
+        self.lines = lines
+        choices, self.indicators = indicator_choices()
+        objective_choices = [("", _("— Choisir un objectif —"))] + [
+            (str(o.pk), o.title) for o in convention.objectives.all()
+        ]
+        self.objectives = {str(o.pk): o for o in convention.objectives.all()}
+        self.grid = []
+        for line in lines:
+            current = {t.year: t.value for t in line.targets.all()}
+            cells = []
+            for year in self.years:
+                name = f"target_{line.pk}_{year}"
+                self.fields[name] = _decimal(
+                    _("Cible %(year)s — %(label)s") % {"year": year, "label": line.indicator.label},
+                    initial=current.get(year),
+                )
+                cells.append(name)
+            self.fields[f"remove_{line.pk}"] = forms.BooleanField(
+                label=_("Retirer « %(label)s »") % {"label": line.indicator.label}, required=False
+            )
+            self.grid.append({"line": line, "cells": cells, "remove": f"remove_{line.pk}"})
+        self.add_rows = []
+        for n in range(ADD_ROWS):
+            prefix = f"add_{n}"
+            self.fields[f"{prefix}_indicator"] = forms.ChoiceField(
+                label=_("Indicateur à ajouter"), choices=choices, required=False
+            )
+            self.fields[f"{prefix}_objective"] = forms.ChoiceField(
+                label=_("Objectif"), choices=objective_choices, required=False
+            )
+            self.fields[f"{prefix}_baseline"] = _decimal(_("Valeur de référence"))
+            self.fields[f"{prefix}_points"] = _decimal(_("Points"), min_value=0)
+            for year in self.years:
+                self.fields[f"{prefix}_target_{year}"] = _decimal(_("Cible %(year)s") % {"year": year})
+            self.add_rows.append(
+                {
+                    "indicator": f"{prefix}_indicator",
+                    "objective": f"{prefix}_objective",
+                    "baseline": f"{prefix}_baseline",
+                    "points": f"{prefix}_points",
+                    "targets": [f"{prefix}_target_{year}" for year in self.years],
+                }
+            )
+
+    def bound_grid(self):
+        return [
+            {"line": row["line"], "cells": [self[name] for name in row["cells"]], "remove": self[row["remove"]]}
+            for row in self.grid
+        ]
+
+    def bound_add_rows(self):
+        return [
+            {key: ([self[n] for n in value] if key == "targets" else self[value]) for key, value in row.items()}
+            for row in self.add_rows
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        targets, remove, add = [], [], []
+        for row in self.grid:
+            line = row["line"]
+            if cleaned.get(row["remove"]):
+                remove.append(line.indicator)
+                continue
+            for year, name in zip(self.years, row["cells"], strict=True):
+                value = cleaned.get(name)
+                if name in self.errors:
+                    continue
+                if value is None:
+                    self.add_error(name, _("Indiquez la cible de l'année %(year)s.") % {"year": year})
+                elif problem := check_value(line.indicator, value):
+                    self.add_error(name, problem)
+                else:
+                    targets.append({"indicator": line.indicator, "year": year, "value": value})
+        for row in self.add_rows:
+            indicator = self.indicators.get(cleaned.get(row["indicator"]) or "")
+            objective = self.objectives.get(cleaned.get(row["objective"]) or "")
+            if indicator is None:
+                continue
+            if objective is None:
+                self.add_error(row["objective"], _("Choisissez l'objectif auquel rattacher cet indicateur."))
+                continue
+            values = {}
+            for year, name in zip(self.years, row["targets"], strict=True):
+                value = cleaned.get(name)
+                if value is None and name not in self.errors:
+                    self.add_error(name, _("Indiquez la cible de l'année %(year)s.") % {"year": year})
+                elif problem := check_value(indicator, value):
+                    self.add_error(name, problem)
+                values[year] = value
+            add.append(
+                {
+                    "indicator": indicator,
+                    "objective": objective,
+                    "baseline": cleaned.get(row["baseline"]),
+                    "points": cleaned.get(row["points"]),
+                    "targets": values,
+                }
+            )
+        cleaned["requested"] = {
+            "new_end_date": cleaned.get("new_end_date"),
+            "targets": targets,
+            "add": add,
+            "remove": remove,
+        }
+        return cleaned
+
+
+def initial_from(amendment) -> dict:
+    """The form's initial values for an avenant in preparation (its planned targets and end date)."""
+    initial = {"summary": amendment.summary, "new_end_date": amendment.new_end_date}
+    return initial

@@ -1,0 +1,195 @@
+"""Convention pages for each role: scope (404 outside), buttons, forms, query counts."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from conventions.enums import ConventionStatus
+from conventions.models import Convention, Indicator
+from tests.conftest import client_for, make_user
+from tests.conventions.factories import (
+    make_active_convention,
+    make_convention,
+    make_draft_convention,
+    make_eligible_structure,
+)
+
+
+@pytest.fixture
+def structure(manager, ars_idf):
+    return make_eligible_structure(manager, ars_idf)
+
+
+@pytest.fixture
+def active(structure, cnam, cnam2, manager):
+    return make_active_convention(structure, cnam, cnam2, manager)
+
+
+def test_pages_render_for_each_role(active, manager, ars_idf, cnam):
+    for user in (manager, ars_idf, cnam):
+        client = client_for(user)
+        for name in ("conventions:list", "conventions:detail", "conventions:print"):
+            args = [] if name == "conventions:list" else [active.pk]
+            response = client.get(reverse(name, args=args))
+            assert response.status_code == 200, (user, name)
+            assert active.reference in response.content.decode()
+
+
+def test_out_of_scope_is_404(active, ars_ara):
+    other_manager = make_user("autre@test.example")
+    for user in (ars_ara, other_manager):
+        client = client_for(user)
+        assert client.get(reverse("conventions:detail", args=[active.pk])).status_code == 404
+        assert client.get(reverse("conventions:print", args=[active.pk])).status_code == 404
+        assert active.reference not in client.get(reverse("conventions:list")).content.decode()
+
+
+def test_manager_never_sees_a_draft(structure, cnam, manager):
+    draft = make_draft_convention(structure, cnam)
+    assert client_for(manager).get(reverse("conventions:detail", args=[draft.pk])).status_code == 404
+
+
+def test_cnam_prepares_then_fills_an_objective_then_sends(structure, cnam, manager):
+    client = client_for(cnam)
+    response = client.get(reverse("conventions:to_prepare"))
+    assert structure.name in response.content.decode()
+    url = reverse("conventions:prepare", args=[structure.pk])
+    data = {
+        "start_date": "01/01/2026",
+        "duration_years": "2",
+        "advance_share": "60",
+        "advance_due": "31/03",
+        "balance_due": "30/04",
+        "obligations": ["coordination_meetings", "users_in_governance"],
+        "special_clauses": "",
+    }
+    response = client.post(url, data)
+    convention = Convention.objects.get(structure=structure)
+    assert response.status_code == 302
+    assert convention.reference == "SECPA-11-2026-001"
+    assert convention.end_date == datetime.date(2027, 12, 31)
+    indicator = Indicator.objects.get(code="coordination_meetings")
+    objective_url = reverse("conventions:objective_add", args=[convention.pk])
+    assert client.get(objective_url).status_code == 200
+    line = {
+        "lignes-TOTAL_FORMS": "2",
+        "lignes-INITIAL_FORMS": "0",
+        "lignes-0-indicator": str(indicator.pk),
+        "lignes-0-baseline": "10",
+        "lignes-0-points": "20",
+        "lignes-0-target_2026": "12",
+        "lignes-0-target_2027": "8",
+        "title": "Mieux coordonner les soins",
+        "description": "",
+        "version": str(convention.version),
+    }
+    response = client.post(objective_url, line)
+    assert response.status_code == 200
+    assert "Plus haut est mieux : la cible ne peut pas être sous la valeur de référence." in response.content.decode()
+    assert 'value="Mieux coordonner les soins"' in response.content.decode()
+    line["lignes-0-target_2027"] = "14,5"
+    response = client.post(objective_url, line)
+    assert response.status_code == 302
+    response = client.get(reverse("conventions:detail", args=[convention.pk]))
+    assert "14,5" in response.content.decode()
+    response = client.post(reverse("conventions:send", args=[convention.pk]))
+    convention.refresh_from_db()
+    assert convention.status == ConventionStatus.SENT
+
+
+def test_prepare_form_keeps_input_and_says_what_is_wrong(structure, cnam):
+    response = client_for(cnam).post(
+        reverse("conventions:prepare", args=[structure.pk]),
+        {"start_date": "31/02/2026", "duration_years": "9", "advance_share": "150", "advance_due": "3/31"},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Saisissez une date au format JJ/MM/AAAA" in content
+    assert "Cette date n&#x27;existe pas" in content or "Cette date n'existe pas" in content
+    assert 'value="31/02/2026"' in content
+    assert not Convention.objects.exists()
+
+
+def test_manager_signs_then_other_cnam_signs(structure, cnam, cnam2, manager):
+    convention = make_convention(structure, cnam, state="sent")
+    client = client_for(manager)
+    url = reverse("conventions:sign_structure", args=[convention.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"signatory_name": "Camille Martin", "signatory_capacity": "Directrice"})
+    assert "Cochez cette case pour signer" in response.content.decode()
+    response = client.post(
+        url, {"signatory_name": "Camille Martin", "signatory_capacity": "Directrice", "consent": "on"}
+    )
+    assert response.status_code == 302
+    # The preparer is refused, with the reason.
+    response = client_for(cnam).get(reverse("conventions:sign_cnam", args=[convention.pk]), follow=True)
+    assert "principe des quatre yeux" in response.content.decode()
+    response = client_for(cnam2).post(
+        reverse("conventions:sign_cnam", args=[convention.pk]),
+        {"signatory_name": "Louis Garnier", "signatory_capacity": "Directeur délégué"},
+    )
+    assert response.status_code == 302
+    convention.refresh_from_db()
+    assert convention.status == ConventionStatus.ACTIVE
+
+
+def test_terminate_requires_a_reason(active, cnam):
+    client = client_for(cnam)
+    url = reverse("conventions:terminate", args=[active.pk])
+    response = client.post(url, {"reason": "  "})
+    assert "Un motif écrit est obligatoire." in response.content.decode()
+    client.post(url, {"reason": "Fermeture"})
+    active.refresh_from_db()
+    assert active.status == ConventionStatus.TERMINATED
+
+
+def test_manager_action_without_right_gets_a_french_message(active, manager):
+    response = client_for(manager).post(
+        reverse("conventions:terminate", args=[active.pk]), {"reason": "Je résilie"}, follow=True
+    )
+    assert "Seul un agent de la CNAM peut résilier" in response.content.decode()
+    active.refresh_from_db()
+    assert active.status == ConventionStatus.ACTIVE
+
+
+def test_print_view_has_every_clause(active, manager):
+    content = client_for(manager).get(reverse("conventions:print", args=[active.pk])).content.decode()
+    for text in ("Article 3", "Objectif 1", "Cible 2028", "Signatures", "Directrice", "Directeur délégué", "60"):
+        assert text in content
+    assert "<nav" not in content
+
+
+def _many_conventions(n, manager, ars_idf, cnam, cnam2):
+    for _ in range(n):
+        structure = make_eligible_structure(manager, ars_idf)
+        make_active_convention(structure, cnam, cnam2, manager)
+
+
+@pytest.mark.parametrize("count", [2, 30])
+@pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam"])
+def test_list_query_count_does_not_grow(
+    count, role, request, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries
+):
+    _many_conventions(count, manager, ars_idf, cnam, cnam2)
+    client = client_for(request.getfixturevalue(role))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("conventions:list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_detail_query_count_does_not_grow(count, structure, manager, cnam, cnam2, django_assert_max_num_queries):
+    from tests.conventions.factories import make_indicator
+
+    indicators = [make_indicator() for _ in range(count)]
+    convention = make_active_convention(
+        structure, cnam, cnam2, manager, indicators=indicators, objectives=min(count, 5)
+    )
+    for user in (manager, cnam):
+        client = client_for(user)
+        with django_assert_max_num_queries(16):
+            response = client.get(reverse("conventions:detail", args=[convention.pk]))
+        assert response.status_code == 200
+        assert len(re.findall(r"Indicateur de test", response.content.decode())) == count
