@@ -1,0 +1,218 @@
+"""Indicator values and attainment across structures: the rows of the national view and of its exports.
+
+Scoped to the user (AnnualReport.objects.visible_to) and streamed: CSV for French spreadsheets (``;``, UTF-8
+BOM, decimal comma) or XLSX (openpyxl write-only, spooled to a temporary file). Attainment is computed by
+conventions.attainment, row by row, as on the report page.
+"""
+
+import csv
+import datetime
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from .attainment import attainment
+from .enums import IndicatorUnit, ReportStatus
+from .models import AnnualReport, ConventionIndicator, ReportValue, Target
+
+BOM = "\ufeff"
+CHUNK = 2000
+STATUS_LABELS = dict(ReportStatus.choices)
+UNIT_LABELS = dict(IndicatorUnit.choices)
+
+
+@dataclass
+class ValueRow:
+    region: str
+    structure: str
+    finess: str
+    reference: str
+    year: int
+    status: str
+    code: str
+    label: str
+    unit: str
+    direction: str
+    is_activity: bool
+    value: Decimal | None
+    baseline: Decimal | None
+    target: Decimal | None
+    points: Decimal | None
+    comment: str
+
+    @property
+    def attainment(self) -> Decimal | None:
+        if self.value is None or (self.target is None and self.direction != "yes_no"):
+            return None
+        try:
+            return attainment(self.direction, self.value, self.target, self.baseline)
+        except ValueError:
+            return None
+
+
+def value_rows(user, *, year: int, statuses):
+    """Every indicator value of the reports of ``year`` in ``statuses`` the user may see, in one query."""
+    reports = AnnualReport.objects.visible_to(user).filter(year=year, status__in=statuses)
+    line = ConventionIndicator.objects.filter(
+        convention_id=OuterRef("report__convention_id"), indicator_id=OuterRef("indicator_id")
+    )
+    target = Target.objects.filter(
+        convention_indicator__convention_id=OuterRef("report__convention_id"),
+        convention_indicator__indicator_id=OuterRef("indicator_id"),
+        year=OuterRef("report__year"),
+    )
+    queryset = (
+        ReportValue.objects.filter(report__in=reports.values("pk"))
+        .annotate(
+            baseline=Subquery(line.values("baseline")[:1]),
+            points=Subquery(line.values("points")[:1]),
+            target=Subquery(target.values("value")[:1]),
+        )
+        .order_by(
+            "report__convention__structure__region__name",
+            "report__convention__structure__name",
+            "report_id",
+            "indicator__order",
+            "indicator__code",
+        )
+        .values_list(
+            "report__convention__structure__region__name",
+            "report__convention__structure__name",
+            "report__convention__structure__finess_et",
+            "report__convention__reference",
+            "report__year",
+            "report__status",
+            "indicator__code",
+            "indicator__label",
+            "indicator__unit",
+            "indicator__direction",
+            "indicator__is_activity",
+            "value",
+            "baseline",
+            "target",
+            "points",
+            "comment",
+        )
+    )
+    for values in queryset.iterator(chunk_size=CHUNK):
+        yield ValueRow(*values[:2], values[2] or "", *values[3:])
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: object  # row -> value
+
+
+def _percent(value):
+    return None if value is None else (value * 100).quantize(Decimal("0.1"))
+
+
+COLUMNS = [
+    Column(_("Région"), lambda r: r.region or ""),
+    Column(_("Structure"), lambda r: r.structure),
+    Column(_("FINESS"), lambda r: r.finess),
+    Column(_("Convention"), lambda r: r.reference),
+    Column(_("Année"), lambda r: r.year),
+    Column(_("Statut du rapport"), lambda r: STATUS_LABELS.get(r.status, r.status)),
+    Column(_("Code indicateur"), lambda r: r.code),
+    Column(_("Indicateur"), lambda r: r.label),
+    Column(_("Unité"), lambda r: UNIT_LABELS.get(r.unit, r.unit)),
+    Column(_("Valeur déclarée"), lambda r: r.value),
+    Column(_("Valeur de référence"), lambda r: r.baseline),
+    Column(_("Cible"), lambda r: r.target),
+    Column(_("Points"), lambda r: None if r.is_activity else r.points),
+    Column(_("Atteinte (%)"), lambda r: _percent(r.attainment)),
+    Column(_("Commentaire"), lambda r: r.comment),
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def stream_csv(rows):
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield BOM + writer.writerow([str(column.header) for column in COLUMNS])
+    for row in rows:
+        yield writer.writerow([csv_value(column.value(row)) for column in COLUMNS])
+
+
+def csv_response(rows, filename):
+    response = StreamingHttpResponse(stream_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(rows, filename, title):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])
+    sheet.append([str(column.header) for column in COLUMNS])
+    for row in rows:
+        sheet.append([column.value(row) for column in COLUMNS])
+    spool = tempfile.TemporaryFile()
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@dataclass
+class IndicatorSummary:
+    code: str
+    label: str
+    unit: str
+    reports: int = 0
+    total: Decimal = Decimal("0")
+    measured: int = 0
+    attainment_total: Decimal = Decimal("0")
+    met: int = 0
+
+    @property
+    def mean_value(self):
+        return (self.total / self.reports).quantize(Decimal("0.01")) if self.reports else None
+
+    @property
+    def mean_attainment(self):
+        return (self.attainment_total / self.measured).quantize(Decimal("0.0001")) if self.measured else None
+
+    @property
+    def met_share(self):
+        return (Decimal(self.met) / self.measured).quantize(Decimal("0.0001")) if self.measured else None
+
+
+def summarise(rows) -> list[IndicatorSummary]:
+    """Per indicator: reports with a value, mean value, mean attainment and how many met their target."""
+    summaries = {}
+    for row in rows:
+        if row.value is None:
+            continue
+        summary = summaries.setdefault(row.code, IndicatorSummary(code=row.code, label=row.label, unit=row.unit))
+        summary.reports += 1
+        summary.total += row.value
+        achieved = row.attainment
+        if achieved is not None:
+            summary.measured += 1
+            summary.attainment_total += achieved
+            summary.met += achieved == 1
+    return sorted(summaries.values(), key=lambda s: (s.mean_attainment is None, s.label))

@@ -1,0 +1,335 @@
+"""Every write on an annual report: open, fill, file, validate or return; reminders (design.md §4, §6).
+
+A report is opened for one year of a convention, pre-filled from the structure's previous report. The manager
+fills a value (and an optional comment) for every indicator and the team's FTE by professional category; the
+same rules (conventions.report_rules) guard a draft and a filing. The region's ARS agent validates it (its
+weighted attainment is fixed then, and ``report_validated`` tells the dotations) or returns it with a reason.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.journal.services import record_event
+from structures.enums import ProfessionalCategory
+
+from .. import report_notifications as notifications
+from ..enums import ReminderKind
+from ..models import AnnualReport, Convention, ReportFte, ReportReminder, ReportValue
+from ..perms import reports as perms
+from ..report_rules import report_errors
+from ..report_selectors import expected_indicators, report_lines, report_weighted_attainment, reportable_years
+from ..report_workflow import check_report_transition
+from ..signals import report_validated
+
+REMINDER_WINDOW = datetime.timedelta(days=30)
+
+
+class ReportInvalid(ActionRefused):
+    """The figures break a rule; ``errors`` holds the French message of each field (see report_rules)."""
+
+    def __init__(self, errors: dict):
+        self.errors = errors
+        super().__init__(_("Le rapport contient des erreurs : corrigez les champs signalés."))
+
+
+def _require(allowed: bool, message: str):
+    if not allowed:
+        raise ActionRefused(message)
+
+
+def _locked(report) -> AnnualReport:
+    return (
+        AnnualReport.objects.select_for_update(of=("self",))
+        .select_related("convention", "convention__structure")
+        .get(pk=report.pk)
+    )
+
+
+def _check_version(locked, expected_version):
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise ConflictError(
+            _(
+                "Ce rapport a été modifié par une autre personne depuis que vous l'avez ouvert. "
+                "Vos saisies n'ont pas été enregistrées : rechargez la page pour voir la version actuelle."
+            )
+        )
+
+
+def _sync(report, locked):
+    report.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+
+
+def _previous_report(convention, year):
+    return (
+        AnnualReport.objects.filter(convention__structure_id=convention.structure_id, year__lt=year)
+        .order_by("-year")
+        .first()
+    )
+
+
+@transaction.atomic
+def report_open(*, convention, year: int, user, today: datetime.date | None = None) -> AnnualReport:
+    """Open (or return, when it exists) the report of ``year``, pre-filled from the structure's last report."""
+    convention = Convention.objects.select_related("structure").get(pk=convention.pk)
+    _require(
+        perms.can_open(user, convention),
+        _("Seul un gestionnaire de la structure peut ouvrir un rapport, pour une convention en vigueur ou échue."),
+    )
+    existing = AnnualReport.objects.filter(convention=convention, year=year).first()
+    if existing:
+        return existing
+    if year not in reportable_years(convention, today or timezone.localdate()):
+        raise ActionRefused(
+            _(
+                "Aucun rapport ne peut être ouvert pour %(year)s : l'année doit être couverte par la convention "
+                "%(ref)s et commencée."
+            )
+            % {"year": year, "ref": convention.reference}
+        )
+    return _create(convention, year, user)
+
+
+def _create(convention, year, user) -> AnnualReport:
+    report = AnnualReport(convention=convention, year=year, due_date=AnnualReport.default_due_date(year))
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # opened at the same moment by someone else
+        return AnnualReport.objects.get(convention=convention, year=year)
+    previous = _previous_report(convention, year)
+    old_values = {}
+    if previous:
+        old_values = dict(previous.values.values_list("indicator_id", "value"))
+        ReportFte.objects.bulk_create(
+            [ReportFte(report=report, category=line.category, fte=line.fte) for line in previous.fte_lines.all()]
+        )
+    ReportValue.objects.bulk_create(
+        [
+            ReportValue(report=report, indicator=line.indicator, value=old_values.get(line.indicator_id))
+            for line in expected_indicators(convention)
+        ]
+    )
+    record_event(
+        actor=user,
+        verb="report_opened",
+        summary=_("Rapport annuel %(year)s ouvert") % {"year": year},
+        obj=report,
+        structure_id=convention.structure_id,
+        to_state=report.status,
+        payload={"convention": convention.reference, "prefilled_from": previous.year if previous else None},
+    )
+    return report
+
+
+def _indicators(convention):
+    return [line.indicator for line in expected_indicators(convention)]
+
+
+@transaction.atomic
+def report_save(
+    *, report, user, values: dict, comments: dict | None = None, fte: dict | None = None, expected_version=None
+) -> AnnualReport:
+    """Save the figures of a draft or returned report.
+
+    ``values``: {indicator pk: Decimal or None}; ``comments``: {indicator pk: str}; ``fte``: {category:
+    Decimal or None} (None or 0 removes the category). Raises ReportInvalid with the message of each field.
+    """
+    locked = _locked(report)
+    _require(
+        perms.can_edit(user, locked),
+        _("Ce rapport ne peut pas être modifié : seul un gestionnaire de la structure le complète, avant son dépôt."),
+    )
+    _check_version(locked, expected_version)
+    comments = comments or {}
+    fte = {category: fte.get(category) for category in ProfessionalCategory.values} if fte else {}
+    indicators = _indicators(locked.convention)
+    errors = report_errors(indicators, values, fte)
+    if errors:
+        raise ReportInvalid(errors)
+    stored = {value.indicator_id: value for value in locked.values.all()}
+    keep = []
+    for indicator in indicators:
+        row = stored.get(indicator.pk) or ReportValue(report=locked, indicator=indicator)
+        row.value = values.get(indicator.pk)
+        row.comment = (comments.get(indicator.pk) or "").strip()[:500]
+        keep.append(row)
+    ReportValue.objects.bulk_update([row for row in keep if row.pk], ["value", "comment"])
+    ReportValue.objects.bulk_create([row for row in keep if not row.pk])
+    locked.values.exclude(indicator_id__in=[indicator.pk for indicator in indicators]).delete()
+    if fte:
+        locked.fte_lines.all().delete()
+        ReportFte.objects.bulk_create(
+            [ReportFte(report=locked, category=category, fte=amount) for category, amount in fte.items() if amount]
+        )
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    _sync(report, locked)
+    return locked
+
+
+def _record(locked, user, verb, from_state, summary, reason="", payload=None):
+    record_event(
+        actor=user,
+        verb=verb,
+        summary=summary,
+        obj=locked,
+        structure_id=locked.convention.structure_id,
+        from_state=from_state,
+        to_state=locked.status,
+        reason=reason,
+        payload={"convention": locked.convention.reference, "year": locked.year, **(payload or {})},
+    )
+
+
+@transaction.atomic
+def report_submit(*, report, user) -> AnnualReport:
+    """A manager files a complete report; the region's ARS agents are told."""
+    locked = _locked(report)
+    transition = check_report_transition("submit", locked.status)
+    _require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer ce rapport."))
+    values = {value.indicator_id: value.value for value in locked.values.all()}
+    fte = fte_map(locked)
+    errors = report_errors(_indicators(locked.convention), values, fte, complete=True)
+    if errors:
+        raise ReportInvalid(errors)
+    from_state = locked.status
+    locked.status = transition.target
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    locked.version += 1
+    locked.save()
+    _record(locked, user, "report_submitted", from_state, _("Rapport annuel %(year)s déposé") % {"year": locked.year})
+    notifications.notify_report(locked, "report_submitted")
+    _sync(report, locked)
+    return locked
+
+
+def fte_map(report) -> dict:
+    return {line.category: line.fte for line in report.fte_lines.all()}
+
+
+@transaction.atomic
+def report_validate(*, report, user) -> AnnualReport:
+    """The region's ARS agent validates a filed report: its weighted attainment is fixed, dotations are told."""
+    locked = _locked(report)
+    transition = check_report_transition("validate", locked.status)
+    _require(perms.can_validate(user, locked), _("Seul un agent de l'ARS de la région peut valider ce rapport."))
+    from_state = locked.status
+    achieved = report_weighted_attainment(report_lines(locked))
+    locked.status = transition.target
+    locked.validated_at = timezone.now()
+    locked.validated_by = user
+    locked.weighted_attainment = achieved
+    locked.return_reason = ""
+    locked.version += 1
+    locked.save()
+    _record(
+        locked,
+        user,
+        "report_validated",
+        from_state,
+        _("Rapport annuel %(year)s validé") % {"year": locked.year},
+        payload={"weighted_attainment": str(achieved)},
+    )
+    report_validated.send(sender=AnnualReport, report=locked, user=user)
+    notifications.notify_report(locked, "report_validated")
+    _sync(report, locked)
+    return locked
+
+
+@transaction.atomic
+def report_return(*, report, user, reason: str) -> AnnualReport:
+    """The region's ARS agent returns a filed report to the structure, saying what to correct."""
+    locked = _locked(report)
+    reason = (reason or "").strip()
+    transition = check_report_transition("return", locked.status, reason)
+    _require(perms.can_return(user, locked), _("Seul un agent de l'ARS de la région peut renvoyer ce rapport."))
+    from_state = locked.status
+    locked.status = transition.target
+    locked.return_reason = reason
+    locked.version += 1
+    locked.save()
+    _record(
+        locked,
+        user,
+        "report_returned",
+        from_state,
+        _("Rapport annuel %(year)s renvoyé") % {"year": locked.year},
+        reason,
+    )
+    notifications.notify_report(locked, "report_returned", reason)
+    _sync(report, locked)
+    return locked
+
+
+# --- Reminders (manage.py send_reminders) -----------------------------------------------------------------------
+
+
+def reports_open_due(*, today: datetime.date) -> int:
+    """Open, for the system, the reports of last year that nobody opened yet, so that reminders reach them."""
+    year = today.year - 1
+    conventions = (
+        Convention.objects.filter(status__in=perms.REPORTABLE_CONVENTION_STATUSES, start_date__year__lte=year)
+        .exclude(reports__year=year)
+        .select_related("structure")
+    )
+    opened = 0
+    for convention in conventions:
+        if year in reportable_years(convention, today):
+            with transaction.atomic():
+                _create(convention, year, None)
+            opened += 1
+    return opened
+
+
+def reminder_kind(report, today: datetime.date) -> str | None:
+    if report.status not in perms.EDITABLE_STATUSES:
+        return None
+    if report.due_date < today:
+        return ReminderKind.OVERDUE
+    if report.due_date <= today + REMINDER_WINDOW:
+        return ReminderKind.DUE_SOON
+    return None
+
+
+def send_reminders(*, today: datetime.date | None = None) -> dict:
+    """Remind managers of reports due within 30 days and of overdue ones, once per report and kind.
+
+    The ReportReminder row (unique per report and kind) is written before the e-mail is queued, in the same
+    transaction: a second run, even a concurrent one, finds it and sends nothing.
+    """
+    today = today or timezone.localdate()
+    opened = reports_open_due(today=today)
+    candidates = (
+        AnnualReport.objects.filter(status__in=perms.EDITABLE_STATUSES, due_date__lte=today + REMINDER_WINDOW)
+        .select_related("convention")
+        .order_by("due_date", "pk")
+    )
+    sent = {ReminderKind.DUE_SOON: 0, ReminderKind.OVERDUE: 0}
+    for report in candidates.iterator(chunk_size=500):
+        kind = reminder_kind(report, today)
+        if kind and _remind_once(report, kind):
+            sent[kind] += 1
+    return {"opened": opened, **{str(kind): count for kind, count in sent.items()}}
+
+
+def _remind_once(report, kind) -> bool:
+    try:
+        with transaction.atomic():
+            ReportReminder.objects.create(report=report, kind=kind)
+            record_event(
+                actor=None,
+                verb=f"report_reminder_{kind}",
+                summary=_("Relance envoyée : rapport annuel %(year)s %(kind)s")
+                % {"year": report.year, "kind": ReminderKind(kind).label.lower()},
+                obj=report,
+                structure_id=report.convention.structure_id,
+            )
+            notifications.notify_report(report, f"report_{kind}")
+    except IntegrityError:
+        return False
+    return True
