@@ -1,0 +1,224 @@
+"""The structure list: scoped rows and counts, filters, sortable columns, pagination, bounded queries."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from structures.enums import StructureStatus as S
+from structures.models import Structure
+from tests.conftest import client_for, make_user
+from tests.structures.factories import make_structure
+
+LIST = reverse("structures:list")
+
+
+def _get(user, **params):
+    response = client_for(user).get(LIST, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _count(html) -> int:
+    match = re.search(r'id="result-count" role="status">([\d\u202f ]+) structure', html)
+    return int(re.sub(r"\D", "", match.group(1)))
+
+
+def _rows(html) -> list[str]:
+    """Structure names in the order of the table's rows."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    return re.findall(r'<th scope="row">\s*(?:<a [^>]*>)?([^<]+?)(?:</a>)?\s*(?:<br>|</th>)', body)
+
+
+@pytest.fixture
+def world(manager, ars_idf, ars_ara, cnam):
+    other_manager = make_user("autre.gestion@test.example")
+    files = {
+        "idf_draft": make_structure(manager, state=S.DRAFT, name="Brouillon de Saint-Denis", complete_=True),
+        "idf_submitted": make_structure(manager, state=S.SUBMITTED, name="Centre de santé Pleyel"),
+        "idf_review": make_structure(
+            manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Maison de santé du 19e", commune_code="75119"
+        ),
+        "idf_withdrawn": make_structure(other_manager, state=S.WITHDRAWN, name="Centre retiré de Bobigny"),
+        "ara_submitted": make_structure(
+            other_manager, state=S.SUBMITTED, name="Centre de santé de Clermont", commune_code="63113"
+        ),
+        "ara_eligible": make_structure(
+            other_manager, state=S.ELIGIBLE, reviewer=ars_ara, name="Maison de santé de Lyon", commune_code="69123"
+        ),
+    }
+    Structure.objects.filter(pk=files["idf_review"].pk).update(kind="msp")
+    return files
+
+
+def _names(world, *keys):
+    return {world[key].name for key in keys}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "visible"),
+    [
+        ("manager", ["idf_draft", "idf_submitted", "idf_review"]),
+        ("ars_idf", ["idf_submitted", "idf_review", "idf_withdrawn"]),
+        ("ars_ara", ["ara_submitted", "ara_eligible"]),
+        ("cnam", ["idf_submitted", "idf_review", "idf_withdrawn", "ara_submitted", "ara_eligible"]),
+    ],
+)
+def test_each_role_sees_its_scope_and_counts_only_that(who, visible, world, request):
+    html = _get(request.getfixturevalue(who))
+    assert set(_rows(html)) == _names(world, *visible)
+    assert _count(html) == len(visible)
+    hidden = set(world) - set(visible)
+    for key in hidden:
+        assert world[key].name not in html
+
+
+@pytest.mark.django_db
+def test_only_the_cnam_filters_by_region(world, cnam, ars_idf):
+    html = _get(cnam, region="84")
+    assert set(_rows(html)) == _names(world, "ara_submitted", "ara_eligible")
+    assert 'name="region"' in html
+    html = _get(ars_idf, region="84")
+    assert 'name="region"' not in html
+    assert set(_rows(html)) == _names(world, "idf_submitted", "idf_review", "idf_withdrawn")
+
+
+@pytest.mark.django_db
+def test_departement_choices_stay_in_the_agents_region(world, ars_idf):
+    html = _get(ars_idf)
+    assert '<option value="93">93 – Seine-Saint-Denis</option>' in html
+    assert '<option value="63">' not in html
+    assert set(_rows(_get(ars_idf, departement="75"))) == _names(world, "idf_review")
+    # Another region's département is not a choice: the filter is ignored and nothing leaks.
+    html = _get(ars_idf, departement="63")
+    assert "Clermont" not in html
+    assert _count(html) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "in_review"}, ["idf_review"]),
+        ({"status": "eligible"}, ["ara_eligible"]),
+        ({"kind": "msp"}, ["idf_review"]),
+        ({"kind": "cds"}, ["idf_submitted", "idf_withdrawn", "ara_submitted", "ara_eligible"]),
+        ({"q": "pleyel"}, ["idf_submitted"]),
+        ({"q": "clermont-ferrand"}, ["ara_submitted"]),
+        ({"q": "75119"}, ["idf_review"]),
+        ({"q": "630"}, ["ara_submitted"]),
+        ({"status": "submitted", "region": "11"}, ["idf_submitted"]),
+    ],
+)
+def test_filters(params, expected, world, cnam):
+    assert set(_rows(_get(cnam, **params))) == _names(world, *expected)
+
+
+@pytest.mark.django_db
+def test_text_filter_finds_a_finess_typed_with_spaces(world, cnam):
+    finess = world["ara_eligible"].finess_et
+    spaced = f"{finess[:2]} {finess[2:5]} {finess[5:]}"
+    assert _rows(_get(cnam, q=spaced)) == [world["ara_eligible"].name]
+    assert f"FINESS {finess}" in _get(cnam, q=spaced)
+
+
+@pytest.mark.django_db
+def test_mine_and_late_filters_for_the_ars(world, ars_idf):
+    assert _rows(_get(ars_idf, mine="on")) == [world["idf_review"].name]
+    Structure.objects.filter(pk=world["idf_submitted"].pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=45)
+    )
+    assert _rows(_get(ars_idf, late="on")) == [world["idf_submitted"].name]
+
+
+@pytest.mark.django_db
+def test_sorting_by_each_column_both_ways(world, cnam):
+    names = sorted(_names(world, "idf_submitted", "idf_review", "idf_withdrawn", "ara_submitted", "ara_eligible"))
+    assert _rows(_get(cnam)) == names
+    assert _rows(_get(cnam, o="-name")) == names[::-1]
+    # Status sorts in workflow order: déposé, en instruction, …, éligible, …, retiré.
+    by_status = _rows(_get(cnam, o="status"))
+    assert by_status[-1] == world["idf_withdrawn"].name
+    assert by_status.index(world["idf_review"].name) < by_status.index(world["ara_eligible"].name)
+    assert _rows(_get(cnam, o="-status"))[0] == world["idf_withdrawn"].name
+    by_commune = _rows(_get(cnam, o="commune"))
+    assert by_commune.index(world["ara_submitted"].name) < by_commune.index(world["ara_eligible"].name)
+    html = _get(cnam, o="-submitted", status="submitted")
+    assert 'aria-sort="descending"' in html
+    assert 'href="?o=submitted&amp;status=submitted"' in html
+
+
+@pytest.mark.django_db
+def test_sort_links_keep_the_filters_and_drop_the_page(world, cnam):
+    html = _get(cnam, q="centre", page="1")
+    assert 'href="?q=centre&amp;o=-name"' in html
+    assert 'aria-sort="ascending"' in html
+
+
+@pytest.mark.django_db
+def test_empty_states(manager, ars_idf, cnam):
+    assert "Aucune structure encore." in _get(manager)
+    assert "Aucun dossier n'a encore été déposé dans votre région." in _get(ars_idf)
+    html = _get(cnam, q="introuvable")
+    assert "Aucune structure ne correspond à ces critères." in html
+    assert "Effacer les filtres" in html
+
+
+def _many(manager, n):
+    for i in range(n):
+        make_structure(manager, state=S.SUBMITTED, name=f"Centre de santé n° {i:02d}")
+
+
+@pytest.mark.django_db
+def test_pagination(manager, cnam):
+    _many(manager, 30)
+    first = _get(cnam)
+    assert _count(first) == 30
+    assert len(_rows(first)) == 25
+    assert '<nav role="navigation" class="fr-pagination' in first
+    assert 'aria-current="page" title="Page 1"' in first
+    assert 'href="?page=2"' in first
+    second = _get(cnam, page="2")
+    assert _rows(second) == [f"Centre de santé n° {i:02d}" for i in range(25, 30)]
+    assert "Liste des structures, page 2 sur 2" in second
+    # Out-of-range or odd page numbers never give an error page.
+    assert _rows(_get(cnam, page="999")) == _rows(second)
+    assert len(_rows(_get(cnam, page="abc"))) == 25
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["manager", "ars_idf", "cnam"])
+@pytest.mark.parametrize("n", [2, 30])
+def test_query_count_does_not_grow_with_rows(who, n, manager, ars_idf, request, django_assert_max_num_queries):
+    for i in range(n):
+        make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name=f"Centre n° {i:02d}")
+    client = client_for(request.getfixturevalue(who))
+    with django_assert_max_num_queries(9):
+        response = client.get(LIST, {"status": "in_review", "o": "-status"})
+    assert len(_rows(response.content.decode())) == min(n, 25)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "n'importe"},
+        {"region": "999"},
+        {"region": "abc"},
+        {"departement": "<b>"},
+        {"kind": "hôpital"},
+        {"o": "password"},
+        {"o": "--name"},
+        {"q": "\x00"},
+        {"q": "%_%"},
+        {"q": "2A"},
+        {"page": "-1"},
+        {"mine": "maybe", "late": "1"},
+    ],
+)
+def test_odd_input_never_gives_a_500(params, world, cnam, ars_idf, manager):
+    for user in (cnam, ars_idf, manager):
+        client_for(user).get(LIST, params)  # a 500 would raise in the test client
