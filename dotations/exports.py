@@ -10,16 +10,14 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 
-import django_filters
 from django.db.models import Q, Sum
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from secpa_portal.reference.models import Region
-
-from .enums import BasisChoices, DotationStatus, PaymentKind, PaymentStatus
+from .enums import BasisChoices, PaymentKind, PaymentStatus
+from .filters import DotationFilter
 from .models import Dotation, DotationLine
 from .payment_selectors import filtered_payments
 
@@ -109,29 +107,11 @@ def respond(fmt, columns, rows, filename, title):
 # --- Dotations ------------------------------------------------------------------------------------------------
 
 
-class DotationExportFilter(django_filters.FilterSet):
-    """The dotation list's filters (region, status, structure)."""
-
-    region = django_filters.ModelChoiceFilter(field_name="region", queryset=Region.objects.all())
-    statut = django_filters.ChoiceFilter(field_name="status", choices=DotationStatus.choices)
-    status = django_filters.ChoiceFilter(field_name="status", choices=DotationStatus.choices)
-    q = django_filters.CharFilter(method="search")
-    structure = django_filters.CharFilter(method="search")
-
-    class Meta:
-        model = Dotation
-        fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()[:100]
-        if not value:
-            return queryset
-        return queryset.filter(Q(structure__name__icontains=value) | Q(structure__finess_et=value))
-
-
 def campaign_dotations(user, campaign, params):
-    queryset = Dotation.objects.visible_to(user).filter(campaign=campaign)
-    return DotationExportFilter(params, queryset=queryset).qs
+    """The dotation list's queryset (same scope, same filters) for ``campaign``: the export's totals are the page's."""
+    data = params.copy()
+    data["campaign"] = str(campaign.year)
+    return DotationFilter(data, queryset=Dotation.objects.visible_to(user), user=user).qs
 
 
 def _live(kind):

@@ -15,18 +15,18 @@ def _format(fmt):
     return fmt
 
 
-def export_dotations(request, campaign_pk, fmt):
+def export_dotations(request, year, fmt):
     fmt = _format(fmt)
-    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_pk)
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), year=year)
     rows = exports.dotation_rows(request.user, campaign, request.GET)
     return exports.respond(
         fmt, exports.DOTATION_COLUMNS, rows, f"dotations-{campaign.year}", f"Dotations {campaign.year}"
     )
 
 
-def export_lines(request, campaign_pk, fmt):
+def export_lines(request, year, fmt):
     fmt = _format(fmt)
-    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_pk)
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), year=year)
     rows = exports.line_rows(request.user, campaign, request.GET)
     return exports.respond(
         fmt, exports.LINE_COLUMNS, rows, f"dotations-{campaign.year}-lignes", f"Lignes {campaign.year}"

@@ -8,7 +8,7 @@ urlpatterns = [
     path("versements/<int:pk>/annuler/", payments.payment_cancel, name="payment_cancel"),
     path("mes-financements/", funding.my_funding, name="my_funding"),
     path("structures/<int:structure_pk>/", funding.funding, name="funding"),
-    path("exports/campagnes/<int:campaign_pk>/dotations.<str:fmt>", exports.export_dotations, name="export_dotations"),
-    path("exports/campagnes/<int:campaign_pk>/lignes.<str:fmt>", exports.export_lines, name="export_lines"),
+    path("exports/campagnes/<int:year>/dotations.<str:fmt>", exports.export_dotations, name="export_dotations"),
+    path("exports/campagnes/<int:year>/lignes.<str:fmt>", exports.export_lines, name="export_lines"),
     path("exports/versements.<str:fmt>", exports.export_payments, name="export_payments"),
 ]

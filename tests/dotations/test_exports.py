@@ -131,7 +131,7 @@ def test_payments_xlsx_has_numbers_and_the_same_totals(funded, cnam):
 
 
 def test_dotations_csv_one_row_per_dotation_with_totals(funded, cnam):
-    rows = _csv(client_for(cnam).get(reverse("dotations:export_dotations", args=[funded["campaign"].pk, "csv"])))
+    rows = _csv(client_for(cnam).get(reverse("dotations:export_dotations", args=[funded["campaign"].year, "csv"])))
     header, body = rows[0], rows[1:]
     assert header[:5] == ["Campagne", "Structure", "FINESS", "Région", "Statut"]
     assert header[10] == "Montant de la dotation (€)"
@@ -144,7 +144,7 @@ def test_dotations_csv_one_row_per_dotation_with_totals(funded, cnam):
 
 
 def test_dotations_export_is_scoped(funded, ars_idf, manager):
-    url = reverse("dotations:export_dotations", args=[funded["campaign"].pk, "csv"])
+    url = reverse("dotations:export_dotations", args=[funded["campaign"].year, "csv"])
     ars_rows = _csv(client_for(ars_idf).get(url))[1:]
     assert {r[3] for r in ars_rows} == {"Île-de-France"}
     assert len(ars_rows) == 3  # two approved, one proposed
@@ -153,13 +153,13 @@ def test_dotations_export_is_scoped(funded, ars_idf, manager):
 
 
 def test_dotations_export_filters(funded, cnam):
-    url = reverse("dotations:export_dotations", args=[funded["campaign"].pk, "csv"])
+    url = reverse("dotations:export_dotations", args=[funded["campaign"].year, "csv"])
     rows = _csv(client_for(cnam).get(url, {"status": DotationStatus.PROPOSED}))[1:]
     assert [r[4] for r in rows] == ["Proposée"]
 
 
 def test_lines_csv_one_row_per_line(funded, cnam, ars_ara):
-    url = reverse("dotations:export_lines", args=[funded["campaign"].pk, "csv"])
+    url = reverse("dotations:export_lines", args=[funded["campaign"].year, "csv"])
     rows = _csv(client_for(cnam).get(url))
     header, body = rows[0], rows[1:]
     assert header[5:8] == ["Code", "Composante", "Base"]
@@ -172,7 +172,7 @@ def test_lines_csv_one_row_per_line(funded, cnam, ars_ara):
 
 
 def test_lines_xlsx(funded, cnam):
-    rows = _xlsx(client_for(cnam).get(reverse("dotations:export_lines", args=[funded["campaign"].pk, "xlsx"])))
+    rows = _xlsx(client_for(cnam).get(reverse("dotations:export_lines", args=[funded["campaign"].year, "xlsx"])))
     assert rows[0][14] == "Montant (€)"
     assert len(rows) == 9
 
@@ -190,3 +190,16 @@ def test_cancelled_payments_keep_their_reason_in_the_export(funded, cnam):
     payment_cancel(payment=advance, user=cnam, reason="Virement rejeté", reschedule=False)
     rows = _csv(client_for(cnam).get(reverse("dotations:export_payments", args=["csv"]), {"statut": "cancelled"}))
     assert [r[11] for r in rows[1:]] == ["Virement rejeté"]
+
+
+@pytest.mark.parametrize("params", [{}, {"region": "11"}, {"status": "approved"}, {"structure": "participatif"}])
+def test_dotations_export_totals_equal_the_dotation_list_page(funded, cnam, ars_idf, manager, params):
+    year = funded["campaign"].year
+    for user in (cnam, ars_idf, manager):
+        client = client_for(user)
+        page = client.get(reverse("dotations:dotation_list"), {**params, "campaign": year}).context["sums"]
+        rows = _csv(client.get(reverse("dotations:export_dotations", args=[year, "csv"]), params))[1:]
+        assert len(rows) == page["count"]
+        assert sum((_decimal(r[10]) for r in rows), Decimal("0")) == page["total"]
+        lines = _csv(client.get(reverse("dotations:export_lines", args=[year, "csv"]), params))[1:]
+        assert sum((_decimal(r[14]) for r in lines), Decimal("0")) == page["total"]
