@@ -18,12 +18,14 @@ HUNDRED = Decimal("100")
 
 def _sums(queryset) -> dict:
     """Totals and counts by status in one query."""
-    aggregates = {"count": Count("pk"), "total": Sum("total"), "errors": Count("pk", filter=~Q(errors=[]))}
+    aggregates = {"count": Count("pk"), "grand_total": Sum("total"), "errors": Count("pk", filter=~Q(errors=[]))}
     for status in DotationStatus:
         aggregates[f"{status}_total"] = Sum("total", filter=Q(status=status))
         aggregates[f"{status}_count"] = Count("pk", filter=Q(status=status))
     values = queryset.order_by().aggregate(**aggregates)
-    return {key: (value if value is not None else ZERO) for key, value in values.items()}
+    sums = {key: (value if value is not None else ZERO) for key, value in values.items()}
+    sums["total"] = sums.pop("grand_total")
+    return sums
 
 
 def list_totals(queryset) -> dict:

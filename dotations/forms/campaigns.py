@@ -11,7 +11,7 @@ from structures.enums import ActivityFigure, ProfessionalCategory
 from .. import engine
 from ..bareme import build
 from ..enums import BasisChoices
-from .fields import FrenchDecimalField, money, percent
+from .fields import FrenchDecimalField, FrenchIntegerField, money, percent
 
 HUNDRED = Decimal("100")
 DATE_ERRORS = {"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/03/2026.")}
@@ -174,11 +174,14 @@ BandFormSet = forms.formset_factory(BandForm, formset=_BaremeFormSet, extra=1, c
 
 
 class BaremeForm(forms.Form):
-    reference_patients = forms.IntegerField(
+    reference_patients = FrenchIntegerField(
         label=_("Patientèle de référence"),
         min_value=1,
-        help_text=_("Nombre de patients médecin traitant d'une structure de référence, par exemple 4000."),
-        error_messages={"min_value": _("La patientèle de référence doit être strictement positive.")},
+        help_text=_("Nombre de patients médecin traitant d'une structure de référence, par exemple 4 000."),
+        error_messages={
+            "min_value": _("La patientèle de référence doit être strictement positive."),
+            "invalid": _("Saisissez un nombre entier de patients, par exemple 4 000."),
+        },
     )
 
 

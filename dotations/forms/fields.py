@@ -44,3 +44,16 @@ def money(label, **kwargs):
 
 def percent(label, **kwargs):
     return FrenchDecimalField(label=label, min_value=Decimal("0"), max_value=HUNDRED, decimal_places=2, **kwargs)
+
+
+class FrenchIntegerField(forms.IntegerField):
+    """An integer typed with spaces between thousands: « 4 000 »."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = SPACES.sub("", value)
+        return super().to_python(value)

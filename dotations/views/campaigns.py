@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from secpa_portal.core.errors import DomainError
+from secpa_portal.core.errors import ConflictError, DomainError
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
 
@@ -277,6 +277,8 @@ def campaign_fit(request, year):
         except InvalidOperation:
             expected = None
         try:
+            if expected is None or not expected.is_finite():
+                raise ConflictError(_("Confirmez le coefficient depuis l'aperçu ci-dessous."))
             coefficient = compute.campaign_fit(campaign=campaign, user=request.user, expected_coefficient=expected)
         except DomainError as error:
             messages.error(request, error.message)

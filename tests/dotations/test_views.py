@@ -1,0 +1,295 @@
+"""Campaign and dotation pages: what each role sees (permission matrix), the workflow through the pages,
+and query counts that do not grow with the number of dotations."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from conventions.enums import ConventionStatus
+from conventions.models import Convention
+from dotations.enums import CampaignStatus, ComputeState, DotationStatus
+from dotations.models import Campaign, Dotation
+from dotations.services import compute, dotations
+from tests.conftest import client_for, make_user
+from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
+
+pytestmark = pytest.mark.django_db
+
+
+def build(n, *, manager, cnam, cnam2, envelope=Decimal("14000000.00")):
+    """An open campaign with ``n`` dotations: approved, proposed, computed in turn; ``manager`` runs the first
+    two structures, both in Île-de-France (11); then every other one is in Auvergne-Rhône-Alpes (84)."""
+    campaign = make_campaign(envelope=envelope)
+    for index in range(n):
+        region = "11" if index < 2 or index % 2 == 0 else "84"
+        make_funded_convention(manager if index < 2 else None, region=region)
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    for index, dotation in enumerate(Dotation.objects.order_by("pk")):
+        if index % 3 in (0, 1):
+            dotations.dotation_propose(dotation=dotation, user=cnam)
+        if index % 3 == 0:
+            dotations.dotation_approve(dotation=dotation, user=cnam2)
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+@pytest.fixture
+def scene(manager, cnam, cnam2):
+    return build(6, manager=manager, cnam=cnam, cnam2=cnam2)
+
+
+def test_campaign_page_shows_gauge_region_totals_and_bareme(scene, cnam):
+    response = client_for(cnam).get(reverse("dotations:campaign_detail", args=[2026]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 2 * EXPECTED_TOTAL == Decimal("455600.00")
+    assert "Enveloppe 2026 : 14\u202f000\u202f000\u00a0€" in content
+    assert "Approuvé : 455\u202f600,00\u00a0€" in content
+    assert 'id="region-totals"' in content and "Île-de-France" in content and "Auvergne-Rhône-Alpes" in content
+    assert "<svg" in content and 'role="img"' in content
+    assert 'id="bareme-components"' in content
+    assert "Recalculer la campagne" in content and "Ajuster à l'enveloppe" in content
+
+
+def test_list_filters_and_totals(scene, cnam):
+    client = client_for(cnam)
+    response = client.get(reverse("dotations:dotation_list"), {"region": "11", "status": "approved"})
+    listed = list(response.context["page_obj"])
+    assert listed and all(d.region_id == "11" and d.status == DotationStatus.APPROVED for d in listed)
+    assert response.context["sums"]["total"] == sum(d.total for d in listed)
+    by_name = client.get(reverse("dotations:dotation_list"), {"structure": listed[0].structure.name})
+    assert [d.pk for d in by_name.context["page_obj"]] == [listed[0].pk]
+    sorted_desc = client.get(reverse("dotations:dotation_list"), {"o": "-total"})
+    totals = [d.total for d in sorted_desc.context["page_obj"]]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_dotation_page_shows_lines_inputs_history_and_opinions(scene, cnam, ars_idf):
+    dotation = Dotation.objects.filter(region_id="11", status=DotationStatus.PROPOSED).first()
+    dotations.dotation_give_opinion(dotation=dotation, user=ars_idf, favourable=True, comment="Cohérent.")
+    response = client_for(cnam).get(reverse("dotations:dotation_detail", args=[dotation.pk]))
+    content = response.content.decode()
+    assert 'id="dotation-lines"' in content
+    for text in ("Médiation en santé", "× 1,100", "× 1,000000", "90\u202f750,00\u00a0€", "227\u202f800,00\u00a0€"):
+        assert text in content
+    assert 'id="dotation-inputs"' in content and "Médiateur ou médiatrice en santé" in content
+    assert "chiffres déclarés à l&#x27;enregistrement" in content
+    assert "Favorable" in content and "Cohérent." in content
+    assert "Dotation proposée" in content  # the history
+    # The preparer sees Approve disabled, with the reason.
+    assert "un autre agent de la CNAM doit l&#x27;approuver" in content
+    assert "disabled" in content
+
+
+def test_manager_sees_only_their_approved_dotations_without_internal_details(scene, manager):
+    client = client_for(manager)
+    response = client.get(reverse("dotations:dotation_list"))
+    listed = list(response.context["page_obj"])
+    assert [d.structure.memberships.filter(user=manager).exists() for d in listed] == [True]
+    assert listed[0].status == DotationStatus.APPROVED
+    own_proposed = Dotation.objects.filter(structure__memberships__user=manager, status=DotationStatus.PROPOSED).get()
+    other = (
+        Dotation.objects.exclude(structure__memberships__user=manager).filter(status=DotationStatus.APPROVED).first()
+    )
+    assert client.get(reverse("dotations:dotation_detail", args=[own_proposed.pk])).status_code == 404
+    assert client.get(reverse("dotations:dotation_detail", args=[other.pk])).status_code == 404
+    page = client.get(reverse("dotations:dotation_detail", args=[listed[0].pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Avis de l&#x27;ARS" not in content and "Préparée par" not in content
+    for name in ("campaign_list",):
+        assert client.get(reverse(f"dotations:{name}")).status_code == 404
+    for name in ("campaign_detail", "bareme_edit", "campaign_edit", "campaign_fit", "campaign_progress"):
+        assert client.get(reverse(f"dotations:{name}", args=[2026])).status_code == 404
+
+
+def test_ars_agent_sees_only_their_region(scene, ars_idf):
+    client = client_for(ars_idf)
+    listed = list(client.get(reverse("dotations:dotation_list")).context["page_obj"])
+    assert listed and {d.region_id for d in listed} == {"11"}
+    other = Dotation.objects.filter(region_id="84").first()
+    assert client.get(reverse("dotations:dotation_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("dotations:campaign_detail", args=[2026])).status_code == 200
+    assert client.get(reverse("dotations:campaign_create")).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["manager", "ars_idf"])
+def test_posts_without_the_right_change_nothing(scene, who, request):
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    computed = Dotation.objects.filter(region_id="11", status=DotationStatus.COMPUTED).first()
+    proposed = Dotation.objects.filter(region_id="11", status=DotationStatus.PROPOSED).first()
+    for name, dotation in (
+        ("dotation_propose", computed),
+        ("dotation_approve", proposed),
+        ("dotation_return", proposed),
+    ):
+        response = client.post(reverse(f"dotations:{name}", args=[dotation.pk]), {"reason": "x"})
+        assert response.status_code in (302, 404)
+    assert Dotation.objects.get(pk=computed.pk).status == DotationStatus.COMPUTED
+    assert Dotation.objects.get(pk=proposed.pk).status == DotationStatus.PROPOSED
+    for name in ("campaign_compute", "campaign_close", "campaign_fit"):
+        response = client.post(reverse(f"dotations:{name}", args=[2026]))
+        assert response.status_code in (302, 404)
+    assert Campaign.objects.get().status == CampaignStatus.OPEN
+
+
+def test_the_workflow_through_the_pages(manager, cnam, cnam2, ars_idf, django_capture_on_commit_callbacks):
+    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    make_funded_convention(manager, region="11")
+    first, second, ars = client_for(cnam), client_for(cnam2), client_for(ars_idf)
+    first.post(reverse("dotations:campaign_open", args=[2026]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = first.post(reverse("dotations:campaign_compute", args=[2026]))
+    assert response.status_code == 302
+    progress = first.get(reverse("dotations:campaign_progress", args=[2026])).json()
+    assert progress == {"state": ComputeState.DONE, "label": "Calculée", "done": 1, "total": 1, "error": ""}
+    dotation = Dotation.objects.get()
+
+    bad = first.post(reverse("dotations:dotation_propose", args=[dotation.pk]), {"adjustment": "-1 000"})
+    assert "Indiquez le motif de l&#x27;ajustement." in bad.content.decode()
+    assert 'value="-1 000"' in bad.content.decode()
+    first.post(
+        reverse("dotations:dotation_propose", args=[dotation.pk]),
+        {"adjustment": "-1 000", "reason": "Local mis à disposition", "version": dotation.version},
+    )
+    dotation.refresh_from_db()
+    assert (dotation.status, dotation.total) == (DotationStatus.PROPOSED, EXPECTED_TOTAL - 1000)
+
+    opinion = ars.post(reverse("dotations:dotation_opinion", args=[dotation.pk]), {"favourable": "0"})
+    assert "Un commentaire est obligatoire pour un avis défavorable." in opinion.content.decode()
+    ars.post(reverse("dotations:dotation_opinion", args=[dotation.pk]), {"favourable": "1"})
+    assert dotation.opinions.get().favourable
+
+    refused = first.post(reverse("dotations:dotation_approve", args=[dotation.pk]), follow=True)
+    assert "un autre agent de la CNAM" in refused.content.decode()
+    confirm = second.get(reverse("dotations:dotation_approve", args=[dotation.pk]))
+    assert "programme les versements" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = second.post(reverse("dotations:dotation_approve", args=[dotation.pk]), {"version": dotation.version})
+    assert done.status_code == 302
+    dotation.refresh_from_db()
+    assert dotation.status == DotationStatus.APPROVED and dotation.approved_by == cnam2
+    assert any(manager.email in m.to for m in mail.outbox)
+    again = second.post(reverse("dotations:dotation_approve", args=[dotation.pk]), follow=True)
+    assert again.status_code == 200
+    assert campaign.dotations.approved().count() == 1
+
+
+def test_return_through_the_page_requires_a_reason(scene, cnam2):
+    proposed = Dotation.objects.filter(status=DotationStatus.PROPOSED).first()
+    client = client_for(cnam2)
+    empty = client.post(reverse("dotations:dotation_return", args=[proposed.pk]), {"reason": ""})
+    assert "Indiquez le motif du retour." in empty.content.decode()
+    client.post(reverse("dotations:dotation_return", args=[proposed.pk]), {"reason": "Revoir les ETP."})
+    assert Dotation.objects.get(pk=proposed.pk).status == DotationStatus.COMPUTED
+
+
+def test_fit_page_previews_then_applies(manager, cnam, cnam2):
+    campaign = make_campaign(envelope=Decimal("400000.00"))
+    make_funded_convention(region="11")
+    make_funded_convention(region="84")
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    client = client_for(cnam)
+    preview = client.get(reverse("dotations:campaign_fit", args=[2026]))
+    assert "Coefficient proposé : 0,877963" in preview.content.decode()
+    coefficient = preview.context["preview"].coefficient
+    client.post(reverse("dotations:campaign_fit", args=[2026]), {"coefficient": str(coefficient)})
+    assert Campaign.objects.get().reduction == coefficient
+    assert sum(d.total for d in Dotation.objects.all()) <= Decimal("400000.00")
+    page = client.get(reverse("dotations:dotation_detail", args=[Dotation.objects.first().pk]))
+    assert f"× {str(coefficient).replace('.', ',')}" in page.content.decode()
+    assert "ajustée à l&#x27;enveloppe" in page.content.decode()
+
+
+def test_random_input_never_gives_a_500(scene, cnam, ars_idf):
+    proposed = Dotation.objects.filter(status=DotationStatus.PROPOSED, region_id="11").first()
+    computed = Dotation.objects.filter(status=DotationStatus.COMPUTED).first()
+    client = client_for(cnam)
+    for data in ({"adjustment": "abc"}, {"adjustment": "1e400"}, {"adjustment": "-99999999999999"}, {"version": "x"}):
+        assert client.post(reverse("dotations:dotation_propose", args=[computed.pk]), data).status_code in (200, 302)
+    assert client.post(reverse("dotations:campaign_fit", args=[2026]), {"coefficient": "zz"}).status_code in (200, 302)
+    assert (
+        client.get(reverse("dotations:dotation_list"), {"campaign": "1999", "o": "x", "page": "z"}).status_code == 200
+    )
+    ars = client_for(ars_idf)
+    assert ars.post(reverse("dotations:dotation_opinion", args=[proposed.pk]), {"favourable": "7"}).status_code == 200
+
+
+PAGES = [
+    ("cnam", "dotations:campaign_list", None),
+    ("cnam", "dotations:campaign_detail", "year"),
+    ("cnam", "dotations:campaign_edit", "year"),
+    ("cnam", "dotations:campaign_fit", "year"),
+    ("cnam", "dotations:campaign_progress", "year"),
+    ("cnam", "dotations:dotation_list", None),
+    ("cnam", "dotations:dotation_detail", "dotation"),
+    ("cnam", "dotations:dotation_propose", "computed"),
+    ("cnam2", "dotations:dotation_approve", "proposed"),
+    ("cnam", "dotations:dotation_return", "proposed"),
+    ("ars_idf", "dotations:campaign_detail", "year"),
+    ("ars_idf", "dotations:dotation_list", None),
+    ("ars_idf", "dotations:dotation_opinion", "proposed"),
+    ("manager", "dotations:dotation_list", None),
+    ("manager", "dotations:dotation_detail", "approved"),
+    ("cnam", "dashboard", None),
+    ("ars_idf", "dashboard", None),
+    ("manager", "dashboard", None),
+]
+
+
+def _args(kind, campaign, manager):
+    if kind is None:
+        return []
+    if kind == "year":
+        return [campaign.year]
+    dotations_ = Dotation.objects.filter(region_id="11").order_by("pk")
+    if kind == "approved":
+        return [dotations_.filter(status=DotationStatus.APPROVED, structure__memberships__user=manager).get().pk]
+    if kind == "proposed":
+        return [dotations_.filter(status=DotationStatus.PROPOSED).first().pk]
+    if kind == "computed":
+        proposed = dotations_.filter(status=DotationStatus.PROPOSED).first()
+        dotations.dotation_return(dotation=proposed, user=proposed.prepared_by, reason="Pour la mesure.")
+        return [proposed.pk]
+    return [dotations_.first().pk]
+
+
+@pytest.mark.parametrize("who, name, kind", PAGES)
+def test_query_counts_do_not_grow_with_the_dotations(who, name, kind, request, django_assert_max_num_queries):
+    manager, cnam, cnam2 = (request.getfixturevalue(f) for f in ("manager", "cnam", "cnam2"))
+    user = request.getfixturevalue(who)
+    counts = []
+    for n in (2, 30):
+        campaign = build(n, manager=manager, cnam=cnam, cnam2=cnam2) if n == 2 else _rebuild(n, manager, cnam, cnam2)
+        client = client_for(user)
+        url = reverse(name, args=_args(kind, campaign, manager))
+        with django_assert_max_num_queries(25) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def _rebuild(n, manager, cnam, cnam2):
+    from dotations.models import DotationLine, DotationOpinion, Payment
+
+    Payment.objects.all().delete()
+    DotationOpinion.objects.all().delete()
+    DotationLine.objects.all().delete()
+    Dotation.objects.all().delete()
+    Campaign.objects.all().delete()
+    Convention.objects.update(status=ConventionStatus.TERMINATED)
+    return build(n, manager=manager, cnam=cnam, cnam2=cnam2)
+
+
+def test_dashboard_sections(scene, cnam, ars_idf, manager):
+    cnam_page = client_for(cnam).get(reverse("dashboard")).content.decode()
+    assert "Campagne 2026" in cnam_page and "Dotations à approuver (2)" in cnam_page
+    ars_page = client_for(ars_idf).get(reverse("dashboard")).content.decode()
+    assert "Dotations proposées à examiner" in ars_page
+    manager_page = client_for(manager).get(reverse("dashboard")).content.decode()
+    assert "Mes dotations" in manager_page and "227\u202f800,00\u00a0€" in manager_page
+    newcomer = make_user("nouveau@test.example")
+    assert "Aucune dotation approuvée" in client_for(newcomer).get(reverse("dashboard")).content.decode()
