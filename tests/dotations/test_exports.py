@@ -203,3 +203,23 @@ def test_dotations_export_totals_equal_the_dotation_list_page(funded, cnam, ars_
         assert sum((_decimal(r[10]) for r in rows), Decimal("0")) == page["total"]
         lines = _csv(client.get(reverse("dotations:export_lines", args=[year, "csv"]), params))[1:]
         assert sum((_decimal(r[14]) for r in lines), Decimal("0")) == page["total"]
+
+
+def test_the_dotation_list_links_to_its_exports_with_its_filters(funded, cnam):
+    client = client_for(cnam)
+    content = client.get(reverse("dotations:dotation_list"), {"campaign": 2026, "region": "11"}).content.decode()
+    url = reverse("dotations:export_dotations", args=[2026, "csv"])
+    assert f'href="{url}?campaign=2026&amp;region=11"' in content
+    assert client.get(reverse("dotations:dotation_list"), {"campaign": "abc"}).status_code == 200
+
+
+def test_the_dotation_page_shows_the_schedule_with_actions_for_cnam(funded, cnam, manager):
+    url = reverse("dotations:dotation_detail", args=[funded["idf"].pk])
+    content = client_for(cnam).get(url).content.decode()
+    assert 'id="dotation-payments"' in content
+    assert reverse("dotations:payment_cancel", args=[funded["idf"].payments.get(status="paid").pk]) in content
+    manager_view = client_for(manager).get(url).content.decode()
+    assert 'id="dotation-payments"' in manager_view
+    assert "payment_cancel" not in manager_view and "/annuler/" not in manager_view
+    proposed = client_for(cnam).get(reverse("dotations:dotation_detail", args=[funded["proposed"].pk]))
+    assert 'id="dotation-payments"' not in proposed.content.decode()
