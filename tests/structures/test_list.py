@@ -196,7 +196,7 @@ def test_query_count_does_not_grow_with_rows(who, n, manager, ars_idf, request, 
     for i in range(n):
         make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name=f"Centre n° {i:02d}")
     client = client_for(request.getfixturevalue(who))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(LIST, {"status": "in_review", "o": "-status"})
     assert len(_rows(response.content.decode())) == min(n, 25)
 

@@ -110,7 +110,7 @@ def test_review_page_query_count_does_not_grow(notes, manager, ars_idf, django_a
     for n in range(notes):
         services.review_note_add(structure=structure, user=ars_idf, text=f"Note n° {n}")
     client = client_for(ars_idf)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(_url("review", structure))
     assert response.content.decode().count("Note n° ") == notes
 
