@@ -50,7 +50,7 @@ def display(value, unit) -> str:
     places = 0 if value == value.to_integral_value() else 2
     text = format_number(value, places)
     return {
-        IndicatorUnit.PERCENT: f"{text}\u202f%",
+        IndicatorUnit.PERCENT: f"{text}\u00a0%",
         IndicatorUnit.HOURS: f"{text}\u00a0h",
         IndicatorUnit.EUROS: f"{text}\u00a0€",
         IndicatorUnit.DAYS: f"{text}\u00a0j",
@@ -118,7 +118,7 @@ def attainment_bars(summaries) -> dict:
                 label=summary.label,
                 y=TOP + index * (row + 18),
                 width=round(float(share) * plot, 1),
-                text=format_number(share * 100, 1) + "\u202f%",
+                text=format_number(share * 100, 1) + "\u00a0%",
                 text_x=round(LEFT + float(share) * plot + 6, 1),
             )
         )

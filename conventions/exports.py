@@ -21,6 +21,7 @@ from .enums import IndicatorUnit, ReportStatus
 from .models import AnnualReport, ConventionIndicator, ReportValue, Target
 
 BOM = "\ufeff"
+CENT = Decimal("0.01")
 CHUNK = 2000
 STATUS_LABELS = dict(ReportStatus.choices)
 UNIT_LABELS = dict(IndicatorUnit.choices)
@@ -44,6 +45,13 @@ class ValueRow:
     target: Decimal | None
     points: Decimal | None
     comment: str
+
+    def __post_init__(self):
+        # Subquery results may come back unquantised (SQLite): every figure has two decimals, as stored.
+        for name in ("value", "baseline", "target", "points"):
+            figure = getattr(self, name)
+            if figure is not None:
+                setattr(self, name, Decimal(figure).quantize(CENT))
 
     @property
     def attainment(self) -> Decimal | None:
@@ -160,12 +168,18 @@ def csv_response(rows, filename):
     return response
 
 
+def _cell(value):
+    if value is None or isinstance(value, (int, Decimal, datetime.date)):
+        return value
+    return str(value)
+
+
 def xlsx_response(rows, filename, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
     sheet.append([str(column.header) for column in COLUMNS])
     for row in rows:
-        sheet.append([column.value(row) for column in COLUMNS])
+        sheet.append([_cell(column.value(row)) for column in COLUMNS])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from secpa_portal.core.templatetags.fr_format import format_number
 from structures.enums import ActivityFigure
 
 from .enums import IndicatorUnit
@@ -76,8 +77,7 @@ def _consistency_errors(indicators, values) -> dict:
 
 
 def _plain(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
-    return text.replace(".", ",")
+    return format_number(value, 0 if value == value.to_integral_value() else 2)
 
 
 def report_errors(indicators, values: dict, fte: dict, *, complete: bool = False) -> dict:

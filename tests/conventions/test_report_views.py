@@ -1,0 +1,235 @@
+"""Annual report pages: scope, buttons, the form keeping what was typed, validation page, query counts."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from conventions.enums import ReportStatus
+from conventions.models import AnnualReport, Indicator
+from tests.conftest import client_for, make_user
+from tests.conventions.factories import make_indicator
+from tests.conventions.report_builders import TODAY, make_report, make_reporting_convention
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def convention(manager, ars_idf, cnam, cnam2):
+    return make_reporting_convention(manager, ars_idf, cnam, cnam2)
+
+
+def url(name, *args):
+    return reverse(f"conventions:{name}", args=args)
+
+
+def form_data(report, **overrides):
+    """The form's fields as the page shows them, with ``overrides`` (field name → typed text)."""
+    page = client_for(report.convention.structure.memberships.first().user).get(url("report_edit", report.pk))
+    html = page.content.decode()
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[name] = value
+    for name in re.findall(r'<input[^>]*name="([^"]+)"', html):
+        data.setdefault(name, "")
+    for name, selected in re.findall(r'<select name="([^"]+)"[^>]*>.*?(?:<option value="([^"]*)" selected)?', html):
+        data.setdefault(name, selected)
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(overrides)
+    return data
+
+
+def field(code, prefix="value"):
+    return f"{prefix}_{Indicator.objects.get(code=code).pk}"
+
+
+def test_pages_render_for_each_role_in_scope(convention, manager, ars_idf, cnam):
+    report = make_report(convention, manager, state="submitted")
+    for user in (manager, ars_idf, cnam):
+        client = client_for(user)
+        for name in ("report_list", "report_detail"):
+            response = client.get(url(name) if name == "report_list" else url(name, report.pk))
+            assert response.status_code == 200, (user, name)
+            assert convention.structure.name in response.content.decode()
+
+
+def test_out_of_scope_is_404(convention, manager, ars_ara):
+    report = make_report(convention, manager, state="submitted")
+    for user in (ars_ara, make_user("autre@test.example")):
+        client = client_for(user)
+        for name in ("report_detail", "report_edit", "report_submit", "report_review"):
+            assert client.get(url(name, report.pk)).status_code == 404
+        assert client.get(url("structure_indicators", convention.structure_id)).status_code == 404
+        assert convention.structure.name not in client.get(url("report_list")).content.decode()
+
+
+def test_manager_opens_the_year_from_the_list(convention, manager):
+    client = client_for(manager)
+    page = client.get(url("report_list")).content.decode()
+    assert "Ouvrir le rapport 2026" in page
+    response = client.post(url("report_open", convention.pk, 2026))
+    report = AnnualReport.objects.get(convention=convention, year=2026)
+    assert response.url == url("report_edit", report.pk)
+    assert "Ouvrir le rapport 2026" not in client.get(url("report_list")).content.decode()
+
+
+def test_opening_a_year_out_of_the_convention_says_why(convention, manager):
+    response = client_for(manager).post(url("report_open", convention.pk, 2031), follow=True)
+    assert "Aucun rapport ne peut être ouvert pour 2031" in response.content.decode()
+    assert not AnnualReport.objects.exists()
+
+
+def test_the_form_saves_french_decimals(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    data = form_data(report, **{field("precarity_share"): "38,5", field("file_active"): "2 500"})
+    data[field("precarity_share", "comment")] = "Hausse des bénéficiaires de l'AME"
+    response = client_for(manager).post(url("report_edit", report.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    value = report.values.get(indicator__code="precarity_share")
+    assert (value.value, value.comment) == (Decimal("38.5"), "Hausse des bénéficiaires de l'AME")
+
+
+def test_a_rejected_form_keeps_what_was_typed_and_says_why(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    data = form_data(report, **{field("precarity_share"): "120", field("patientele_mt"): "9000"})
+    data[field("file_active", "comment")] = "Commentaire à garder"
+    response = client_for(manager).post(url("report_edit", report.pk), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "La part de patients bénéficiaires de la C2S ou de l&#x27;AME est comprise entre 0 et 100 %." in html
+    assert "ne peuvent pas dépasser la file active (2\u202f400)" in html
+    assert 'value="120"' in html and 'value="9000"' in html and "Commentaire à garder" in html
+    assert "data-error-summary" in html
+    assert report.values.get(indicator__code="precarity_share").value == Decimal("45.5")
+
+
+def test_garbage_input_gives_french_errors_not_a_500(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    data = form_data(report, **{field("file_active"): "beaucoup", field("shared_record", "value"): "7"})
+    data["fte_nurse"] = "-2"
+    data["version"] = "x"
+    response = client_for(manager).post(url("report_edit", report.pk), data)
+    assert response.status_code == 200
+    assert "Saisissez un nombre." in response.content.decode()
+
+
+def test_stale_form_is_a_conflict_message(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    data = form_data(report)
+    client = client_for(manager)
+    assert client.post(url("report_edit", report.pk), data).status_code == 302
+    response = client.post(url("report_edit", report.pk), data, follow=True)
+    assert "modifié par une autre personne" in response.content.decode()
+
+
+def test_submit_goes_through_a_confirmation_page(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    client = client_for(manager)
+    page = client.get(url("report_submit", report.pk)).content.decode()
+    assert "Confirmer le dépôt" in page and "ARS Île-de-France" in page
+    response = client.post(url("report_submit", report.pk), follow=True)
+    assert "a été transmis à l&#x27;ARS Île-de-France" in response.content.decode()
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager):
+    report = make_report(convention, manager, state="empty")
+    response = client_for(manager).post(url("report_submit", report.pk), follow=True)
+    assert "avant de déposer le rapport" in response.content.decode()
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+
+def test_ars_validates_from_the_validation_page(convention, manager, ars_idf):
+    report = make_report(convention, manager, state="submitted")
+    client = client_for(ars_idf)
+    page = client.get(url("report_review", report.pk)).content.decode()
+    assert "Atteinte pondérée par les points : 100,0\u00a0%" in page
+    response = client.post(url("report_review", report.pk), {"action": "validate"}, follow=True)
+    assert "Rapport 2026 validé" in response.content.decode()
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.VALIDATED
+
+
+def test_return_without_reason_keeps_the_page_with_an_error(convention, manager, ars_idf):
+    report = make_report(convention, manager, state="submitted")
+    client = client_for(ars_idf)
+    response = client.post(url("report_review", report.pk), {"action": "return", "reason": ""})
+    assert "Indiquez le motif du renvoi" in response.content.decode()
+    response = client.post(url("report_review", report.pk), {"action": "return", "reason": "Chiffres à justifier"})
+    assert AnnualReport.objects.get(pk=report.pk).return_reason == "Chiffres à justifier"
+    page = client_for(manager).get(url("report_detail", report.pk)).content.decode()
+    assert "Chiffres à justifier" in page and "Compléter le rapport" in page
+
+
+def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
+    report = make_report(convention, manager, state="submitted")
+    for user in (manager, cnam):
+        page = client_for(user).get(url("report_detail", report.pk)).content.decode()
+        assert "Valider ou renvoyer" not in page and "Compléter le rapport" not in page
+        response = client_for(user).post(url("report_review", report.pk), {"action": "validate"})
+        assert response.status_code == 302
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_late_badge(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    AnnualReport.objects.filter(pk=report.pk).update(due_date=TODAY.replace(year=2025))
+    assert "En retard" in client_for(manager).get(url("report_list")).content.decode()
+    AnnualReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+    assert "En retard" not in client_for(manager).get(url("report_list")).content.decode()
+
+
+def test_structure_chart_has_svg_and_table(convention, manager, ars_idf):
+    make_report(convention, manager, state="validated", ars=ars_idf)
+    page = client_for(ars_idf).get(url("structure_indicators", convention.structure_id)).content.decode()
+    assert page.count('role="img"') == 2
+    assert "<title" in page and "Voir les données" in page
+    assert "Réunions de coordination pluriprofessionnelles tenues : valeurs déclarées et cibles par année" in page
+    assert "cible 12" in page  # the 2026 target of the first indicator, labelled (not colour only)
+    assert not re.search(r'(x|y|width|height)="-?\d+,\d', page), "SVG coordinates must not be localised"
+
+
+# --- Query counts: the same bound with 2 and 30 rows ----------------------------------------------------------
+
+
+def many_conventions(n, manager, ars_idf, cnam, cnam2, state="submitted"):
+    reports = []
+    for _ in range(n):
+        convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
+        reports.append(make_report(convention, manager, state=state))
+    return reports
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_list_query_count_does_not_grow(count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries):
+    many_conventions(count, manager, ars_idf, cnam, cnam2)
+    for user in (manager, ars_idf, cnam):
+        client = client_for(user)
+        with django_assert_max_num_queries(12):
+            response = client.get(url("report_list"))
+        assert response.status_code == 200
+
+
+def indicators(n):
+    return [make_indicator(f"test_report_{i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_report_pages_query_count_does_not_grow_with_indicators(
+    count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries
+):
+    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2, indicators=indicators(count))
+    report = make_report(convention, manager, state="draft")
+    client = client_for(manager)
+    for name in ("report_detail", "report_edit", "report_submit"):
+        with django_assert_max_num_queries(16):
+            assert client.get(url(name, report.pk)).status_code == 200
+    data = form_data(report)
+    with django_assert_max_num_queries(30):
+        assert client.post(url("report_edit", report.pk), data).status_code == 302
+    client.post(url("report_submit", report.pk))
+    ars = client_for(ars_idf)
+    with django_assert_max_num_queries(16):
+        assert ars.get(url("report_review", report.pk)).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert ars.get(url("structure_indicators", convention.structure_id)).status_code == 200
