@@ -44,7 +44,13 @@ def _locked(convention) -> Convention:
 
 
 def _check_version(locked, expected_version):
-    if expected_version is not None and int(expected_version) != locked.version:
+    if expected_version is None:
+        return
+    try:
+        same = int(expected_version) == locked.version
+    except (TypeError, ValueError):
+        same = False
+    if not same:
         raise ConflictError(
             _(
                 "Cette convention a été modifiée par une autre personne depuis que vous l'avez ouverte. "
