@@ -313,13 +313,17 @@ def review_note_add(*, structure, user, text: str) -> ReviewNote:
     )
     if not text.strip():
         raise ActionRefused(_("La note est vide."))
-    note = ReviewNote.objects.create(structure=structure, author=user, text=text.strip())
+    # Lock the structure before the journal's lock, as every transition does: PostgreSQL checks the note's
+    # deferred foreign key at commit, and a transition holding the row while waiting for the journal would
+    # otherwise deadlock with it.
+    locked = _locked(structure)
+    note = ReviewNote.objects.create(structure=locked, author=user, text=text.strip())
     record_event(
         actor=user,
         verb="note_added",
         summary=_("Note d'instruction ajoutée"),
-        obj=structure,
-        structure_id=structure.pk,
+        obj=locked,
+        structure_id=locked.pk,
         internal=True,
     )
     return note
