@@ -1,3 +1,7 @@
+import os
+import re
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -233,7 +237,17 @@ class MissionLine(models.Model):
 
 
 def document_upload_to(instance, filename):
-    return f"structures/{instance.structure_id}/{instance.kind}/{filename}"
+    # A random stored name: the user's file name (kept in ``original_name``) never becomes a path.
+    extension = os.path.splitext(filename)[1].lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,5}", extension):
+        extension = ""
+    return f"structures/{instance.structure_id}/{instance.kind}/{uuid.uuid4().hex}{extension}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A document is seen by whoever sees its structure."""
+        return self.filter(structure__in=Structure.objects.visible_to(user))
 
 
 class Document(models.Model):
@@ -245,6 +259,8 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("taille (octets)"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pièce justificative")

@@ -150,9 +150,31 @@ def _territory(structure) -> Criterion:
     )
 
 
+def _location(structure) -> Criterion:
+    """The commune decides which ARS reviews the file: without it nobody would see the submission."""
+    label = "Adresse et commune"
+    missing = [
+        name
+        for name, value in (
+            ("adresse", structure.address),
+            ("code postal", structure.postal_code),
+            ("commune", structure.commune_name),
+            ("code commune INSEE", structure.commune_code),
+        )
+        if not (value or "").strip()
+    ]
+    if missing:
+        return Criterion("location", label, False, "Non renseigné : " + ", ".join(missing) + ".")
+    if not structure.region_id:
+        return Criterion(
+            "location", label, False, "Le code commune INSEE ne permet pas de déterminer la région et son ARS."
+        )
+    return Criterion("location", label, True, f"Région {structure.region.name} : le dossier sera instruit par l'ARS.")
+
+
 def _documents(documents) -> Criterion:
     kinds = {document.kind for document in documents}
-    missing = [DocumentKind(kind).label for kind in MANDATORY_DOCUMENTS if kind not in kinds]
+    missing = [str(DocumentKind(kind).label) for kind in MANDATORY_DOCUMENTS if kind not in kinds]
     label = "Pièces obligatoires (statuts, projet de santé)"
     if missing:
         return Criterion("documents", label, False, "Pièces manquantes : " + ", ".join(missing) + ".")
@@ -191,6 +213,7 @@ def run_precheck(structure) -> list[Criterion]:
         ),
         _territory(structure),
         _identifiers(structure),
+        _location(structure),
         _documents(documents),
     ]
 

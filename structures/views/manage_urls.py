@@ -1,1 +1,15 @@
-urlpatterns = []
+"""URLs of the structure page and the manager's side, merged into the ``structures`` namespace (structures/urls.py)."""
+
+from django.urls import path
+
+from . import detail, manage, wizard
+
+urlpatterns = [
+    path("nouvelle/", wizard.structure_create, name="create"),
+    path("<int:pk>/", detail.structure_detail, name="detail"),
+    path("<int:pk>/saisie/<slug:step>/", wizard.structure_step, name="step"),
+    path("<int:pk>/depot/", manage.structure_submit, name="submit"),
+    path("<int:pk>/retrait/", manage.structure_withdraw, name="withdraw"),
+    path("<int:pk>/pieces/<int:document_pk>/", manage.document_download, name="document_download"),
+    path("<int:pk>/pieces/<int:document_pk>/suppression/", manage.document_delete, name="document_delete"),
+]

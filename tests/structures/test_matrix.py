@@ -26,6 +26,7 @@ FORBIDDEN = "forbidden"  # in scope but not entitled: a French 403 page
 NOT_FOUND = "404"
 LOGIN = "login"
 ABSENT = "absent"  # 200, but the page does not show the structure (pages without a structure in their URL)
+FILE = "file"  # 200, the document served as an attachment
 
 MANAGER, OTHER_MANAGER, ARS, OTHER_ARS, CNAM, ANONYMOUS = (
     "manager",
@@ -84,6 +85,22 @@ MATRIX = {
     "note_add": Route(
         "post", S.IN_REVIEW, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, data={"text": "Appel prévu lundi."}
     ),
+    # --- Structure page and manager side ---
+    "create": Route("get", S.SUBMITTED, manager=ABSENT, ars=ABSENT, cnam=ABSENT, scoped_url=False),
+    "detail": Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE),
+    "step": Route("get", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED, kwargs={"step": "identite"}),
+    "submit": Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED, after=S.SUBMITTED),
+    "withdraw": Route(
+        "post",
+        S.SUBMITTED,
+        manager=DONE,
+        ars=REFUSED,
+        cnam=REFUSED,
+        data={"reason": "La structure ferme."},
+        after=S.WITHDRAWN,
+    ),
+    "document_download": Route("get", S.SUBMITTED, manager=FILE, ars=FILE, cnam=FILE),
+    "document_delete": Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED),
 }
 
 # Routes without a status change: how to tell that the action took effect, or that nothing happened.
@@ -182,6 +199,11 @@ def test_matrix(world, client, name, actor):
     elif expected == ABSENT:
         assert response.status_code == 200
         assert structure.name not in response.content.decode()
+    elif expected == FILE:
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        response.close()
     elif expected == DONE:
         assert response.status_code == 302, f"{actor} on {name}: {response.status_code}"
         assert _effect(name, route, structure), f"{actor} on {name}: no effect"
