@@ -1,0 +1,104 @@
+"""The convention pages in a real browser: preparation with an objective, an avenant, the catalogue and the
+print view; axe finds no serious or critical violation on any of them."""
+
+import os
+from decimal import Decimal
+
+import pytest
+
+from conventions.models import Convention, Indicator
+from conventions.services.amendments import amendment_save, amendment_send
+from tests.browser.conftest import assert_accessible, login, logout
+from tests.conventions.factories import make_active_convention, make_eligible_structure
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SHOTS = os.environ.get("SECPA_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
+    active = make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
+    amendment = amendment_save(
+        convention=active,
+        user=cnam,
+        summary="Cible 2028 de réunions de coordination relevée.",
+        targets=[
+            {"indicator": Indicator.objects.get(code="coordination_meetings"), "year": 2028, "value": Decimal(30)}
+        ],
+    )
+    amendment_send(amendment=amendment, user=cnam)
+    eligible = make_eligible_structure(manager, ars_idf, name="Centre de santé des Francs-Moisins")
+
+    login(page, cnam.email)
+    page.goto("/conventions/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Structures éligibles sans convention").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Préparer la convention de Centre de santé des Francs-Moisins").click()
+    page.get_by_label("Date de début").fill("32/01/2026")
+    page.get_by_role("button", name="Créer la convention").click()
+    assert page.get_by_text("Saisissez une date au format JJ/MM/AAAA").first.is_visible()
+    assert page.get_by_label("Date de début").input_value() == "32/01/2026"
+    assert_accessible(page)
+    page.get_by_label("Date de début").fill("01/01/2026")
+    page.get_by_role("button", name="Créer la convention").click()
+    convention = Convention.objects.get(structure=eligible)
+    page.wait_for_url(f"**/conventions/{convention.pk}/")
+    assert page.get_by_text("Ajoutez au moins un objectif.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ajouter un objectif").click()
+    page.get_by_label("Intitulé de l'objectif").fill("Mieux coordonner les soins")
+    page.locator("#id_lignes-0-indicator").select_option(label="Réunions de coordination pluriprofessionnelles tenues")
+    page.locator("#id_lignes-0-baseline").fill("10")
+    page.locator("#id_lignes-0-points").fill("20")
+    page.locator("#id_lignes-0-target_2026").fill("8")
+    page.get_by_role("button", name="Enregistrer l'objectif").click()
+    assert page.get_by_text("la cible ne peut pas être sous la valeur de référence").first.is_visible()
+    shot(page, "objective-errors")
+    assert_accessible(page)
+    for year, value in zip(range(2026, 2031), ("12", "14", "16", "18", "20"), strict=True):
+        page.locator(f"#id_lignes-0-target_{year}").fill(value)
+    page.get_by_role("button", name="Enregistrer l'objectif").click()
+    page.get_by_role("link", name="Envoyer à la structure").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer la convention").click()
+    assert page.get_by_text("est envoyée").is_visible()
+
+    page.goto(f"/conventions/{active.pk}/")
+    assert_accessible(page)
+    page.goto(f"/conventions/{active.pk}/imprimer/")
+    assert page.get_by_role("heading", name="Signatures").is_visible()
+    shot(page, "print")
+    assert_accessible(page)
+    page.goto("/conventions/indicateurs/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Ajouter un indicateur").click()
+    page.get_by_role("button", name="Enregistrer").click()
+    assert_accessible(page)
+    logout(page)
+
+    login(page, manager.email)
+    page.goto(f"/conventions/{active.pk}/avenants/1/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Signer l'avenant").first.click()
+    page.get_by_label("Qualité du signataire").fill("Directrice")
+    page.get_by_role("button", name="Signer l'avenant").click()
+    assert page.get_by_text("Cochez cette case pour signer").first.is_visible()
+    assert_accessible(page)
+    page.locator("label[for=id_consent]").click()
+    page.get_by_role("button", name="Signer l'avenant").click()
+    assert page.get_by_text("Vous avez signé l'avenant n° 1").is_visible()
+    logout(page)
+
+    login(page, cnam2.email)
+    page.goto(f"/conventions/{active.pk}/avenants/1/")
+    page.get_by_role("link", name="Signer pour l'assurance maladie").click()
+    page.get_by_role("button", name="Signer : appliquer l'avenant").click()
+    page.goto(f"/conventions/{active.pk}/")
+    assert page.get_by_text("Convention initiale modifiée par l'avenant n° 1").is_visible()
+    page.goto(f"/conventions/{active.pk}/avenants/nouveau/")
+    assert_accessible(page)
