@@ -50,6 +50,10 @@ class StackedChart:
     marker_x: float | None = None
     marker_label: str = ""
 
+    @property
+    def marker_width(self) -> float:
+        return (self.marker_x or self.label_width) - self.label_width
+
 
 APPROVED = Series("approved", "Approuvé", "#18753c")
 PROPOSED = Series("proposed", "Proposé", "#0063cb")
@@ -75,7 +79,7 @@ def stacked_bars(rows, series=STATUS_SERIES, *, marker: Decimal | None = None, l
             x += width
         bar.end_x = x
         bars.append(bar)
-    height = legend + len(rows) * (bar_height + gap) + 4
+    height = legend + len(rows) * (bar_height + gap) + (22 if marker else 4)
     marker_x = label_width + float(marker / scale_max) * plot_width if marker else None
     return StackedChart(
         width=label_width + plot_width + 130,

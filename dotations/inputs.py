@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Convention, ReportValue
+from secpa_portal.core.templatetags.fr_format import format_number
 from structures.enums import ActivityFigure, ProfessionalCategory
 
 from .engine import Basis, Inputs
@@ -127,13 +128,21 @@ def gather(conventions: list[Convention]) -> dict[int, Snapshot]:
     return snapshots
 
 
+def _shown(value: str, places: int | None = None) -> str:
+    number = Decimal(value)
+    if places is None:
+        places = 0 if number == number.to_integral_value() else 2
+    return format_number(number, places)
+
+
 def snapshot_rows(inputs: dict) -> list[tuple[str, str, str]]:
-    """(group, label, value) rows of a stored snapshot, in French, for the dotation page."""
+    """(group, label, value shown the French way) rows of a stored snapshot, for the dotation page."""
     rows = []
     categories = dict(ProfessionalCategory.choices)
     figures = dict(ActivityFigure.choices)
     for key, value in (inputs.get("fte") or {}).items():
-        rows.append(("ETP", str(categories.get(key, key)), value))
+        rows.append(("ETP", str(categories.get(key, key)), _shown(value, 2)))
     for key, value in (inputs.get("activity") or {}).items():
-        rows.append(("Activité", str(figures.get(key, key)), value))
+        shown = _shown(value) + (" %" if key == ActivityFigure.PRECARITY_SHARE else "")
+        rows.append(("Activité", str(figures.get(key, key)), shown))
     return rows

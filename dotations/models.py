@@ -24,6 +24,12 @@ from .enums import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+BASIS_SHORT = {
+    "flat": _("Forfait"),
+    "per_fte": _("Par ETP"),
+    "per_unit": _("Par unité"),
+    "per_patient": _("Par patient"),
+}
 FRACTION = {"max_digits": 7, "decimal_places": 6}
 
 
@@ -132,6 +138,14 @@ class BaremeComponent(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def key_label(self) -> str:
+        """The professional category or activity figure in words."""
+        from structures.enums import ActivityFigure, ProfessionalCategory
+
+        labels = {**dict(ProfessionalCategory.choices), **dict(ActivityFigure.choices)}
+        return str(labels.get(self.key, self.key))
 
 
 class PrecarityBand(models.Model):
@@ -251,6 +265,10 @@ class DotationLine(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.amount}"
+
+    @property
+    def basis_short(self) -> str:
+        return BASIS_SHORT.get(self.basis, self.basis)
 
 
 class DotationOpinion(models.Model):

@@ -1,0 +1,76 @@
+"""The campaign and dotation pages in a real browser: barème editor refusal, compute, propose, approve by the
+other agent; axe finds no serious or critical violation on any of them."""
+
+import os
+
+import pytest
+
+from dotations.enums import CampaignStatus, DotationStatus
+from dotations.models import Dotation
+from tests.browser.conftest import assert_accessible, login, logout
+from tests.dotations.builders import make_campaign, make_funded_convention
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SHOTS = os.environ.get("SECPA_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_campaign_journey_pages_are_accessible(page, manager, cnam, cnam2, ars_idf):
+    make_campaign(status=CampaignStatus.DRAFT)
+    make_funded_convention(manager, region="11")
+    make_funded_convention(region="84")
+
+    login(page, cnam.email)
+    page.goto("/financements/campagnes/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Campagne 2026").click()
+    page.get_by_role("link", name="Modifier le barème").click()
+    page.locator("#id_components-0-rate").fill("-5")
+    page.get_by_role("button", name="Enregistrer le barème").click()
+    assert page.get_by_text("Le barème n'a pas été enregistré").is_visible()
+    assert page.locator("#id_components-0-rate").input_value() == "-5"
+    shot(page, "bareme-errors")
+    assert_accessible(page)
+    page.goto("/financements/campagnes/2026/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Ouvrir la campagne").click()
+    assert page.get_by_text("son barème est figé").is_visible()
+    page.get_by_role("button", name="Calculer la campagne").click()
+    page.wait_for_selector("text=Calculée")
+    shot(page, "campaign")
+    assert_accessible(page)
+
+    dotation = Dotation.objects.get(structure__memberships__user=manager)
+    page.goto(f"/financements/dotations/{dotation.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Proposer").click()
+    page.get_by_label("Ajustement (€)").fill("-2 000")
+    page.get_by_label("Motif de l'ajustement").fill("Locaux partagés avec la PMI.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Proposer la dotation").click()
+    assert page.get_by_text("La dotation est proposée").is_visible()
+    assert page.get_by_role("button", name="Approuver").is_disabled()
+    shot(page, "dotation-proposed")
+    assert_accessible(page)
+    logout(page)
+
+    login(page, cnam2.email)
+    page.goto(f"/financements/dotations/{dotation.pk}/approuver/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Approuver la dotation").click()
+    assert page.get_by_text("La dotation est approuvée").is_visible()
+    dotation.refresh_from_db()
+    assert dotation.status == DotationStatus.APPROVED
+    page.goto("/financements/dotations/")
+    shot(page, "dotation-list")
+    assert_accessible(page)
+    logout(page)
+
+    login(page, manager.email)
+    page.goto(f"/financements/dotations/{dotation.pk}/")
+    assert page.locator("#dotation-total").inner_text().startswith("Montant")
+    assert_accessible(page)
