@@ -100,5 +100,6 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     page.get_by_role("button", name="Signer : appliquer l'avenant").click()
     page.goto(f"/conventions/{active.pk}/")
     assert page.get_by_text("Convention initiale modifiée par l'avenant n° 1").is_visible()
+    shot(page, "detail")
     page.goto(f"/conventions/{active.pk}/avenants/nouveau/")
     assert_accessible(page)
