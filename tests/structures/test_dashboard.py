@@ -61,7 +61,8 @@ def test_manager_sees_each_of_their_structures_with_its_next_step(world, manager
     html = _html(manager)
     assert '<h2 id="structures-dashboard-title">Mes structures</h2>' in html
     for key in ("draft", "changes", "eligible"):
-        assert world[key].name in html
+        detail = reverse("structures:detail", args=[world[key].pk])
+        assert f'<a href="{detail}">{world[key].name}</a>' in html
     for key in ("submitted", "ara", "other_draft"):
         assert world[key].name not in html
     assert "2 dossiers attendent votre action" in html
@@ -77,6 +78,7 @@ def test_manager_sees_each_of_their_structures_with_its_next_step(world, manager
 def test_manager_without_structure_is_invited_to_register(db):
     html = _html(make_user("nouveau@test.example"))
     assert "Aucune structure encore." in html
+    assert f'href="{reverse("structures:create")}">Enregistrer une structure</a>' in html
 
 
 @pytest.mark.django_db

@@ -222,3 +222,14 @@ def test_query_count_does_not_grow_with_rows(who, n, manager, ars_idf, request, 
 def test_odd_input_never_gives_a_500(params, world, cnam, ars_idf, manager):
     for user in (cnam, ars_idf, manager):
         client_for(user).get(LIST, params)  # a 500 would raise in the test client
+
+
+@pytest.mark.django_db
+def test_rows_link_to_the_structure_page_and_staff_rows_to_the_review(world, ars_idf, manager):
+    structure = world["idf_review"]
+    html = _get(ars_idf)
+    assert f'<a href="{reverse("structures:detail", args=[structure.pk])}">{structure.name}</a>' in html
+    assert f'href="{reverse("structures:review", args=[structure.pk])}"' in html
+    html = _get(manager)
+    assert f'<a href="{reverse("structures:detail", args=[structure.pk])}">{structure.name}</a>' in html
+    assert "/instruction/" not in html

@@ -54,6 +54,10 @@ def test_the_regions_agent_sees_the_pre_check_and_can_take_the_file(submitted, a
     assert "Prendre en charge" in html
     assert _url("take", submitted) in html
     assert _url("decide", submitted) not in html
+    assert f'href="{_url("detail", submitted)}"' in html
+    for document in submitted.documents.all():
+        download = reverse("structures:document_download", args=[submitted.pk, document.pk])
+        assert f'<a href="{download}">{document.original_name}</a>' in html
 
 
 @pytest.mark.django_db
