@@ -68,39 +68,52 @@ DECIDE = {"decision": "declare_eligible", "reason": "", "confirm": "1"}
 
 MATRIX = {
     # --- List (scoped counts are checked below) ---
-    "list": Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE, scoped_url=False),
+    "list": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE, scoped_url=False)],
     # --- ARS side ---
-    "review": Route("get", S.SUBMITTED, manager=FORBIDDEN, ars=PAGE, cnam=PAGE),
-    "take": Route("post", S.SUBMITTED, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, after=S.IN_REVIEW),
-    "decide": Route("post", S.IN_REVIEW, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, data=DECIDE, after=S.ELIGIBLE),
-    "reopen": Route(
-        "post",
-        S.ELIGIBLE,
-        manager=FORBIDDEN,
-        ars=DONE,
-        cnam=REFUSED,
-        data={"reason": "Nouvelle équipe médicale à vérifier.", "confirm": "1"},
-        after=S.IN_REVIEW,
-    ),
-    "note_add": Route(
-        "post", S.IN_REVIEW, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, data={"text": "Appel prévu lundi."}
-    ),
+    "review": [Route("get", S.SUBMITTED, manager=FORBIDDEN, ars=PAGE, cnam=PAGE)],
+    "take": [Route("post", S.SUBMITTED, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, after=S.IN_REVIEW)],
+    "decide": [Route("post", S.IN_REVIEW, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, data=DECIDE, after=S.ELIGIBLE)],
+    "reopen": [
+        Route(
+            "post",
+            S.ELIGIBLE,
+            manager=FORBIDDEN,
+            ars=DONE,
+            cnam=REFUSED,
+            data={"reason": "Nouvelle équipe médicale à vérifier.", "confirm": "1"},
+            after=S.IN_REVIEW,
+        )
+    ],
+    "note_add": [
+        Route("post", S.IN_REVIEW, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, data={"text": "Appel prévu lundi."})
+    ],
     # --- Structure page and manager side ---
-    "create": Route("get", S.SUBMITTED, manager=ABSENT, ars=ABSENT, cnam=ABSENT, scoped_url=False),
-    "detail": Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE),
-    "step": Route("get", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED, kwargs={"step": "identite"}),
-    "submit": Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED, after=S.SUBMITTED),
-    "withdraw": Route(
-        "post",
-        S.SUBMITTED,
-        manager=DONE,
-        ars=REFUSED,
-        cnam=REFUSED,
-        data={"reason": "La structure ferme."},
-        after=S.WITHDRAWN,
-    ),
-    "document_download": Route("get", S.SUBMITTED, manager=FILE, ars=FILE, cnam=FILE),
-    "document_delete": Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED),
+    # ARS and CNAM agents get a page saying who registers structures; nobody sees another file there.
+    "create": [Route("get", S.SUBMITTED, manager=ABSENT, ars=ABSENT, cnam=ABSENT, scoped_url=False)],
+    "detail": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE)],
+    "step": [
+        Route("get", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED, kwargs={"step": "identite"}),
+        # An empty identity step: the form comes back with its errors, nothing is saved.
+        Route("post", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED, kwargs={"step": "identite"}),
+    ],
+    "submit": [
+        Route("get", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED),
+        Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED, after=S.SUBMITTED),
+    ],
+    "withdraw": [
+        Route("get", S.SUBMITTED, manager=PAGE, ars=REFUSED, cnam=REFUSED),
+        Route(
+            "post",
+            S.SUBMITTED,
+            manager=DONE,
+            ars=REFUSED,
+            cnam=REFUSED,
+            data={"reason": "La structure ferme."},
+            after=S.WITHDRAWN,
+        ),
+    ],
+    "document_download": [Route("get", S.SUBMITTED, manager=FILE, ars=FILE, cnam=FILE)],
+    "document_delete": [Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED)],
 }
 
 # Routes without a status change: how to tell that the action took effect, or that nothing happened.
@@ -164,18 +177,24 @@ def _error_messages(response):
     return [m.message for m in get_messages(response.wsgi_request) if m.level == ERROR]
 
 
-CELLS = [(name, actor) for name in structure_url_names() for actor in ACTORS]
+CELLS = [
+    pytest.param(name, index, actor, id=f"{name}-{route.method if route else 'missing'}-{actor}")
+    for name in structure_url_names()
+    for index, route in enumerate(MATRIX.get(name, [None]))
+    for actor in ACTORS
+]
 
 
-def test_every_url_has_a_matrix_entry():
-    missing = set(structure_url_names()) - set(MATRIX)
-    assert not missing, f"URLs of the structures app without a row in the matrix: {sorted(missing)}"
+def test_every_url_has_a_matrix_entry_and_every_entry_a_url():
+    names = set(structure_url_names())
+    assert not names - set(MATRIX), f"URLs of the structures app without a row in the matrix: {names - set(MATRIX)}"
+    assert not set(MATRIX) - names, f"Matrix rows for URLs that no longer exist: {set(MATRIX) - names}"
 
 
-@pytest.mark.parametrize(("name", "actor"), CELLS)
-def test_matrix(world, client, name, actor):
+@pytest.mark.parametrize(("name", "index", "actor"), CELLS)
+def test_matrix(world, client, name, index, actor):
     assert name in MATRIX, f"No matrix row for structures:{name}"
-    route = MATRIX[name]
+    route = MATRIX[name][index]
     structure = _target(world, route)
     # The optional document every structure-level document URL works on.
     if "document_pk" in _pattern(name).pattern.converters:
