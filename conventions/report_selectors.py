@@ -8,14 +8,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from .attainment import attainment, weighted_attainment
 from .charts import display
-from .enums import ConventionStatus
+from .enums import ConventionStatus, ReportStatus
 from .models import AnnualReport, Convention, ConventionIndicator, Indicator, ReportFte, ReportValue, Target
-from .perms.reports import REPORTABLE_CONVENTION_STATUSES
+from .perms.reports import EDITABLE_STATUSES, REPORTABLE_CONVENTION_STATUSES
 
 ZERO = Decimal("0")
 
@@ -144,3 +144,24 @@ def reportable_years(convention, today: datetime.date) -> list[int]:
     if convention.status == ConventionStatus.TERMINATED and convention.terminated_at:
         last = min(last, convention.terminated_at.year)
     return [year for year in convention.years if year <= last]
+
+
+def dashboard_reports(user) -> dict:
+    """The annual report part of the conventions dashboard: one aggregate and one short list, whatever the volume."""
+    today = timezone.localdate()
+    visible = AnnualReport.objects.visible_to(user)
+    counts = visible.aggregate(
+        to_file=Count("pk", filter=Q(status__in=EDITABLE_STATUSES)),
+        returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
+        to_validate=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
+        late=Count("pk", filter=Q(status__in=EDITABLE_STATUSES, due_date__lt=today)),
+        validated=Count("pk", filter=Q(status=ReportStatus.VALIDATED)),
+    )
+    shown = visible.select_related("convention__structure").order_by("due_date", "pk")
+    if user.is_manager:
+        waiting = list(shown.filter(status__in=EDITABLE_STATUSES)[:10])
+        return {"counts": counts, "waiting": waiting, "to_open": reports_to_open(user, today)}
+    waiting = list(shown.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")[:10])
+    for report in waiting:
+        report.days_waiting = (timezone.now() - report.submitted_at).days if report.submitted_at else 0
+    return {"counts": counts, "waiting": waiting, "to_open": []}

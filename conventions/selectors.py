@@ -10,6 +10,7 @@ from structures.models import Structure
 
 from .enums import AmendmentStatus, ConventionStatus
 from .models import Amendment, Convention
+from .report_selectors import dashboard_reports
 
 SHOWN = 10
 LIVE = (ConventionStatus.DRAFT, ConventionStatus.SENT, ConventionStatus.SIGNED_BY_STRUCTURE, ConventionStatus.ACTIVE)
@@ -27,7 +28,7 @@ def dashboard_context(user) -> dict:
         draft=Count("pk", filter=Q(status=ConventionStatus.DRAFT)),
     )
     amendments = Amendment.objects.filter(convention__in=visible).select_related("convention__structure")
-    context = {"counts": counts}
+    context = {"counts": counts, "reports": dashboard_reports(user)}
     if user.is_cnam_agent:
         live = Convention.objects.filter(structure=OuterRef("pk"), status__in=LIVE)
         context.update(

@@ -67,6 +67,9 @@ def report_list(request):
         reports = reports.filter(year=int(year))
     else:
         year = ""
+    late = request.GET.get("en_retard") == "1"
+    if late:
+        reports = reports.overdue()
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -76,6 +79,7 @@ def report_list(request):
             "reports": page.object_list,
             "status": status,
             "year": year,
+            "late": late,
             "statuses": ReportStatus.choices,
             "to_open": reports_to_open(request.user),
             "can_see_national": perms.can_view_national(request.user),

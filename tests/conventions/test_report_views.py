@@ -233,3 +233,34 @@ def test_report_pages_query_count_does_not_grow_with_indicators(
         assert ars.get(url("report_review", report.pk)).status_code == 200
     with django_assert_max_num_queries(14):
         assert ars.get(url("structure_indicators", convention.structure_id)).status_code == 200
+
+
+def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ars_idf, cnam):
+    draft = make_report(convention, manager, state="draft")
+    page = client_for(manager).get(reverse("dashboard")).content.decode()
+    assert "À déposer" in page and url("report_detail", draft.pk) in page
+    assert "Rapport 2027" not in page  # not begun yet
+    client_for(manager).post(url("report_submit", draft.pk))
+    page = client_for(ars_idf).get(reverse("dashboard")).content.decode()
+    assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)
+    assert url("report_review", draft.pk) in page and "déposé il y a 0 jour" in page
+    page = client_for(cnam).get(reverse("dashboard")).content.decode()
+    assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)
+
+
+def test_late_filter(convention, manager):
+    report = make_report(convention, manager, state="draft")
+    client = client_for(manager)
+    assert url("report_detail", report.pk) not in client.get(url("report_list"), {"en_retard": "1"}).content.decode()
+    AnnualReport.objects.filter(pk=report.pk).update(due_date=TODAY.replace(year=2025))
+    page = client.get(url("report_list"), {"en_retard": "1"}).content.decode()
+    assert url("report_detail", report.pk) in page
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_dashboard_report_part_does_not_grow(count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries):
+    many_conventions(count, manager, ars_idf, cnam, cnam2)
+    for user in (manager, ars_idf, cnam):
+        client = client_for(user)
+        with django_assert_max_num_queries(18):
+            assert client.get(reverse("dashboard")).status_code == 200
