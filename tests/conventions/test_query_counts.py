@@ -1,0 +1,88 @@
+"""Every convention page costs the same number of queries with 2 or 30 rows (conventions or indicators)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from conventions.services.amendments import amendment_save
+from tests.conftest import client_for
+from tests.conventions.factories import (
+    make_active_convention,
+    make_draft_convention,
+    make_eligible_structure,
+    make_indicator,
+)
+
+COUNTS = [2, 30]
+
+
+@pytest.fixture
+def big_convention(request, manager, ars_idf, cnam, cnam2):
+    count = request.param
+    indicators = [make_indicator() for _ in range(count)]
+    structure = make_eligible_structure(manager, ars_idf)
+    convention = make_active_convention(structure, cnam, cnam2, manager, indicators=indicators, objectives=1)
+    amendment_save(
+        convention=convention,
+        user=cnam,
+        summary="Toutes les cibles 2028 relevées",
+        targets=[{"indicator": indicator, "year": 2028, "value": Decimal("99")} for indicator in indicators],
+    )
+    return convention
+
+
+@pytest.mark.parametrize("big_convention", COUNTS, indirect=True)
+@pytest.mark.parametrize(
+    ("name", "role", "bound"),
+    [
+        ("conventions:print", "manager", 12),
+        ("conventions:amendment_detail", "manager", 14),
+        ("conventions:amendment_edit", "cnam", 16),
+    ],
+)
+def test_pages_with_many_indicators(big_convention, name, role, bound, request, django_assert_max_num_queries):
+    args = [big_convention.pk] if name == "conventions:print" else [big_convention.pk, 1]
+    client = client_for(request.getfixturevalue(role))
+    with django_assert_max_num_queries(bound):
+        response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", COUNTS)
+def test_objective_form_with_many_indicators(count, manager, ars_idf, cnam, django_assert_max_num_queries):
+    indicators = [make_indicator() for _ in range(count)]
+    convention = make_draft_convention(make_eligible_structure(manager, ars_idf), cnam, indicators=indicators)
+    objective = convention.objectives.get()
+    client = client_for(cnam)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("conventions:objective_edit", args=[convention.pk, objective.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Cible 2028") >= count
+
+
+@pytest.mark.parametrize("count", COUNTS)
+@pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam", "cnam2"])
+def test_dashboard_and_to_prepare(count, role, request, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries):
+    for n in range(count):
+        structure = make_eligible_structure(manager, ars_idf)
+        if n % 2:
+            make_active_convention(structure, cnam, cnam2, manager)
+    client = client_for(request.getfixturevalue(role))
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("dashboard")).status_code == 200
+    if role.startswith("cnam"):
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse("conventions:to_prepare")).status_code == 200
+
+
+@pytest.mark.parametrize("count", COUNTS)
+def test_conventions_section_of_the_dashboard(count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries):
+    from conventions.selectors import dashboard_context
+
+    for _ in range(count):
+        make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
+    for user, bound in ((manager, 10), (ars_idf, 8), (cnam, 10)):  # the annual reports add a few
+        with django_assert_max_num_queries(bound):
+            context = dashboard_context(user)
+        assert context["counts"]["active"] == count
