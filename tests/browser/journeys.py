@@ -58,15 +58,22 @@ def fill(page, values: dict, scope=None):
         if isinstance(value, Choice):
             group = root.get_by_role("group", name=re.compile(rf"^\s*{re.escape(label)}"))
             target = group.first if group.count() else root
-            target.get_by_label(value.label, exact=True).check()
+            _set_checked(page, target.get_by_label(value.label, exact=True).first, True)
             continue
         control = field(page, label, scope)
         if isinstance(value, bool):
-            control.set_checked(value)
+            _set_checked(page, control, value)
         elif control.evaluate("el => el.tagName") == "SELECT":
             control.select_option(label=str(value))
         else:
             control.fill(str(value))
+
+
+def _set_checked(page, control, checked: bool):
+    """DSFR draws radios and checkboxes on their label, which takes the click, as it does for a user."""
+    if control.is_checked() != checked:
+        page.locator(f"label[for='{control.get_attribute('id')}']").click()
+    assert control.is_checked() == checked
 
 
 def click(page, name, role="button", check=True):
