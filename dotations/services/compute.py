@@ -135,7 +135,10 @@ def _run(campaign, user, batch_size) -> dict:
         record_event(
             actor=user,
             verb="campaign_computed",
-            summary=_("Campagne %(year)s calculée : %(computed)s dotation(s), %(errors)s avec données manquantes")
+            summary=_(
+                "Campagne %(year)s calculée : %(computed)s dotation(s), %(errors)s avec données manquantes, "
+                "%(skipped)s déjà proposée(s) ou approuvée(s) laissée(s) telle(s) quelle(s)"
+            )
             % {"year": campaign.year, **counts},
             obj=campaign,
             amount=total,

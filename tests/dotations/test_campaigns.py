@@ -263,3 +263,28 @@ def test_campaign_form_creates_with_regional_envelopes_and_keeps_bad_input(cnam)
     assert campaign.envelope == Decimal("14000000")
     assert campaign.advance_share == Decimal("0.60")
     assert campaign.regional_envelopes.get().region_id == "11"
+
+
+@pytest.mark.parametrize("name", ["dotations:bareme_edit", "dotations:campaign_edit"])
+def test_editor_query_counts_do_not_grow_with_the_components(cnam, name, django_assert_max_num_queries):
+    client = client_for(cnam)
+    counts = []
+    for size in (2, 30):
+        Campaign.objects.all().delete()
+        campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+        for index in range(size):
+            BaremeComponent.objects.create(
+                campaign=campaign, order=index, code=f"c{index}", label=f"C {index}", basis="flat", rate=Decimal("1")
+            )
+            if index < 3:
+                RegionalEnvelope.objects.create(campaign=campaign, region_id=["11", "84", "32"][index], amount=1)
+        with django_assert_max_num_queries(12) as captured:
+            assert client.get(reverse(name, args=[campaign.year])).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_create_page_query_count(cnam, django_assert_max_num_queries):
+    client = client_for(cnam)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("dotations:campaign_create")).status_code == 200

@@ -211,3 +211,18 @@ def test_fit_with_a_stale_preview_is_a_conflict(cnam, django_capture_on_commit_c
     run(campaign, cnam, django_capture_on_commit_callbacks)
     with pytest.raises(ConflictError):
         compute.campaign_fit(campaign=campaign, user=cnam, expected_coefficient=Decimal("0.5"))
+
+
+def test_a_failed_computation_is_shown_on_the_campaign(cnam, monkeypatch, django_capture_on_commit_callbacks):
+    campaign = make_campaign()
+    make_funded_convention()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(compute.engine, "compute", broken)
+    campaign = run(campaign, cnam, django_capture_on_commit_callbacks)
+    assert campaign.compute_state == ComputeState.FAILED
+    assert campaign.compute_error == "Le calcul a échoué : panne simulée"
+    # Nothing half-done: the batch rolled back.
+    assert not Dotation.objects.exists()
