@@ -1,0 +1,139 @@
+"""The structure page: the whole file for every role in scope, its pre-check and timeline, bounded queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from structures import services
+from structures.enums import DocumentKind, ProfessionalCategory
+from tests.conftest import client_for, make_user
+from tests.structures.factories import make_structure, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(user, structure):
+    return client_for(user).get(reverse("structures:detail", args=[structure.pk]))
+
+
+@pytest.fixture
+def submitted(manager):
+    return make_structure(manager, state="submitted", name="Centre de santé du Franc-Moisin")
+
+
+@pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam"])
+def test_every_role_in_scope_sees_the_whole_file(request, submitted, role):
+    response = detail(request.getfixturevalue(role), submitted)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<h1 class="fr-mb-1w">{submitted.name}</h1>' in html
+    assert f'FINESS <span class="secpa-nowrap">{submitted.finess_et}</span>' in html
+    assert "Déposé" in html  # the status badge
+    for heading in (
+        "Identité",
+        "Localisation et territoire",
+        "Équipe et activité",
+        "Missions",
+        "Attestations",
+        "Pièces justificatives",
+        "Pré-contrôle",
+        "Historique",
+    ):
+        assert f">{heading}</h2>" in html
+    assert "Interprétariat professionnel" in html
+    assert "Médecin généraliste" in html
+    assert "Dossier déposé auprès de l&#x27;ARS" in html  # the timeline
+    assert "Rempli" in html and "Les sept missions sont décrites avec leur mode de réalisation." in html
+
+
+def test_the_precheck_says_what_fails_and_why(manager):
+    draft = make_structure(manager)
+    html = detail(manager, draft).content.decode()
+    assert "Non rempli" in html
+    assert "Le type de structure (CDS ou MSP) n&#x27;est pas renseigné." in html
+    assert "« Exercice de proximité » non décrite" in html
+
+
+def test_staff_get_the_review_link_and_managers_do_not(manager, ars_idf, cnam, submitted):
+    review = reverse("structures:review", args=[submitted.pk])
+    assert review in detail(ars_idf, submitted).content.decode()
+    assert review in detail(cnam, submitted).content.decode()
+    assert review not in detail(manager, submitted).content.decode()
+
+
+def test_internal_events_are_hidden_from_managers(manager, ars_idf, cnam, submitted):
+    services.review_note_add(structure=submitted, user=ars_idf, text="Appeler la directrice.")
+    assert "Note d&#x27;instruction ajoutée" in detail(ars_idf, submitted).content.decode()
+    assert "Note d&#x27;instruction ajoutée" in detail(cnam, submitted).content.decode()
+    html = detail(manager, submitted).content.decode()
+    assert "Note d&#x27;instruction ajoutée" not in html
+    assert "Appeler la directrice." not in html
+
+
+def test_a_decision_and_its_reason_are_shown(manager, ars_idf):
+    structure = make_structure(manager, state="ineligible", reviewer=ars_idf)
+    html = detail(manager, structure).content.decode()
+    assert "Non éligible" in html
+    assert "Le territoire desservi ne relève pas du dispositif." in html
+    assert "Reprendre la saisie" not in html and "Retirer le dossier" not in html
+
+
+def test_out_of_scope_is_404(manager, ars_ara, ars_idf, cnam, submitted):
+    assert detail(ars_ara, submitted).status_code == 404
+    assert detail(make_user("autre@test.example"), submitted).status_code == 404
+    draft = make_structure(manager)
+    assert detail(ars_idf, draft).status_code == 404
+    assert detail(cnam, draft).status_code == 404
+    assert client_for(manager).get(reverse("structures:detail", args=[999999])).status_code == 404
+
+
+# --- Bounded queries ---------------------------------------------------------------------------------------
+
+QUERY_BOUND = 9
+
+
+def _file_with(manager, ars_idf, rows):
+    """A submitted file with ``rows`` documents and internal events, and up to ``rows`` team lines."""
+    structure = make_structure(manager, complete_=True)
+    categories = list(ProfessionalCategory)[: max(2, min(rows, len(ProfessionalCategory)))]
+    services.team_replace(
+        structure=structure,
+        user=manager,
+        lines=[{"category": c, "headcount": 2, "fte": Decimal("1.5")} for c in categories],
+    )
+    for index in range(rows):
+        services.document_add(
+            structure=structure, user=manager, kind=DocumentKind.OTHER, uploaded_file=pdf_upload(f"annexe-{index}.pdf")
+        )
+    services.structure_submit(structure=structure, user=manager)
+    for index in range(rows):
+        services.review_note_add(structure=structure, user=ars_idf, text=f"Note {index}")
+    return structure
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+@pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam"])
+def test_the_page_costs_the_same_queries_with_2_or_30_rows(
+    request, manager, ars_idf, django_assert_max_num_queries, rows, role
+):
+    structure = _file_with(manager, ars_idf, rows)
+    client = client_for(request.getfixturevalue(role))
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = client.get(reverse("structures:detail", args=[structure.pk]))
+    assert response.status_code == 200
+    assert f"annexe-{rows - 1}.pdf" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+@pytest.mark.parametrize("slug", ["identite", "equipe", "missions", "documents", "recapitulatif"])
+def test_the_steps_cost_the_same_queries_with_2_or_30_rows(manager, django_assert_max_num_queries, rows, slug):
+    structure = make_structure(manager, complete_=True)
+    for index in range(rows):
+        services.document_add(
+            structure=structure, user=manager, kind=DocumentKind.OTHER, uploaded_file=pdf_upload(f"annexe-{index}.pdf")
+        )
+    client = client_for(manager)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = client.get(reverse("structures:step", args=[structure.pk, slug]))
+    assert response.status_code == 200
