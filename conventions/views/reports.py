@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from secpa_portal.core.errors import DomainError
+from secpa_portal.journal.models import Event
 from structures.enums import ProfessionalCategory
 from structures.models import Membership
 
@@ -126,6 +127,13 @@ def _fte_rows(fte):
     return [(label, fte[code]) for code, label in ProfessionalCategory.choices if code in fte]
 
 
+def _timeline(report, user):
+    events = Event.objects.for_object(report).order_by("-id")
+    if user.is_manager:
+        events = events.filter(internal=False)
+    return list(events[:100])
+
+
 def report_detail(request, pk):
     report = _report(request, pk)
     context = _page_context(report)
@@ -133,6 +141,7 @@ def report_detail(request, pk):
         can_edit=perms.can_edit(request.user, report),
         can_validate=perms.can_validate(request.user, report),
         crumbs=_crumbs(report),
+        events=_timeline(report, request.user),
     )
     return render(request, "conventions/reports/detail.html", context)
 

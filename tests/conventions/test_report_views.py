@@ -159,6 +159,7 @@ def test_return_without_reason_keeps_the_page_with_an_error(convention, manager,
     assert AnnualReport.objects.get(pk=report.pk).return_reason == "Chiffres à justifier"
     page = client_for(manager).get(url("report_detail", report.pk)).content.decode()
     assert "Chiffres à justifier" in page and "Compléter le rapport" in page
+    assert "Rapport annuel 2026 renvoyé" in page and "Rapport annuel 2026 déposé" in page  # the timeline
 
 
 def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
@@ -169,6 +170,13 @@ def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
         response = client_for(user).post(url("report_review", report.pk), {"action": "validate"})
         assert response.status_code == 302
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_convention_page_lists_its_reports(convention, manager, ars_idf):
+    report = make_report(convention, manager, state="validated", ars=ars_idf)
+    page = client_for(manager).get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert url("report_detail", report.pk) in page and "atteinte pondérée 100,0" in page
+    assert url("structure_indicators", convention.structure_id) in page
 
 
 def test_late_badge(convention, manager):
