@@ -20,7 +20,13 @@ def cnam_emails() -> list[str]:
 
 
 # Convention events and who hears of them.
-TO_MANAGERS = {"convention_sent", "convention_active", "convention_terminated", "convention_ended"}
+TO_MANAGERS = {
+    "convention_sent",
+    "convention_recalled",
+    "convention_active",
+    "convention_terminated",
+    "convention_ended",
+}
 TO_CNAM = {"convention_signed_by_structure"}
 AMENDMENT_TO_MANAGERS = {"amendment_sent", "amendment_active"}
 AMENDMENT_TO_CNAM = {"amendment_signed_by_structure"}

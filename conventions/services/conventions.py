@@ -342,6 +342,7 @@ def convention_recall(*, convention, user, reason: str) -> Convention:
     locked.sent_at = None
     locked.save()
     _record(locked, user, "convention_recalled", from_state, _("Convention reprise en préparation"), reason.strip())
+    notifications.notify_convention(locked, "convention_recalled", reason.strip())
     _sync(convention, locked)
     return locked
 

@@ -60,7 +60,7 @@ def _end(convention, user, reason):
 # name → (call, a source state, allowed actors, journal verb, who is e-mailed)
 CASES = {
     "send": (_send, C.DRAFT, {"cnam", "cnam2"}, "convention_sent", "managers"),
-    "recall": (_recall, C.SENT, {"cnam", "cnam2"}, "convention_recalled", None),
+    "recall": (_recall, C.SENT, {"cnam", "cnam2"}, "convention_recalled", "managers"),
     "sign_structure": (_sign_structure, C.SENT, {"manager", "co_manager"}, "convention_signed_by_structure", "cnam"),
     "sign_cnam": (_sign_cnam, C.SIGNED_BY_STRUCTURE, {"cnam2"}, "convention_active", "managers"),
     "terminate": (_terminate, C.ACTIVE, {"cnam", "cnam2"}, "convention_terminated", "managers"),
@@ -133,7 +133,8 @@ def test_allowed_actor_moves_the_convention_writes_the_journal_and_mails_the_rig
     for message in mail.outbox:
         assert convention.reference in message.subject
         assert message.subject.startswith("SECPA")
-        assert f"/conventions/{convention.pk}/" in message.body
+        if name != "recall":  # back in preparation, the structure cannot open it
+            assert f"/conventions/{convention.pk}/" in message.body
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if n != "end"])
