@@ -90,16 +90,16 @@ def report_open(*, convention, year: int, user, today: datetime.date | None = No
             )
             % {"year": year, "ref": convention.reference}
         )
-    return _create(convention, year, user)
+    return _create(convention, year, user)[0]
 
 
-def _create(convention, year, user) -> AnnualReport:
+def _create(convention, year, user) -> tuple[AnnualReport, bool]:
     report = AnnualReport(convention=convention, year=year, due_date=AnnualReport.default_due_date(year))
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:  # opened at the same moment by someone else
-        return AnnualReport.objects.get(convention=convention, year=year)
+        return AnnualReport.objects.get(convention=convention, year=year), False
     previous = _previous_report(convention, year)
     old_values = {}
     if previous:
@@ -122,7 +122,7 @@ def _create(convention, year, user) -> AnnualReport:
         to_state=report.status,
         payload={"convention": convention.reference, "prefilled_from": previous.year if previous else None},
     )
-    return report
+    return report, True
 
 
 def _indicators(convention):
@@ -281,8 +281,7 @@ def reports_open_due(*, today: datetime.date) -> int:
     for convention in conventions:
         if year in reportable_years(convention, today):
             with transaction.atomic():
-                _create(convention, year, None)
-            opened += 1
+                opened += _create(convention, year, None)[1]
     return opened
 
 
