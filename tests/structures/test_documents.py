@@ -31,8 +31,7 @@ def upload(client, structure, name, content, kind=DocumentKind.STATUTES, content
 def download(client, document):
     response = client.get(reverse("structures:document_download", args=[document.structure_id, document.pk]))
     if response.status_code == 200:
-        body = b"".join(response.streaming_content)
-        response.close()
+        body = b"".join(response.streaming_content)  # reading it all closes the file
         return response, body
     return response, None
 

@@ -151,7 +151,6 @@ def test_document_upload_never_fails(manager, draft, kind, name, head, body):
         response = client_for(manager).get(reverse("structures:document_download", args=[draft.pk, document.pk]))
         assert response.status_code == 200
         b"".join(response.streaming_content)
-        response.close()
 
 
 @FUZZ

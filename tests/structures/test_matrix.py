@@ -222,7 +222,6 @@ def test_matrix(world, client, name, index, actor):
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert b"".join(response.streaming_content).startswith(b"%PDF")
-        response.close()
     elif expected == DONE:
         assert response.status_code == 302, f"{actor} on {name}: {response.status_code}"
         assert _effect(name, route, structure), f"{actor} on {name}: no effect"
