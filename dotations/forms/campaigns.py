@@ -169,8 +169,13 @@ class _BaremeFormSet(forms.BaseFormSet):
         return [f.cleaned_data for f in self.live_forms()]
 
 
-ComponentFormSet = forms.formset_factory(ComponentForm, formset=_BaremeFormSet, extra=2, can_delete=True)
-BandFormSet = forms.formset_factory(BandForm, formset=_BaremeFormSet, extra=1, can_delete=True)
+# Bounded, so that a forged TOTAL_FORMS cannot make the server build thousands of forms.
+ComponentFormSet = forms.formset_factory(
+    ComponentForm, formset=_BaremeFormSet, extra=2, can_delete=True, max_num=40, absolute_max=40, validate_max=True
+)
+BandFormSet = forms.formset_factory(
+    BandForm, formset=_BaremeFormSet, extra=1, can_delete=True, max_num=10, absolute_max=10, validate_max=True
+)
 
 
 class BaremeForm(forms.Form):
