@@ -193,3 +193,53 @@ def test_detail_query_count_does_not_grow(count, structure, manager, cnam, cnam2
             response = client.get(reverse("conventions:detail", args=[convention.pk]))
         assert response.status_code == 200
         assert len(re.findall(r"Indicateur de test", response.content.decode())) == count
+
+
+def test_list_filters_search_and_sort(manager, ars_idf, ars_ara, cnam, cnam2):
+    paris = make_active_convention(
+        make_eligible_structure(manager, ars_idf, commune_code="75119"), cnam, cnam2, manager
+    )
+    lyon = make_convention(make_eligible_structure(manager, ars_ara, commune_code="69123"), cnam, state="sent")
+    client = client_for(cnam)
+
+    def references(query):
+        content = client.get(reverse("conventions:list") + query).content.decode()
+        return re.findall(r"SECPA-\d\d-\d{4}-\d{3}", content)
+
+    assert set(references("?status=active")) == {paris.reference}
+    assert set(references("?status=sent")) == {lyon.reference}
+    assert set(references("?region=84")) == {lyon.reference}
+    assert set(references("?q=Lyon")) == {lyon.reference}
+    assert set(references(f"?q={paris.reference}")) == {paris.reference}
+    assert references("?tri=reference") == sorted(references("?tri=reference"))
+    assert references("?tri=-reference") == sorted(references("?tri=reference"), reverse=True)
+    response = client.get(reverse("conventions:list") + "?status=nimporte&page=abc&tri=x")
+    assert response.status_code == 200
+
+
+def test_objective_edit_removes_a_line_and_keeps_activity_indicators(structure, cnam):
+    convention = make_draft_convention(structure, cnam, indicators=("coordination_meetings", "interpreting_hours"))
+    objective = convention.objectives.get()
+    lines = list(objective.indicators.select_related("indicator").order_by("indicator__code"))
+    client = client_for(cnam)
+    url = reverse("conventions:objective_edit", args=[convention.pk, objective.pk])
+    form = client.get(url).context["formset"]
+    data = {"title": objective.title, "description": "", "version": str(Convention.objects.get().version)}
+    data.update({"lignes-TOTAL_FORMS": str(len(form.forms)), "lignes-INITIAL_FORMS": str(len(lines))})
+    for n, line_form in enumerate(form.forms):
+        for name, field in line_form.fields.items():
+            value = line_form.initial.get(name, field.initial)
+            if value is not None and name != "DELETE":
+                data[f"lignes-{n}-{name}"] = str(value).replace(".", ",")
+    interpreting = next(
+        n for n, f in enumerate(form.forms) if f.initial.get("indicator") == str(lines[0].indicator_id)
+    )
+    assert lines[0].indicator.code == "coordination_meetings"
+    data[f"lignes-{coordination}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    followed = {line.indicator.code: line.objective_id for line in convention.indicators.select_related("indicator")}
+    assert "coordination_meetings" not in followed
+    assert followed["interpreting_hours"] == objective.pk
+    # Deleting the objective gives the activity indicator back to the convention, without objective.
+    client.post(reverse("conventions:objective_delete", args=[convention.pk, objective.pk]))
+    assert convention.indicators.get(indicator__code="interpreting_hours").objective_id is None
