@@ -231,7 +231,7 @@ def test_objective_edit_removes_a_line_and_keeps_activity_indicators(structure, 
             value = line_form.initial.get(name, field.initial)
             if value is not None and name != "DELETE":
                 data[f"lignes-{n}-{name}"] = str(value).replace(".", ",")
-    interpreting = next(
+    coordination = next(
         n for n, f in enumerate(form.forms) if f.initial.get("indicator") == str(lines[0].indicator_id)
     )
     assert lines[0].indicator.code == "coordination_meetings"
