@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -252,8 +251,3 @@ def report_review(request, pk):
     context = _page_context(report)
     context.update(return_form=return_form, crumbs=_crumbs(report, _("Validation")))
     return render(request, "conventions/reports/review.html", context)
-
-
-def _not_for_managers(user):
-    if not perms.can_view_national(user):
-        raise Http404
