@@ -74,6 +74,13 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     assert page.get_by_role("heading", name="Signatures").is_visible()
     shot(page, "print")
     assert_accessible(page)
+    page.emulate_media(media="print")
+    assert page.get_by_text(f"Convention {active.reference} — ").is_visible()  # the footer of each page
+    assert not page.get_by_role("button", name="Imprimer ou enregistrer en PDF").is_visible()
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pdf.startswith(b"%PDF") and pages >= 4, pages  # a page break before each main article
+    page.emulate_media(media="screen")
     page.goto("/conventions/indicateurs/")
     assert_accessible(page)
     page.get_by_role("link", name="Ajouter un indicateur").click()
