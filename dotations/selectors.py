@@ -199,7 +199,14 @@ def dashboard_context(user) -> dict:
     if campaign is None:
         return {"role": "cnam" if user.is_cnam_agent else "ars", "campaign": None}
     if user.is_cnam_agent:
-        return {"role": "cnam", "campaign": campaign, "gauge": campaign_gauge(campaign)}
+        regions = region_totals(campaign)
+        return {
+            "role": "cnam",
+            "campaign": campaign,
+            "gauge": campaign_gauge(campaign),
+            "regions": regions,
+            "region_chart": region_chart(regions),
+        }
     mine = Dotation.objects.filter(campaign=campaign, region_id=user.region_id)
     sums = _sums(mine)
     return {
