@@ -243,3 +243,23 @@ def test_objective_edit_removes_a_line_and_keeps_activity_indicators(structure, 
     # Deleting the objective gives the activity indicator back to the convention, without objective.
     client.post(reverse("conventions:objective_delete", args=[convention.pk, objective.pk]))
     assert convention.indicators.get(indicator__code="interpreting_hours").objective_id is None
+
+
+def test_a_stale_edit_is_refused_and_nothing_is_overwritten(structure, cnam, cnam2):
+    convention = make_draft_convention(structure, cnam)
+    stale = str(convention.version)
+    data = {
+        "start_date": "01/01/2026",
+        "duration_years": "4",
+        "advance_share": "50",
+        "advance_due": "31/03",
+        "balance_due": "30/04",
+        "obligations": ["coordination_meetings"],
+        "version": stale,
+    }
+    assert client_for(cnam2).post(reverse("conventions:edit", args=[convention.pk]), data).status_code == 302
+    data["duration_years"] = "2"
+    response = client_for(cnam).post(reverse("conventions:edit", args=[convention.pk]), data)
+    assert "modifiée par une autre personne" in response.content.decode()
+    convention.refresh_from_db()
+    assert convention.duration_years == 4
