@@ -18,7 +18,8 @@ def _label(text_, mission):
 class MissionLineForm(forms.Form):
     delivery_mode = forms.ChoiceField(
         label=gettext_lazy("Mode de réalisation"),
-        choices=DeliveryMode.choices,
+        # The blank choice lets a mission described by mistake be left out again (a radio cannot be unticked).
+        choices=[("", gettext_lazy("Non renseignée pour l'instant")), *DeliveryMode.choices],
         widget=forms.RadioSelect,
         required=False,
         error_messages={"invalid_choice": gettext_lazy("Choisissez un des modes de réalisation proposés.")},
@@ -61,7 +62,10 @@ class MissionLineForm(forms.Form):
         if not (mode or fte is not None or partner or description):
             return cleaned
         if not mode:
-            self.add_error("delivery_mode", _("Indiquez comment la mission est réalisée."))
+            self.add_error(
+                "delivery_mode",
+                _("Indiquez comment la mission est réalisée, ou videz ses champs pour la laisser non renseignée."),
+            )
         if not description:
             self.add_error("description", _("Décrivez comment la mission est réalisée."))
         if mode in (DeliveryMode.IN_HOUSE, DeliveryMode.BOTH) and not (fte and fte > 0):

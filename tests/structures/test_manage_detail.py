@@ -137,3 +137,28 @@ def test_the_steps_cost_the_same_queries_with_2_or_30_rows(manager, django_asser
     with django_assert_max_num_queries(QUERY_BOUND):
         response = client.get(reverse("structures:step", args=[structure.pk, slug]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+@pytest.mark.parametrize("name", ["submit", "withdraw"])
+def test_confirmation_pages_cost_the_same_queries_with_2_or_30_rows(
+    manager, ars_idf, django_assert_max_num_queries, rows, name
+):
+    structure = _file_with(manager, ars_idf, rows)
+    if name == "submit":
+        services.structure_take(structure=structure, user=ars_idf)
+        services.structure_decide(structure=structure, user=ars_idf, decision="request_changes", reason="Statuts")
+    client = client_for(manager)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = client.get(reverse(f"structures:{name}", args=[structure.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_create_page_costs_the_same_queries_however_many_structures(manager, django_assert_max_num_queries, rows):
+    for _index in range(rows):
+        make_structure(manager)
+    client = client_for(manager)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = client.get(reverse("structures:create"))
+    assert response.status_code == 200

@@ -280,7 +280,7 @@ def test_missions_step_refuses_incomplete_missions_and_keeps_them(client, draft)
     assert response.status_code == 200
     assert "Nommez le partenaire qui réalise la mission." in html
     assert "Indiquez les ETP salariés consacrés à la mission (plus de 0)." in html
-    assert "Indiquez comment la mission est réalisée." in html
+    assert "Indiquez comment la mission est réalisée, ou videz ses champs" in html
     assert "Décrivez comment la mission est réalisée." in html
     assert "Consultations avec la ville." in html and "Association Aurore" in html
     assert not draft.mission_lines.exists()
@@ -423,3 +423,15 @@ def test_a_new_finess_in_the_form_of_another_departement_is_still_a_valid_number
     post_step(client, draft, "identite", wizard_data.identity(finess_et=number))
     draft.refresh_from_db()
     assert draft.finess_et == number
+
+
+def test_a_mission_can_be_left_out_again(client, draft):
+    described = {Mission.PREVENTION: {"delivery_mode": "in_house", "in_house_fte": "0,2", "description": "Ateliers."}}
+    post_step(client, draft, "missions", wizard_data.missions(described))
+    assert draft.mission_lines.filter(mission=Mission.PREVENTION).exists()
+    html = client.get(step_url(draft, "missions")).content.decode()
+    assert "Non renseignée pour l&#x27;instant" in html
+    cleared = {Mission.PREVENTION: {"delivery_mode": ""}}
+    response = post_step(client, draft, "missions", {**wizard_data.missions(cleared), "missions-7-delivery_mode": ""})
+    assert response.status_code == 302
+    assert not draft.mission_lines.exists()
