@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
@@ -13,7 +14,8 @@ from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
 from .. import engine
-from ..models import BaremeComponent, Campaign, PrecarityBand, RegionalEnvelope
+from ..enums import DotationStatus
+from ..models import BaremeComponent, Campaign, Dotation, PrecarityBand, RegionalEnvelope
 from ..perms import campaigns as perms
 from ..workflow import check_campaign_transition
 
@@ -78,6 +80,27 @@ def _set_regional(campaign, regional: dict):
     RegionalEnvelope.objects.bulk_create(
         RegionalEnvelope(campaign=campaign, region_id=code, amount=amount) for code, amount in sorted(amounts.items())
     )
+
+
+def _check_not_below_approved(campaign, regional):
+    """An envelope cannot be lowered under what is already approved (nationally, or in a region)."""
+    approved = Dotation.objects.filter(campaign=campaign, status=DotationStatus.APPROVED).order_by()
+    national = approved.aggregate(total=Sum("total"))["total"] or Decimal("0")
+    if campaign.envelope < national:
+        raise ActionRefused(
+            _("L'enveloppe nationale ne peut pas être inférieure au total déjà approuvé (%(approved)s).")
+            % {"approved": euros(national)}
+        )
+    by_region = dict(approved.values("region_id").annotate(total=Sum("total")).values_list("region_id", "total"))
+    for code, amount in (regional or {}).items():
+        if amount is not None and Decimal(amount) < by_region.get(code, Decimal("0")):
+            raise ActionRefused(
+                _(
+                    "L'enveloppe régionale ne peut pas être inférieure au total déjà approuvé "
+                    "dans la région (%(approved)s)."
+                )
+                % {"approved": euros(by_region[code])}
+            )
 
 
 def _copy_bareme(source, target):
@@ -154,6 +177,7 @@ def campaign_update(*, campaign, user, fields: dict, regional: dict | None = Non
     for name, value in fields.items():
         setattr(locked, name, value)
     _clean(locked)
+    _check_not_below_approved(locked, regional)
     locked.version += 1
     locked.save()
     if regional is not None:

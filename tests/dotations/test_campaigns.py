@@ -288,3 +288,22 @@ def test_create_page_query_count(cnam, django_assert_max_num_queries):
     client = client_for(cnam)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("dotations:campaign_create")).status_code == 200
+
+
+def test_an_envelope_cannot_drop_below_what_is_approved(cnam, cnam2):
+    from dotations.services import compute, dotations
+    from tests.dotations.builders import EXPECTED_TOTAL, make_funded_convention
+
+    campaign = make_campaign()
+    make_funded_convention(region="11")
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    dotation = campaign.dotations.get()
+    dotations.dotation_propose(dotation=dotation, user=cnam)
+    dotations.dotation_approve(dotation=dotation, user=cnam2)
+    with pytest.raises(ActionRefused, match="nationale ne peut pas être inférieure"):
+        services.campaign_update(campaign=campaign, user=cnam, fields={"envelope": EXPECTED_TOTAL - 1})
+    with pytest.raises(ActionRefused, match="régionale ne peut pas être inférieure"):
+        services.campaign_update(campaign=campaign, user=cnam, fields={}, regional={"11": EXPECTED_TOTAL - 1})
+    services.campaign_update(
+        campaign=campaign, user=cnam, fields={"envelope": EXPECTED_TOTAL}, regional={"11": EXPECTED_TOTAL}
+    )
