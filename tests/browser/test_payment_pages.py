@@ -7,6 +7,7 @@ import pytest
 from dotations.enums import PaymentKind, PaymentStatus
 from tests.browser.conftest import assert_accessible, login, logout
 from tests.dotations.payment_builders import approved_dotation, validate_report
+from tests.dotations.reference_data import reference_regions  # noqa: E402,F401  (autouse)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
