@@ -69,3 +69,17 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """A transactional test flushes the database when it ends; without serialized_rollback the reference data
+    loaded by migrations (regions, départements, indicator catalogue) would be gone for every later test."""
+    offenders = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "Transactional tests must use serialized_rollback=True: " + ", ".join(sorted(offenders)[:5])
+        )

@@ -3,7 +3,7 @@ import pytest
 from tests.browser.conftest import assert_accessible, login
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_home_and_login_are_accessible(page, manager):
     page.goto("/")
     assert page.locator("h1").count() == 1
