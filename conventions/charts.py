@@ -11,8 +11,8 @@ from secpa_portal.core.templatetags.fr_format import format_number
 
 from .enums import IndicatorUnit
 
-WIDTH = 640
-HEIGHT = 240
+WIDTH = 800
+HEIGHT = 230
 LEFT = 16
 RIGHT = 16
 TOP = 28
@@ -39,6 +39,8 @@ class Bar:
     label: str
     target_y: float | None
     target_label: str
+    label_y: float
+    label_inside: bool
 
 
 def display(value, unit) -> str:
@@ -47,7 +49,7 @@ def display(value, unit) -> str:
         return "—"
     if unit == IndicatorUnit.YES_NO:
         return "oui" if value >= 1 else "non"
-    places = 0 if value == value.to_integral_value() else 2
+    places = next(p for p in (0, 1, 2) if value == value.quantize(Decimal(1).scaleb(-p)) or p == 2)
     text = format_number(value, places)
     return {
         IndicatorUnit.PERCENT: f"{text}\u00a0%",
@@ -84,6 +86,9 @@ def indicator_chart(points: list[Point], unit: str) -> dict:
                 label=display(point.value, unit) if point.value is not None else "non déclaré",
                 target_y=round(y_of(point.target), 1) if point.target is not None else None,
                 target_label=display(point.target, unit) if point.target is not None else "",
+                # Inside the bar (light text) when it is tall enough, so that it never sits on the target line.
+                label_inside=baseline - y >= 26,
+                label_y=round(y + 18 if baseline - y >= 26 else y - 6, 1),
             )
         )
     return {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from .attainment import attainment
+from .charts import display
 from .enums import IndicatorUnit, ReportStatus
 from .models import AnnualReport, ConventionIndicator, ReportValue, Target
 
@@ -205,6 +206,10 @@ class IndicatorSummary:
     @property
     def mean_value(self):
         return (self.total / self.reports).quantize(Decimal("0.01")) if self.reports else None
+
+    @property
+    def display_mean(self) -> str:
+        return display(self.mean_value, self.unit)
 
     @property
     def mean_attainment(self):

@@ -3,6 +3,7 @@ the other CNAM agent signs it, the manager files the annual report, the region's
 axe finds no serious or critical violation on any page of the way (journeys.click / visit / login_as check)."""
 
 import datetime
+import os
 
 import pytest
 
@@ -12,6 +13,13 @@ from tests.browser.journeys import assert_alert, click, field, fill, heading, lo
 from tests.conventions.factories import make_eligible_structure
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+SHOTS = os.environ.get("SECPA_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
 
 NAME = "Centre de santé communautaire du Clos-Saint-Lazare"
 MEETINGS = "Réunions de coordination pluriprofessionnelles tenues"
@@ -86,6 +94,7 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     assert page.get_by_text("est comprise entre 0 et 100 %").first.is_visible()
     assert field(page, "Part de patients bénéficiaires de la C2S ou de l'AME").input_value() == "120"
     assert field(page, "Actes de médiation en santé").input_value() == "610"
+    shot(page, "report-form-errors")
     fill(page, {"Part de patients bénéficiaires de la C2S ou de l'AME": "45,5"})
     click(page, "Enregistrer et passer au dépôt")
     assert heading(page).startswith(f"Déposer le rapport annuel {year}")
@@ -100,14 +109,17 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     click(page, f"Rapport {year} — {NAME}", role="link")
     assert heading(page).startswith(f"Validation du rapport annuel {year}")
     assert page.get_by_text("Atteinte pondérée par les points : 50,0").is_visible()
+    shot(page, "report-review")
     click(page, f"Valider le rapport {year}")
     assert_alert(page, f"Rapport {year} validé")
     report.refresh_from_db()
     assert report.status == ReportStatus.VALIDATED and str(report.weighted_attainment) == "0.5000"
     visit(page, f"/conventions/rapports/structure/{structure.pk}/indicateurs/")
     assert page.get_by_role("img", name=f"{MEETINGS} : valeurs déclarées et cibles par année").is_visible()
+    shot(page, "structure-indicators")
     logout_from(page)
 
     login_as(page, cnam)
     visit(page, f"/conventions/rapports/atteinte/?annee={year}")
     assert page.get_by_role("cell", name=MEETINGS).is_visible()
+    shot(page, "national-attainment")

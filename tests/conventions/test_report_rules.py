@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from conventions.charts import display
 from conventions.enums import IndicatorUnit
 from conventions.models import Indicator
 from conventions.report_rules import report_errors
@@ -113,3 +114,20 @@ def test_a_value_error_wins_over_a_consistency_error_on_the_same_field():
     assert errors({FILE_ACTIVE.pk: D("10"), PATIENTELE.pk: D("20.5")}) == {
         "value_2": "« Patientèle médecin traitant » est un nombre entier (sans décimales)."
     }
+
+
+@pytest.mark.parametrize(
+    "value, unit, shown",
+    [
+        (D("45.50"), IndicatorUnit.PERCENT, "45,5\u00a0%"),
+        (D("2400.00"), IndicatorUnit.COUNT, "2\u202f400"),
+        (D("320.5"), IndicatorUnit.HOURS, "320,5\u00a0h"),
+        (D("12.25"), IndicatorUnit.DAYS, "12,25\u00a0j"),
+        (D("1"), IndicatorUnit.YES_NO, "oui"),
+        (D("0"), IndicatorUnit.YES_NO, "non"),
+        (D("1234.56"), IndicatorUnit.EUROS, "1\u202f234,56\u00a0€"),
+        (None, IndicatorUnit.COUNT, "—"),
+    ],
+)
+def test_values_are_shown_the_french_way(value, unit, shown):
+    assert display(value, unit) == shown
