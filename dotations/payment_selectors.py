@@ -1,12 +1,14 @@
 """Reads about payments: the filtered, totalled list (shared by the page and its export) and a structure's
 funding by year (the manager's funding page)."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import django_filters
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.enums import ConventionStatus
@@ -170,3 +172,27 @@ def structure_funding(user, structure) -> dict:
             "scheduled": sum((r.scheduled for r in rows), ZERO),
         },
     }
+
+
+# --- The dashboard --------------------------------------------------------------------------------------------
+
+
+def payments_dashboard(user, today=None) -> dict:
+    """Managers: their next expected payments; CNAM agents: the fixed payments due within 30 days. Two queries."""
+    today = today or timezone.localdate()
+    scheduled = (
+        Payment.objects.visible_to(user)
+        .filter(status=PaymentStatus.SCHEDULED)
+        .select_related("dotation__structure", "dotation__campaign")
+    )
+    if user.is_manager:
+        return {"upcoming": list(scheduled.order_by("due_date", "pk")[:5])}
+    if user.is_cnam_agent:
+        due = scheduled.filter(amount__isnull=False, due_date__lte=today + datetime.timedelta(days=30))
+        sums = due.order_by().aggregate(
+            count=Count("pk"),
+            amount=Sum("amount"),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        )
+        return {"due_count": sums["count"], "due_amount": sums["amount"] or ZERO, "overdue": sums["overdue"]}
+    return {}

@@ -11,6 +11,7 @@ from secpa_portal.reference.models import Region
 from . import charts
 from .enums import CampaignStatus, DotationStatus
 from .models import Campaign, Dotation, RegionalEnvelope
+from .payment_selectors import payments_dashboard
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -194,7 +195,7 @@ def dashboard_context(user) -> dict:
         dotations = list(
             Dotation.objects.visible_to(user).select_related("campaign", "structure").order_by("-campaign__year")[:5]
         )
-        return {"role": "manager", "dotations": dotations}
+        return {"role": "manager", "dotations": dotations, "payments": payments_dashboard(user)}
     campaign = current_campaign()
     if campaign is None:
         return {"role": "cnam" if user.is_cnam_agent else "ars", "campaign": None}
@@ -206,6 +207,7 @@ def dashboard_context(user) -> dict:
             "gauge": campaign_gauge(campaign),
             "regions": regions,
             "region_chart": region_chart(regions),
+            "payments": payments_dashboard(user),
         }
     mine = Dotation.objects.filter(campaign=campaign, region_id=user.region_id)
     sums = _sums(mine)

@@ -285,3 +285,22 @@ def test_random_record_input_never_gives_a_500(manager, cnam, cnam2, paid_on, re
     data = {key: value.replace("\x00", "") for key, value in data.items()}
     response = client_for(cnam).post(reverse("dotations:payment_record", args=[advance.pk]), data)
     assert response.status_code in (200, 302)
+
+
+def test_dashboard_payments_for_managers_and_cnam(manager, cnam, cnam2, ars_idf):
+    from dotations.payment_selectors import payments_dashboard
+
+    approved_dotation(manager, cnam, cnam2)
+    assert len(payments_dashboard(manager)["upcoming"]) == 2
+    cnam_section = payments_dashboard(cnam, today=datetime.date(2026, 4, 15))
+    assert cnam_section == {"due_count": 1, "due_amount": Decimal("240000.00"), "overdue": 1}
+    assert payments_dashboard(ars_idf) == {}
+
+
+def test_the_dashboard_shows_expected_payments(manager, cnam, cnam2):
+    dotation = approved_dotation(manager, cnam, cnam2)
+    content = client_for(manager).get(reverse("dashboard")).content.decode()
+    assert "Prochains versements attendus" in content
+    assert reverse("dotations:funding", args=[dotation.structure_id]) in content
+    cnam_content = client_for(cnam).get(reverse("dashboard")).content.decode()
+    assert "Versements à enregistrer" in cnam_content
