@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .conventions import _decimal, check_value, indicator_choices
+from .conventions import _decimal, check_value, indicator_choices, plain
 
 ADD_ROWS = 2
 
@@ -40,10 +40,8 @@ class AmendmentForm(forms.Form):
             cells = []
             for year in self.years:
                 name = f"target_{line.pk}_{year}"
-                self.fields[name] = _decimal(
-                    _("Cible %(year)s — %(label)s") % {"year": year, "label": line.indicator.label},
-                    initial=current.get(year),
-                )
+                # The fieldset's legend names the indicator.
+                self.fields[name] = _decimal(_("Cible %(year)s") % {"year": year}, initial=plain(current.get(year)))
                 cells.append(name)
             self.fields[f"remove_{line.pk}"] = forms.BooleanField(
                 label=_("Retirer « %(label)s »") % {"label": line.indicator.label}, required=False

@@ -11,8 +11,17 @@ DAY_MONTH = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
 HUNDRED = Decimal("100")
 
 
+class FrenchDecimalField(forms.DecimalField):
+    """Accepts « 1 234,5 » as typed in France: spaces of any kind between thousands, a decimal comma."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)
+        return super().to_python(value)
+
+
 def _decimal(label, required=False, **extra):
-    return forms.DecimalField(
+    return FrenchDecimalField(
         label=label,
         required=required,
         localize=True,
@@ -26,6 +35,15 @@ def _decimal(label, required=False, **extra):
         },
         **extra,
     )
+
+
+def plain(value):
+    """12.00 → 12 and 12.50 → 12.5 for a form's initial value (never an exponent such as 1E+1)."""
+    if value is None:
+        return None
+    if value == value.to_integral():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 class DayMonthField(forms.CharField):
@@ -102,7 +120,7 @@ class TermsForm(forms.Form):
         return {
             "start_date": convention.start_date,
             "duration_years": convention.duration_years,
-            "advance_share": (convention.advance_share * HUNDRED).normalize(),
+            "advance_share": plain(convention.advance_share * HUNDRED),
             "advance_due": convention.advance_due,
             "balance_due": convention.balance_due,
             "obligations": convention.obligations,
@@ -231,9 +249,9 @@ def line_initial(convention_indicator, years) -> dict:
     targets = {t.year: t.value for t in convention_indicator.targets.all()}
     return {
         "indicator": str(convention_indicator.indicator_id),
-        "baseline": convention_indicator.baseline,
-        "points": convention_indicator.points,
-        **{f"target_{year}": targets.get(year) for year in years},
+        "baseline": plain(convention_indicator.baseline),
+        "points": plain(convention_indicator.points),
+        **{f"target_{year}": plain(targets.get(year)) for year in years},
     }
 
 

@@ -109,4 +109,5 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     assert page.get_by_text("Convention initiale modifiée par l'avenant n° 1").is_visible()
     shot(page, "detail")
     page.goto(f"/conventions/{active.pk}/avenants/nouveau/")
+    shot(page, "amendment-form")
     assert_accessible(page)

@@ -280,3 +280,15 @@ def test_end_conventions_command_ends_only_those_past_their_end(people, django_c
     events = Event.objects.filter(verb="convention_ended").count()
     call_command("end_conventions")
     assert Event.objects.filter(verb="convention_ended").count() == events == 1
+
+
+def test_end_conventions_takes_a_date_and_refuses_a_bad_one(people):
+    from django.core.management.base import CommandError
+
+    convention = _convention(people, C.ACTIVE)
+    with pytest.raises(CommandError, match="AAAA-MM-JJ"):
+        call_command("end_conventions", "--date", "31/12/2029")
+    call_command("end_conventions", "--date", "2028-12-31")
+    assert Convention.objects.get(pk=convention.pk).status == C.ACTIVE
+    call_command("end_conventions", "--date", "2029-01-01")
+    assert Convention.objects.get(pk=convention.pk).status == C.ENDED

@@ -263,3 +263,26 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(structure, cnam, cna
     assert "modifiée par une autre personne" in response.content.decode()
     convention.refresh_from_db()
     assert convention.duration_years == 4
+
+
+def test_numbers_typed_the_french_way_are_read(structure, cnam):
+    convention = make_draft_convention(structure, cnam, indicators=("file_active",))
+    objective = convention.objectives.get()
+    line = objective.indicators.get()
+    data = {
+        "title": objective.title,
+        "version": str(Convention.objects.get().version),
+        "lignes-TOTAL_FORMS": "1",
+        "lignes-INITIAL_FORMS": "1",
+        "lignes-0-indicator": str(line.indicator_id),
+        "lignes-0-baseline": "3 200",
+        "lignes-0-points": "12,5",
+        "lignes-0-target_2026": "3\u202f250",
+        "lignes-0-target_2027": "3 300,5",
+        "lignes-0-target_2028": "3400",
+    }
+    url = reverse("conventions:objective_edit", args=[convention.pk, objective.pk])
+    assert client_for(cnam).post(url, data).status_code == 302
+    line.refresh_from_db()
+    assert (str(line.baseline), str(line.points)) == ("3200.00", "12.50")
+    assert sorted(str(t.value) for t in line.targets.all()) == ["3250.00", "3300.50", "3400.00"]
