@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from secpa_portal.reference.identifiers import (
     FINESS_EXAMPLE,
     SIRET_EXAMPLE,
+    commune_departement_code,
+    finess_departement_code,
     finess_warnings,
     parse_qpv_codes,
     validate_commune_code,
@@ -28,6 +30,25 @@ from .fields import TEXT_MAX_LENGTH, CountField, FrenchDecimalField, text
 
 POSTAL_CODE = re.compile(r"^\d{5}$")
 IDENTIFIER_MAX_LENGTH = 40
+
+
+def finess_commune_warnings(finess_et, commune_code) -> list[str]:
+    """The FINESS number starts with the département: say so when it differs from the commune's."""
+    if not (finess_et and commune_code):
+        return []
+    try:
+        finess_dep, commune_dep = finess_departement_code(finess_et), commune_departement_code(commune_code)
+    except ValidationError:
+        return []
+    if finess_dep == commune_dep:
+        return []
+    return [
+        _(
+            "Le numéro FINESS de l'établissement désigne le département %(finess)s, mais la commune est dans "
+            "le département %(commune)s : vérifiez l'un et l'autre."
+        )
+        % {"finess": finess_dep, "commune": commune_dep}
+    ]
 
 
 class VersionForm(forms.Form):
@@ -110,6 +131,12 @@ class IdentityForm(forms.Form):
     def clean_legal_form(self):
         return self.cleaned_data["legal_form"].strip()
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.structure is not None:
+            self.warnings += finess_commune_warnings(cleaned.get("finess_et"), self.structure.commune_code)
+        return cleaned
+
 
 class LocationForm(forms.Form):
     address = text(_("Adresse"), max_length=250, help_text=_("Numéro et voie, ex. 12 rue de la République."))
@@ -149,6 +176,17 @@ class LocationForm(forms.Form):
             "ou toute autre raison de desservir ce territoire."
         ),
     )
+
+    def __init__(self, *args, structure=None, **kwargs):
+        self.structure = structure
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.structure is not None:
+            self.warnings += finess_commune_warnings(self.structure.finess_et, cleaned.get("commune_code"))
+        return cleaned
 
     def clean_postal_code(self):
         value = re.sub(r"\s+", "", self.cleaned_data["postal_code"])

@@ -87,7 +87,7 @@ FORM_STEPS = {
     ),
     "localisation": FormStep(
         "structures/manage/steps/localisation.html",
-        lambda s, data: {"form": _model_form(LocationForm, s, data)},
+        lambda s, data: {"form": _model_form(LocationForm, s, data, structure=s)},
         _save_fields,
     ),
     "equipe": FormStep(

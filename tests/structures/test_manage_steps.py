@@ -435,3 +435,14 @@ def test_a_mission_can_be_left_out_again(client, draft):
     response = post_step(client, draft, "missions", {**wizard_data.missions(cleared), "missions-7-delivery_mode": ""})
     assert response.status_code == 302
     assert not draft.mission_lines.exists()
+
+
+def test_a_finess_of_another_departement_than_the_commune_is_flagged(client, draft):
+    post_step(client, draft, "identite", wizard_data.identity(finess_et=make_finess("75000123")))
+    response = post_step(client, draft, "localisation", wizard_data.location())
+    assert response.status_code == 302  # a warning, not an error
+    [warning] = messages_of(response, WARNING)
+    assert "désigne le département 75, mais la commune est dans le département 93" in warning
+    client.get(step_url(draft, "equipe"))  # shows, and so clears, the warning
+    response = post_step(client, draft, "identite", wizard_data.identity(finess_et=make_finess("93000123")))
+    assert not messages_of(response, WARNING)
