@@ -9,6 +9,7 @@ from dotations.enums import CampaignStatus, DotationStatus
 from dotations.models import Dotation
 from tests.browser.conftest import assert_accessible, login, logout
 from tests.dotations.builders import make_campaign, make_funded_convention
+from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = os.environ.get("SECPA_SCREENSHOTS")

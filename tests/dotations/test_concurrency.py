@@ -12,6 +12,7 @@ from dotations.models import Dotation
 from dotations.services import compute, dotations
 from secpa_portal.core.errors import DomainError
 from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
+from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
 
 pytestmark = [
     pytest.mark.postgres,
