@@ -223,3 +223,22 @@ def test_the_dotation_page_shows_the_schedule_with_actions_for_cnam(funded, cnam
     assert "payment_cancel" not in manager_view and "/annuler/" not in manager_view
     proposed = client_for(cnam).get(reverse("dotations:dotation_detail", args=[funded["proposed"].pk]))
     assert 'id="dotation-payments"' not in proposed.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_export_query_counts_do_not_grow(manager, cnam, cnam2, django_assert_max_num_queries, count):
+    for _ in range(count):
+        _add_lines(approved_dotation(manager, cnam, cnam2))
+    client = client_for(cnam)
+    urls = [
+        reverse("dotations:export_dotations", args=[2026, "csv"]),
+        reverse("dotations:export_lines", args=[2026, "csv"]),
+        reverse("dotations:export_payments", args=["csv"]),
+    ]
+    for url in urls:
+        with django_assert_max_num_queries(6):
+            response = client.get(url)
+            body = b"".join(response.streaming_content)
+        assert body.count(b"\n") >= count
+    with django_assert_max_num_queries(6):
+        assert len(_xlsx(client.get(reverse("dotations:export_payments", args=["xlsx"])))) == 2 * count + 1

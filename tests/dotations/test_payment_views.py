@@ -304,3 +304,13 @@ def test_the_dashboard_shows_expected_payments(manager, cnam, cnam2):
     assert reverse("dotations:funding", args=[dotation.structure_id]) in content
     cnam_content = client_for(cnam).get(reverse("dashboard")).content.decode()
     assert "Versements à enregistrer" in cnam_content
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_record_and_cancel_pages_query_count(manager, cnam, cnam2, django_assert_max_num_queries, count):
+    dotations = [approved_dotation(manager, cnam, cnam2) for _ in range(count)]
+    advance = _advance(dotations[-1])
+    client = client_for(cnam)
+    for name in ("dotations:payment_record", "dotations:payment_cancel"):
+        with django_assert_max_num_queries(6):
+            assert client.get(reverse(name, args=[advance.pk])).status_code == 200
