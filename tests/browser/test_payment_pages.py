@@ -28,6 +28,11 @@ def test_cnam_records_a_payment_and_the_manager_sees_it(page, manager, cnam, cna
     assert page.get_by_text("est enregistré").is_visible()
     advance = dotation.payments.get(kind=PaymentKind.ADVANCE)
     assert advance.status == PaymentStatus.PAID
+    page.goto(f"/financements/versements/{advance.pk}/annuler/")
+    assert page.locator("h1").inner_text() == "Annuler un versement"
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    assert page.get_by_text("Le motif de l'annulation est obligatoire.").first.is_visible()
+    assert_accessible(page)
     logout(page)
 
     login(page, manager.email)
