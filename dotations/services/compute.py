@@ -22,6 +22,7 @@ from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
 from .. import engine, inputs
+from ..bulk import bulk_set
 from ..enums import ComputeState, DotationStatus
 from ..models import Campaign, Dotation, DotationLine
 from ..perms import campaigns as perms
@@ -197,7 +198,7 @@ def _compute_batch(campaign, bareme, conventions, user) -> dict:
         lines.append((dotation, result.lines))
     if to_update:
         DotationLine.objects.filter(dotation__in=to_update).delete()
-        Dotation.objects.bulk_update(to_update, [*DOTATION_FIELDS, "adjustment", "adjustment_reason"])
+        bulk_set(Dotation, to_update, [*DOTATION_FIELDS, "adjustment", "adjustment_reason"])
     if to_create:
         Dotation.objects.bulk_create(to_create)
     DotationLine.objects.bulk_create(
@@ -323,8 +324,8 @@ def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None)
         dotation.computed_total = result.total
         dotation.total = result.total + dotation.adjustment
         dotation.version += 1
-    DotationLine.objects.bulk_update(lines_to_update, ["reduction", "amount"], batch_size=2000)
-    Dotation.objects.bulk_update(dotations, ["reduction", "computed_total", "total", "version"], batch_size=2000)
+    bulk_set(DotationLine, lines_to_update, ["reduction", "amount"])
+    bulk_set(Dotation, dotations, ["reduction", "computed_total", "total", "version"])
     before = locked.reduction
     locked.reduction = coefficient
     locked.version += 1
