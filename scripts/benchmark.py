@@ -37,6 +37,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/secpa_bench"
 SERVER_ENV = {"DEBUG": "false", "TESTING": "true", "AXES_ENABLED": "true", "LOG_LEVEL": "ERROR"}
 CLIENTS = 4
 EXPORT_ROWS = 50_000
+# The hand-written analysis below this heading survives a new run of the benchmark.
+ANALYSIS = "## Analyse"
 TARGETS = {"list_p95_ms": 50, "compute_s": 10, "export_s": 5}
 
 
@@ -259,7 +261,13 @@ def machine():
         platform.processor(),
     )
     postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
-    return {"nproc": os.cpu_count(), "ram_gb": int(memory) / 1024 / 1024, "cpu": cpu, "postgres": postgres}
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": int(memory) / 1024 / 1024,
+        "cpu": cpu,
+        "postgres": postgres,
+        "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
 
 
 def ok(value, target):
@@ -278,8 +286,10 @@ def write_report(path, context):
         f"- Machine : {m['nproc']} processeurs ({m['cpu']}), {m['ram_gb']:.1f} Go de mémoire ; {m['postgres']} "
         "sur la même machine ; Python " + platform.python_version() + ".",
         "- **Machine partagée** : d'autres sessions y lançaient leurs suites de tests pendant la mesure ; les "
-        "chiffres sont bruités (surtout les p95) et à relire à côté du plancher mesuré dans la même exécution.",
-        f"- Données : `seed_volume --structures {context['structures']}` — {context['counts']}.",
+        "chiffres sont bruités (surtout les p95) et à relire à côté du plancher mesuré dans la même exécution. "
+        f"Charge moyenne (1, 5, 15 min) au début des mesures : {context['load_before']}, à la fin : {m['load']}.",
+        f"- Données : `seed_volume --structures {context['structures']}` — {context['counts']} ; chargement : "
+        f"{context['seed_seconds']:.0f} s (0 quand le jeu était déjà en base).",
         f"- Serveur : gunicorn, {context['workers']} workers synchrones, DEBUG désactivé ; {CLIENTS} clients "
         f"simultanés (threads, http.client), {context['requests']} requêtes par page après 8 de chauffe, une "
         "connexion HTTP par requête ; chaque utilisateur s'est connecté une seule fois (cookies gardés).",
@@ -342,7 +352,9 @@ def write_report(path, context):
         "```",
         "",
     ]
-    Path(path).write_text("\n".join(lines), encoding="utf-8")
+    previous = Path(path).read_text(encoding="utf-8") if Path(path).exists() else ""
+    kept = previous[previous.index(ANALYSIS) :] if ANALYSIS in previous else ""
+    Path(path).write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def main():
@@ -367,7 +379,8 @@ def main():
     seeded = volume.volume_structures().count()
     started = time.perf_counter()
     call_command("seed_volume", structures=args.structures, force=True, reset=seeded not in (0, args.structures))
-    print(f"Seeded in {time.perf_counter() - started:.0f} s.")
+    seed_seconds = time.perf_counter() - started
+    print(f"Seeded in {seed_seconds:.0f} s.")
     cnam = User.objects.get(email=volume.CNAM_EMAIL)
     by_region = volume.volume_structures().values("region").annotate(n=Count("pk")).order_by("-n")
     busiest = by_region[0]["region"]
@@ -381,6 +394,7 @@ def main():
         f"{Payment.objects.count():,} versements"
     ).replace(",", " ")
 
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     process, port = start_gunicorn(url, args.workers)
     try:
         sessions = {"CNAM": Session(port), f"ARS (région {busiest})": Session(port)}
@@ -441,6 +455,8 @@ def main():
             "workers": args.workers,
             "requests": args.requests,
             "note": args.note,
+            "load_before": load_before,
+            "seed_seconds": seed_seconds,
             "pages": pages,
             "compute": compute,
             "export": export,

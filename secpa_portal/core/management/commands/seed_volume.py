@@ -4,7 +4,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from secpa_portal.accounts.demo import DEMO_PASSWORD
 from secpa_portal.core import volume
@@ -42,6 +42,9 @@ class Command(BaseCommand):
                 counts = volume.seed(structures, log=self.stdout.write)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load, as autovacuum would give
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
