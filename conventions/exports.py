@@ -24,8 +24,6 @@ from .models import AnnualReport, ConventionIndicator, ReportValue, Target
 BOM = "\ufeff"
 CENT = Decimal("0.01")
 CHUNK = 2000
-STATUS_LABELS = dict(ReportStatus.choices)
-UNIT_LABELS = dict(IndicatorUnit.choices)
 
 
 @dataclass
@@ -112,33 +110,54 @@ def value_rows(user, *, year: int, statuses):
         yield ValueRow(*values[:2], values[2] or "", *values[3:])
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: object  # row -> value
+HEADERS = [
+    _("Région"),
+    _("Structure"),
+    _("FINESS"),
+    _("Convention"),
+    _("Année"),
+    _("Statut du rapport"),
+    _("Code indicateur"),
+    _("Indicateur"),
+    _("Unité"),
+    _("Valeur déclarée"),
+    _("Valeur de référence"),
+    _("Cible"),
+    _("Points"),
+    _("Atteinte (%)"),
+    _("Commentaire"),
+]
 
 
 def _percent(value):
     return None if value is None else (value * 100).quantize(Decimal("0.1"))
 
 
-COLUMNS = [
-    Column(_("Région"), lambda r: r.region or ""),
-    Column(_("Structure"), lambda r: r.structure),
-    Column(_("FINESS"), lambda r: r.finess),
-    Column(_("Convention"), lambda r: r.reference),
-    Column(_("Année"), lambda r: r.year),
-    Column(_("Statut du rapport"), lambda r: STATUS_LABELS.get(r.status, r.status)),
-    Column(_("Code indicateur"), lambda r: r.code),
-    Column(_("Indicateur"), lambda r: r.label),
-    Column(_("Unité"), lambda r: UNIT_LABELS.get(r.unit, r.unit)),
-    Column(_("Valeur déclarée"), lambda r: r.value),
-    Column(_("Valeur de référence"), lambda r: r.baseline),
-    Column(_("Cible"), lambda r: r.target),
-    Column(_("Points"), lambda r: None if r.is_activity else r.points),
-    Column(_("Atteinte (%)"), lambda r: _percent(r.attainment)),
-    Column(_("Commentaire"), lambda r: r.comment),
-]
+def row_values():
+    """A function giving a row's cells; labels are translated once per export, not once per row."""
+    statuses = {key: str(label) for key, label in ReportStatus.choices}
+    units = {key: str(label) for key, label in IndicatorUnit.choices}
+
+    def values(r: ValueRow) -> list:
+        return [
+            r.region or "",
+            r.structure,
+            r.finess,
+            r.reference,
+            r.year,
+            statuses.get(r.status, r.status),
+            r.code,
+            r.label,
+            units.get(r.unit, r.unit),
+            r.value,
+            r.baseline,
+            r.target,
+            None if r.is_activity else r.points,
+            _percent(r.attainment),
+            r.comment,
+        ]
+
+    return values
 
 
 class _Echo:
@@ -147,10 +166,13 @@ class _Echo:
 
 
 def csv_value(value) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
+    if kind is Decimal:
+        return format(value, "f").replace(".", ",")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -158,9 +180,10 @@ def csv_value(value) -> str:
 
 def stream_csv(rows):
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield BOM + writer.writerow([str(column.header) for column in COLUMNS])
+    values = row_values()
+    yield BOM + writer.writerow([str(header) for header in HEADERS])
     for row in rows:
-        yield writer.writerow([csv_value(column.value(row)) for column in COLUMNS])
+        yield writer.writerow([csv_value(cell) for cell in values(row)])
 
 
 def csv_response(rows, filename):
@@ -178,9 +201,10 @@ def _cell(value):
 def xlsx_response(rows, filename, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
-    sheet.append([str(column.header) for column in COLUMNS])
+    values = row_values()
+    sheet.append([str(header) for header in HEADERS])
     for row in rows:
-        sheet.append([_cell(column.value(row)) for column in COLUMNS])
+        sheet.append([_cell(cell) for cell in values(row)])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)
