@@ -10,6 +10,7 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, StreamingHttpResponse
@@ -19,7 +20,7 @@ from openpyxl import Workbook
 from .attainment import attainment
 from .charts import display
 from .enums import IndicatorUnit, ReportStatus
-from .models import AnnualReport, ConventionIndicator, ReportValue, Target
+from .models import AnnualReport, ConventionIndicator, Indicator, ReportValue, Target
 
 BOM = "\ufeff"
 CENT = Decimal("0.01")
@@ -54,16 +55,11 @@ class ValueRow:
 
     @property
     def attainment(self) -> Decimal | None:
-        if self.value is None or (self.target is None and self.direction != "yes_no"):
-            return None
-        try:
-            return attainment(self.direction, self.value, self.target, self.baseline)
-        except ValueError:
-            return None
+        return _attainment(self.direction, self.value, self.target, self.baseline)
 
 
-def value_rows(user, *, year: int, statuses):
-    """Every indicator value of the reports of ``year`` in ``statuses`` the user may see, in one query."""
+def _values(user, year, statuses):
+    """The scoped report values of a year, with the baseline, points and target their convention set."""
     reports = AnnualReport.objects.visible_to(user).filter(year=year, status__in=statuses)
     line = ConventionIndicator.objects.filter(
         convention_id=OuterRef("report__convention_id"), indicator_id=OuterRef("indicator_id")
@@ -73,13 +69,28 @@ def value_rows(user, *, year: int, statuses):
         convention_indicator__indicator_id=OuterRef("indicator_id"),
         year=OuterRef("report__year"),
     )
+    return ReportValue.objects.filter(report__in=reports.values("pk")).annotate(
+        baseline=Subquery(line.values("baseline")[:1]),
+        points=Subquery(line.values("points")[:1]),
+        target=Subquery(target.values("value")[:1]),
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _attainment(direction, value, target, baseline):
+    """conventions.attainment, or None when it cannot be measured (no target, target on the wrong side)."""
+    if value is None or (target is None and direction != "yes_no"):
+        return None
+    try:
+        return attainment(direction, value, target, baseline)
+    except ValueError:
+        return None
+
+
+def value_rows(user, *, year: int, statuses):
+    """Every indicator value of the reports of ``year`` in ``statuses`` the user may see, in one query."""
     queryset = (
-        ReportValue.objects.filter(report__in=reports.values("pk"))
-        .annotate(
-            baseline=Subquery(line.values("baseline")[:1]),
-            points=Subquery(line.values("points")[:1]),
-            target=Subquery(target.values("value")[:1]),
-        )
+        _values(user, year, statuses)
         .order_by(
             "report__convention__structure__region__name",
             "report__convention__structure__name",
@@ -244,18 +255,34 @@ class IndicatorSummary:
         return (Decimal(self.met) / self.measured).quantize(Decimal("0.0001")) if self.measured else None
 
 
-def summarise(rows) -> list[IndicatorSummary]:
-    """Per indicator: reports with a value, mean value, mean attainment and how many met their target."""
+def indicator_summaries(user, *, year: int, statuses) -> list[IndicatorSummary]:
+    """Per indicator: reports with a value, mean value, mean attainment and how many met their target.
+
+    Two queries (the catalogue, then only the figures); attainment is asked of conventions.attainment.
+    """
+    catalogue = {indicator.pk: indicator for indicator in Indicator.objects.all()}
+    rows = (
+        _values(user, year, statuses)
+        .filter(value__isnull=False)
+        .order_by()
+        .values_list("indicator_id", "value", "target", "baseline")
+    )
     summaries = {}
-    for row in rows:
-        if row.value is None:
-            continue
-        summary = summaries.setdefault(row.code, IndicatorSummary(code=row.code, label=row.label, unit=row.unit))
+    for indicator_id, value, target, baseline in rows.iterator(chunk_size=CHUNK):
+        indicator = catalogue[indicator_id]
+        summary = summaries.get(indicator_id)
+        if summary is None:
+            summary = IndicatorSummary(code=indicator.code, label=indicator.label, unit=indicator.unit)
+            summaries[indicator_id] = summary
         summary.reports += 1
-        summary.total += row.value
-        achieved = row.attainment
+        summary.total += value
+        achieved = _attainment(indicator.direction, value, _cent(target), _cent(baseline))
         if achieved is not None:
             summary.measured += 1
             summary.attainment_total += achieved
             summary.met += achieved == 1
     return sorted(summaries.values(), key=lambda s: (s.mean_attainment is None, s.label))
+
+
+def _cent(figure):
+    return None if figure is None else Decimal(figure).quantize(CENT)
