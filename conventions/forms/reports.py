@@ -17,6 +17,7 @@ from structures.enums import ProfessionalCategory
 
 from ..enums import IndicatorUnit
 from ..report_rules import comment_field, fte_field, report_errors, value_field
+from .conventions import FrenchDecimalField, plain
 
 YES_NO_CHOICES = [("", _("Non renseigné")), ("1", _("Oui")), ("0", _("Non"))]
 UNIT_HINTS = {
@@ -30,6 +31,23 @@ UNIT_HINTS = {
 
 def _to_decimal(value):
     return None if value in (None, "") else Decimal(value)
+
+
+def _number(label, max_digits):
+    return FrenchDecimalField(
+        label=label,
+        required=False,
+        max_digits=max_digits,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("Saisissez un nombre, par exemple 12 ou 12,5."),
+            "max_decimal_places": _("Deux chiffres après la virgule au plus."),
+            "max_digits": _("Ce nombre est trop grand."),
+            "max_whole_digits": _("Ce nombre est trop grand."),
+        },
+    )
 
 
 def _hint(line, year) -> str:
@@ -55,14 +73,7 @@ class ReportForm(forms.Form):
                     label=indicator.label, choices=YES_NO_CHOICES, coerce=Decimal, empty_value=None, required=False
                 )
             else:
-                field = forms.DecimalField(
-                    label=indicator.label,
-                    required=False,
-                    max_digits=14,
-                    decimal_places=2,
-                    localize=True,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                )
+                field = _number(indicator.label, 14)
             field.help_text = _hint(line, year)
             self.fields[name] = field
             self.fields[comment_field(indicator)] = forms.CharField(
@@ -79,14 +90,9 @@ class ReportForm(forms.Form):
         fte_names = []
         for category, label in ProfessionalCategory.choices:
             fte_names.append(fte_field(category))
-            self.fields[fte_field(category)] = forms.DecimalField(
-                label=_("%(category)s (ETP)") % {"category": label},
-                required=False,
-                max_digits=6,
-                decimal_places=2,
-                localize=True,
-                help_text=escape(_("Équivalents temps plein sur l'année, ex. 1,5. Laissez vide si aucun.")),
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            self.fields[fte_field(category)] = _number(_("%(category)s (ETP)") % {"category": label}, 6)
+            self.fields[fte_field(category)].help_text = escape(
+                _("Équivalents temps plein sur l'année, ex. 1,5. Laissez vide si aucun.")
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -107,11 +113,11 @@ class ReportForm(forms.Form):
             initial[value_field(value.indicator)] = (
                 None
                 if value.value is None
-                else (str(int(value.value)) if value.indicator.unit == IndicatorUnit.YES_NO else value.value)
+                else (str(int(value.value)) if value.indicator.unit == IndicatorUnit.YES_NO else plain(value.value))
             )
             initial[comment_field(value.indicator)] = value.comment
         for category, amount in fte.items():
-            initial[fte_field(category)] = amount
+            initial[fte_field(category)] = plain(amount)
         return initial
 
     def clean(self):

@@ -84,10 +84,18 @@ def test_the_form_saves_french_decimals(convention, manager):
     report = make_report(convention, manager, state="draft")
     data = form_data(report, **{field("precarity_share"): "38,5", field("file_active"): "2 500"})
     data[field("precarity_share", "comment")] = "Hausse des bénéficiaires de l'AME"
+    data[field("interpreting_hours")] = "1\u202f234,5"
     response = client_for(manager).post(url("report_edit", report.pk), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     value = report.values.get(indicator__code="precarity_share")
     assert (value.value, value.comment) == (Decimal("38.5"), "Hausse des bénéficiaires de l'AME")
+    assert report.values.get(indicator__code="file_active").value == Decimal("2500")
+    assert report.values.get(indicator__code="interpreting_hours").value == Decimal("1234.5")
+    # Shown again without trailing zeros, with a decimal comma.
+    page = client_for(manager).get(url("report_edit", report.pk)).content.decode()
+    assert 'value="38,5"' in page
+    assert re.search(r'value="2\s?500"', page)  # grouped as French numbers are, and read back as such
+    assert 'value="3,5"' in page
 
 
 def test_a_rejected_form_keeps_what_was_typed_and_says_why(convention, manager):
@@ -111,7 +119,7 @@ def test_garbage_input_gives_french_errors_not_a_500(convention, manager):
     data["version"] = "x"
     response = client_for(manager).post(url("report_edit", report.pk), data)
     assert response.status_code == 200
-    assert "Saisissez un nombre." in response.content.decode()
+    assert "Saisissez un nombre, par exemple 12 ou 12,5." in response.content.decode()
 
 
 def test_stale_form_is_a_conflict_message(convention, manager):
