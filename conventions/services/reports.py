@@ -191,9 +191,7 @@ def report_submit(*, report, user) -> AnnualReport:
     locked = _locked(report)
     transition = check_report_transition("submit", locked.status)
     _require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer ce rapport."))
-    values = {value.indicator_id: value.value for value in locked.values.all()}
-    fte = fte_map(locked)
-    errors = report_errors(_indicators(locked.convention), values, fte, complete=True)
+    errors = filing_blockers(locked)
     if errors:
         raise ReportInvalid(errors)
     from_state = locked.status
@@ -210,6 +208,12 @@ def report_submit(*, report, user) -> AnnualReport:
 
 def fte_map(report) -> dict:
     return {line.category: line.fte for line in report.fte_lines.all()}
+
+
+def filing_blockers(report) -> dict:
+    """What still prevents filing the report, by field (empty when it may be filed)."""
+    values = {value.indicator_id: value.value for value in report.values.all()}
+    return report_errors(_indicators(report.convention), values, fte_map(report), complete=True)
 
 
 @transaction.atomic

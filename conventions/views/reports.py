@@ -214,7 +214,7 @@ def report_submit(request, pk):
         )
         return redirect("conventions:report_detail", report.pk)
     context = _page_context(report)
-    context["crumbs"] = _crumbs(report, _("Dépôt"))
+    context.update(crumbs=_crumbs(report, _("Dépôt")), blockers=list(services.filing_blockers(report).values()))
     return render(request, "conventions/reports/submit.html", context)
 
 

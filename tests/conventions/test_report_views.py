@@ -143,6 +143,9 @@ def test_submit_goes_through_a_confirmation_page(convention, manager):
 
 def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager):
     report = make_report(convention, manager, state="empty")
+    page = client_for(manager).get(url("report_submit", report.pk)).content.decode()
+    assert "Le rapport ne peut pas encore être déposé" in page and "Confirmer le dépôt" not in page
+    assert "Renseignez « File active (patients distincts vus dans l&#x27;année) » avant de déposer" in page
     response = client_for(manager).post(url("report_submit", report.pk), follow=True)
     assert "avant de déposer le rapport" in response.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT
