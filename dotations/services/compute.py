@@ -288,6 +288,17 @@ def fit_preview(campaign) -> FitPreview:
     )
 
 
+def fit_refusal(campaign) -> str:
+    """Why the campaign cannot be fitted now (empty when it can): the fit precedes every proposal."""
+    engaged = Dotation.objects.filter(campaign=campaign).exclude(status=DotationStatus.COMPUTED).count()
+    if not engaged:
+        return ""
+    return _(
+        "L'ajustement à l'enveloppe précède les propositions : %(count)s dotation(s) déjà proposée(s) "
+        "ou approuvée(s). Retournez les dotations proposées pour ajuster la campagne."
+    ) % {"count": engaged}
+
+
 @transaction.atomic
 def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None) -> Decimal:
     """Apply one uniform reduction coefficient to every dotation so that their sum fits the envelope.
@@ -300,15 +311,9 @@ def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None)
         raise ActionRefused(_("Seul un agent de la CNAM peut ajuster une campagne ouverte à son enveloppe."))
     if locked.compute_state == ComputeState.RUNNING:
         raise ConflictError(_("Un calcul est en cours : attendez qu'il se termine avant d'ajuster."))
-    engaged = Dotation.objects.filter(campaign=locked).exclude(status=DotationStatus.COMPUTED).count()
-    if engaged:
-        raise ActionRefused(
-            _(
-                "L'ajustement à l'enveloppe précède les propositions : %(count)s dotation(s) déjà proposée(s) "
-                "ou approuvée(s). Retournez les dotations proposées pour ajuster la campagne."
-            )
-            % {"count": engaged}
-        )
+    refusal = fit_refusal(locked)
+    if refusal:
+        raise ActionRefused(refusal)
     dotations, results, coefficient, reduced = _fit(locked)
     if expected_coefficient is not None and Decimal(expected_coefficient) != coefficient:
         raise ConflictError(

@@ -138,7 +138,9 @@ def campaign_detail(request, year):
             "can_open": perms.can_open(user, campaign),
             "can_close": perms.can_close(user, campaign),
             "can_compute": perms.can_compute(user, campaign),
-            "can_fit": perms.can_fit(user, campaign) and gauge.counts["count"] > 0,
+            "can_fit": perms.can_fit(user, campaign)
+            and gauge.counts["count"] > 0
+            and gauge.counts["computed_count"] == gauge.counts["count"],
             "crumbs": [(_("Campagnes"), reverse("dotations:campaign_list")), (str(campaign), None)],
         },
     )
@@ -290,6 +292,10 @@ def campaign_fit(request, year):
                 % {"coefficient": text, "year": year},
             )
             return redirect("dotations:campaign_detail", year=year)
+    refusal = compute.fit_refusal(campaign)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("dotations:campaign_detail", year=year)
     try:
         preview = compute.fit_preview(campaign)
     except DomainError as error:

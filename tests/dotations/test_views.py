@@ -61,7 +61,9 @@ def test_campaign_page_shows_gauge_region_totals_and_bareme(scene, cnam):
     assert 'id="region-totals"' in content and "Île-de-France" in content and "Auvergne-Rhône-Alpes" in content
     assert "<svg" in content and 'role="img"' in content
     assert 'id="bareme-components"' in content
-    assert "Recalculer la campagne" in content and "Ajuster à l'enveloppe" in content
+    assert "Recalculer la campagne" in content
+    # Dotations are already proposed: fitting to the envelope is no longer offered.
+    assert "Ajuster à l'enveloppe" not in content
 
 
 def test_list_filters_and_totals(scene, cnam):
@@ -233,7 +235,6 @@ PAGES = [
     ("cnam", "dotations:campaign_list", None),
     ("cnam", "dotations:campaign_detail", "year"),
     ("cnam", "dotations:campaign_edit", "year"),
-    ("cnam", "dotations:campaign_fit", "year"),
     ("cnam", "dotations:campaign_progress", "year"),
     ("cnam", "dotations:dotation_list", None),
     ("cnam", "dotations:dotation_detail", "dotation"),
@@ -305,3 +306,20 @@ def test_dashboard_sections(scene, cnam, ars_idf, manager):
     assert "Mes dotations" in manager_page and "227\u202f800,00\u00a0€" in manager_page
     newcomer = make_user("nouveau@test.example")
     assert "Aucune dotation approuvée" in client_for(newcomer).get(reverse("dashboard")).content.decode()
+
+
+def test_fit_page_query_count_does_not_grow(cnam, django_assert_max_num_queries):
+    client = client_for(cnam)
+    counts = []
+    for n in (2, 30):
+        Dotation.objects.all().delete()
+        Campaign.objects.all().delete()
+        Convention.objects.update(status=ConventionStatus.TERMINATED)
+        campaign = make_campaign(envelope=Decimal("100000.00"))
+        for _ in range(n):
+            make_funded_convention()
+        compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+        with django_assert_max_num_queries(12) as captured:
+            assert client.get(reverse("dotations:campaign_fit", args=[2026])).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
