@@ -4,7 +4,9 @@ the ARS agent of the region takes the file and declares the structure eligible. 
 import pytest
 from django.urls import reverse
 
+from secpa_portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from secpa_portal.reference.identifiers import make_finess, make_siren, make_siret
+from structures.demo import seed as seed_demo_structures
 from structures.enums import MANDATORY_MISSIONS, StructureStatus
 from structures.models import Structure
 from tests.browser.journeys import (
@@ -135,3 +137,30 @@ def test_manager_registers_and_submits_then_the_ars_declares_eligible(page, tmp_
     assert structure.status == StructureStatus.ELIGIBLE
     assert structure.reviewer == ars_idf
     assert list(structure.memberships.values_list("user", flat=True)) == [manager.pk]
+
+
+def test_demo_files_read_well_for_each_role(page, settings):
+    """The pages of the demo data set, with many files and long timelines, pass axe for each role."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    users = seed_accounts()
+    seed_demo_structures(users)
+    in_review = Structure.objects.get(name="Maison de santé pluriprofessionnelle des Quatre-Chemins")
+    reopened = Structure.objects.get(name="Centre de santé communautaire du Neuhof")
+
+    for email, urls in (
+        ("gestion.idf@secpa.example", [reverse("structures:list"), reverse("structures:detail", args=[in_review.pk])]),
+        ("ars.idf@secpa.example", [reverse("structures:list"), reverse("structures:review", args=[in_review.pk])]),
+        ("ars.ge@secpa.example", [reverse("structures:review", args=[reopened.pk])]),
+        (
+            "cnam@secpa.example",
+            [
+                reverse("structures:list") + "?status=eligible&o=-status",
+                reverse("structures:detail", args=[reopened.pk]),
+            ],
+        ),
+    ):
+        login_as(page, email, password=DEMO_PASSWORD)
+        for url in urls:
+            visit(page, url)
+            assert page.locator("h1").count() == 1
+        logout_from(page)
