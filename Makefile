@@ -51,5 +51,12 @@ check: lint
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Volume benchmark (design §8) on its own PostgreSQL database; writes docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secpa_bench
+BENCH_ARGS ?=
+
+benchmark: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3

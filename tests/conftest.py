@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.test import Client
 
@@ -30,6 +32,29 @@ def test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
     }
     settings.MEDIA_ROOT = str(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """Transactional tests (browser journeys, PostgreSQL races) start with the reference data migrations load.
+
+    serialized_rollback should restore it after the previous transactional test's flush, but after some
+    live-server tests it does not (SQLite in memory): reload it with the migrations' own loaders when missing.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from conventions.catalogue import seed_catalogue
+    from conventions.models import Indicator
+    from secpa_portal.reference.models import Region
+
+    if not Region.objects.exists():
+        importlib.import_module("secpa_portal.reference.migrations.0002_load_regions_departements").load(apps, None)
+    if not Indicator.objects.exists():
+        seed_catalogue(Indicator)
 
 
 def make_user(email, role=Role.MANAGER, region_code=None, **extra):
