@@ -33,6 +33,7 @@ class ReportLine:
     points: Decimal
     attainment: Decimal | None  # None: not measured (no points, or no target and value)
     problem: str = ""
+    previous: Decimal | None = None  # the structure's value the year before, for comparison
 
     @property
     def weighted(self) -> bool:
@@ -49,6 +50,10 @@ class ReportLine:
     @property
     def display_target(self) -> str:
         return display(self.target, self.indicator.unit)
+
+    @property
+    def display_previous(self) -> str:
+        return display(self.previous, self.indicator.unit)
 
 
 def report_for_page(queryset, pk):
@@ -75,6 +80,18 @@ def _target(line, year):
     if line.pk is None:
         return None
     return next((target.value for target in line.targets.all() if target.year == year), None)
+
+
+def with_previous_year(report, lines: list[ReportLine]) -> list[ReportLine]:
+    """Add the structure's value of the year before to each line (one query), for the pages that compare."""
+    previous = dict(
+        ReportValue.objects.filter(
+            report__convention__structure_id=report.convention.structure_id, report__year=report.year - 1
+        ).values_list("indicator_id", "value")
+    )
+    for line in lines:
+        line.previous = previous.get(line.indicator.pk)
+    return lines
 
 
 def report_lines(report) -> list[ReportLine]:

@@ -23,6 +23,7 @@ from ..report_selectors import (
     report_lines,
     report_weighted_attainment,
     reports_to_open,
+    with_previous_year,
 )
 from ..services import reports as services
 
@@ -108,7 +109,7 @@ def report_open(request, convention_pk, year):
 
 
 def _page_context(report):
-    lines = report_lines(report)
+    lines = with_previous_year(report, report_lines(report))
     return {
         "report": report,
         "convention": report.convention,

@@ -151,6 +151,15 @@ def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, 
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT
 
 
+def test_pages_compare_with_last_year(convention, manager, ars_idf):
+    make_report(convention, manager, year=2026, state="validated", ars=ars_idf)
+    report = make_report(convention, manager, year=2027, state="submitted")
+    report.values.filter(indicator__code="file_active").update(value=Decimal("1200"))
+    page = client_for(ars_idf).get(url("report_review", report.pk)).content.decode()
+    assert re.search(r"File active[^<]*</td><td[^>]*>1\u202f200</td><td[^>]*>2\u202f400</td>", page)
+    assert '<th scope="col" class="secpa-amount">2026</th>' in page
+
+
 def test_ars_validates_from_the_validation_page(convention, manager, ars_idf):
     report = make_report(convention, manager, state="submitted")
     client = client_for(ars_idf)
