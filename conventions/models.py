@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +144,7 @@ class Convention(models.Model):
         verbose_name = _("convention")
         verbose_name_plural = _("conventions")
         ordering = ["-start_date", "reference"]
+        indexes = [models.Index(F("start_date").desc(), "id", name="convention_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["structure"],

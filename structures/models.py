@@ -142,7 +142,11 @@ class Structure(models.Model):
                 violation_error_message=_("La part C2S + AME doit être comprise entre 0 et 100 %."),
             ),
         ]
-        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["commune_code"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["commune_code"]),
+            models.Index(fields=["name", "id"], name="structure_name_order"),  # the list's default order
+        ]
 
     def __str__(self):
         return self.name
