@@ -42,3 +42,24 @@ def test_csp_header_has_nonce_and_no_unsafe_inline(client):
     header = client.get(reverse("core:home"))["Content-Security-Policy"]
     assert "'nonce-" in header
     assert "unsafe-inline" not in header
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", [None, "manager", "ars_idf", "cnam"])
+def test_skip_links_reach_their_targets_and_the_footer_links_every_public_page(request, client, user_fixture):
+    browser = client_for(request.getfixturevalue(user_fixture)) if user_fixture else client
+    html = browser.get(reverse("dashboard" if user_fixture else "core:home")).content.decode()
+    for label, target in [
+        ("Aller au contenu", "contenu"),
+        ("Aller au menu", "menu"),
+        ("Aller au pied de page", "pied-de-page"),
+    ]:
+        assert f'href="#{target}">{label}</a>' in html
+        assert f'id="{target}"' in html
+    for name, label in [
+        ("core:accessibility", "Accessibilité : partiellement conforme"),
+        ("core:legal_notice", "Mentions légales"),
+        ("core:personal_data", "Données personnelles"),
+    ]:
+        assert f'href="{reverse(name)}">{label}</a>' in html
+        assert browser.get(reverse(name)).status_code == 200
