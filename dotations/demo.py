@@ -1,5 +1,6 @@
 """Demo campaign for ``manage.py seed_demo``: the 2026 campaign (14,000,000 €) with an illustrative barème,
-labelled « barème de démonstration », and dotations in every state.
+labelled « barème de démonstration », the FISS paying up to 31 October and the FIR after, and dotations in every
+state.
 
 Runs after structures.demo and conventions.demo. Idempotent: an existing 2026 campaign keeps its barème, and
 the dotations are only moved through the workflow the first time they are computed. With no convention in
@@ -22,6 +23,9 @@ from .services import compute
 from .services import dotations as dotation_services
 
 YEAR = 2026
+# domain.md: in 2026 the experiment's fund (FISS) pays up to 31 October, then the ARS's regional fund (FIR):
+# the advance (due 31 March) is a FISS payment, the balance (due 30 April 2027) a FIR one.
+FISS_END = datetime.date(YEAR, 10, 31)
 PREPARER = "cnam@secpa.example"
 APPROVER = "cnam.validation@secpa.example"
 
@@ -117,6 +121,7 @@ def _campaign(cnam) -> Campaign:
             "advance_due_date": datetime.date(YEAR, 3, 31),
             "balance_due_date": datetime.date(YEAR + 1, 4, 30),
             "balance_floor": Decimal("0.50"),
+            "fiss_end_date": FISS_END,
         },
         regional=REGIONAL,
     )

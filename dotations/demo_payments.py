@@ -1,11 +1,12 @@
 """Demo payments (called by ``manage.py seed_demo`` after dotations.demo): the schedule of every approved
-dotation, most advances paid, one payment cancelled. Idempotent; does nothing when nothing is approved."""
+dotation (each payment on the fund its campaign gives its due date), most advances paid, one payment cancelled.
+Idempotent; does nothing when nothing is approved."""
 
 import datetime
 
 from django.utils import timezone
 
-from .enums import DotationStatus, Fund, PaymentKind, PaymentStatus
+from .enums import DotationStatus, PaymentKind, PaymentStatus
 from .models import Dotation, Payment
 from .services.payments import payment_cancel, payment_record, schedule_payments
 
@@ -41,7 +42,6 @@ def seed(users):
                 user=agent,
                 paid_on=_paid_on(dotation.campaign),
                 reference=f"VIR-{dotation.campaign.year}-{index:05d}",
-                fund=Fund.FISS,
             )
         )
     # One transfer came back: cancelled with its reason, and scheduled again.

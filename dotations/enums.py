@@ -59,6 +59,11 @@ PAYMENT_BADGE = {
 
 
 class Fund(models.TextChoices):
+    """Who pays a payment (domain.md): the experiment's fund, paid by the assurance maladie, up to the campaign's
+    FISS end date, then the ARS's regional fund."""
+
     FISS = "fiss", _("FISS (fonds pour l'innovation du système de santé)")
     FIR = "fir", _("FIR (fonds d'intervention régional)")
-    ASSURANCE_MALADIE = "am", _("Dotation assurance maladie")
+
+
+FUND_SHORT = {Fund.FISS: "FISS", Fund.FIR: "FIR"}

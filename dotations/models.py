@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +14,7 @@ from structures.models import Structure
 from .enums import (
     CAMPAIGN_BADGE,
     DOTATION_BADGE,
+    FUND_SHORT,
     PAYMENT_BADGE,
     BasisChoices,
     CampaignStatus,
@@ -61,6 +63,8 @@ class Campaign(models.Model):
         default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
+    # Payments due on or before this date are paid by the FISS, later ones by the FIR; empty: the FIR pays all.
+    fiss_end_date = models.DateField(_("fin du financement par le FISS"), null=True, blank=True)
     reference_patients = models.PositiveIntegerField(_("patientèle de référence"), default=4000)
     is_demonstration = models.BooleanField(_("barème de démonstration"), default=False)
     # The uniform fit-to-envelope coefficient (1 = no reduction).
@@ -96,6 +100,23 @@ class Campaign(models.Model):
     @property
     def status_badge_class(self):
         return CAMPAIGN_BADGE.get(self.status, "")
+
+    def clean(self):
+        super().clean()
+        if self.fiss_end_date is not None and self.year and self.fiss_end_date.year != self.year:
+            raise ValidationError(
+                {
+                    "fiss_end_date": _("La fin du financement par le FISS doit tomber dans l'année %(year)s.")
+                    % {"year": self.year}
+                }
+            )
+
+    def fund_for(self, due_date) -> str:
+        """The fund that pays a payment of this campaign due on ``due_date``: the FISS up to and including its
+        end date, the FIR after it (and for the whole campaign when no FISS end date is set)."""
+        if self.fiss_end_date is not None and due_date <= self.fiss_end_date:
+            return Fund.FISS
+        return Fund.FIR
 
 
 class RegionalEnvelope(models.Model):
@@ -303,7 +324,8 @@ class Payment(models.Model):
     # The balance's amount stays empty until that year's annual report is validated.
     amount = models.DecimalField(_("montant"), **MONEY, null=True, blank=True)
     due_date = models.DateField(_("échéance"))
-    fund = models.CharField(_("fonds payeur"), max_length=5, choices=Fund.choices, default=Fund.ASSURANCE_MALADIE)
+    # Set from the campaign's FISS end date when the payment is scheduled (Campaign.fund_for).
+    fund = models.CharField(_("fonds payeur"), max_length=5, choices=Fund.choices, default=Fund.FIR)
     paid_on = models.DateField(_("versé le"), null=True, blank=True)
     reference = models.CharField(_("référence du virement"), max_length=100, blank=True)
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
@@ -338,3 +360,7 @@ class Payment(models.Model):
     @property
     def status_badge_class(self):
         return PAYMENT_BADGE.get(self.status, "")
+
+    @property
+    def fund_short(self) -> str:
+        return FUND_SHORT.get(self.fund, self.fund)

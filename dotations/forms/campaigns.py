@@ -40,8 +40,23 @@ class CampaignForm(forms.Form):
         initial=50,
         help_text=_("Part minimale du solde versée quelle que soit l'atteinte des objectifs, par exemple 50."),
     )
+    fiss_end_date = forms.DateField(
+        label=_("Fin du financement par le FISS"),
+        required=False,
+        help_text=_(
+            "Les versements dont l'échéance tombe jusqu'à cette date incluse sont payés par le FISS, les suivants "
+            "par le FIR. Une date de l'année de la campagne, par exemple 31/10/2026 ; laisser vide si le FIR paie "
+            "toute la campagne."
+        ),
+        error_messages=DATE_ERRORS,
+    )
     copy_previous = forms.BooleanField(
-        label=_("Reprendre le barème et les enveloppes régionales de la campagne précédente"), required=False
+        label=_("Reprendre le barème et les enveloppes régionales de la campagne précédente"),
+        required=False,
+        help_text=_(
+            "Les enveloppes régionales et la fin du financement par le FISS laissées vides sont reprises, "
+            "la date étant reportée sur l'année de la nouvelle campagne."
+        ),
     )
 
     def __init__(self, *args, regions, campaign=None, **kwargs):
@@ -69,6 +84,7 @@ class CampaignForm(forms.Form):
             "advance_due_date": campaign.advance_due_date,
             "balance_due_date": campaign.balance_due_date,
             "balance_floor": campaign.balance_floor * HUNDRED,
+            "fiss_end_date": campaign.fiss_end_date,
         }
         for envelope in campaign.regional_envelopes.all():
             initial[f"region_{envelope.region_id}"] = envelope.amount
@@ -85,6 +101,14 @@ class CampaignForm(forms.Form):
         advance, balance = data.get("advance_due_date"), data.get("balance_due_date")
         if advance and balance and balance < advance:
             self.add_error("balance_due_date", _("L'échéance du solde ne peut pas précéder celle de l'avance."))
+        year = self.campaign.year if self.campaign is not None else data.get("year")
+        fiss_end = data.get("fiss_end_date")
+        if fiss_end and year and fiss_end.year != year:
+            self.add_error(
+                "fiss_end_date",
+                _("La fin du financement par le FISS doit tomber dans l'année de la campagne (%(year)s).")
+                % {"year": year},
+            )
         envelope = data.get("envelope")
         regional = sum((amount for amount in self.regional().values()), Decimal("0"))
         if envelope is not None and regional > envelope:
@@ -101,6 +125,7 @@ class CampaignForm(forms.Form):
             "advance_due_date": data["advance_due_date"],
             "balance_due_date": data["balance_due_date"],
             "balance_floor": (data["balance_floor"] / HUNDRED).quantize(Decimal("0.01")),
+            "fiss_end_date": data.get("fiss_end_date"),
         }
 
     def regional(self) -> dict:

@@ -1,6 +1,7 @@
 """Campaigns: create (optionally from the previous year's), edit the envelope and dates, edit the barème
 while in preparation, open (freezes the barème) and close (design.md §4)."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,8 +15,8 @@ from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
 from .. import engine
-from ..enums import DotationStatus
-from ..models import BaremeComponent, Campaign, Dotation, PrecarityBand, RegionalEnvelope
+from ..enums import DotationStatus, Fund, PaymentStatus
+from ..models import BaremeComponent, Campaign, Dotation, Payment, PrecarityBand, RegionalEnvelope
 from ..perms import campaigns as perms
 from ..workflow import check_campaign_transition
 
@@ -25,6 +26,7 @@ CAMPAIGN_FIELDS = {
     "advance_due_date",
     "balance_due_date",
     "balance_floor",
+    "fiss_end_date",
     "reference_patients",
 }
 COMPONENT_FIELDS = ("code", "label", "basis", "key", "rate", "quantity_cap", "amount_cap", "modulated")
@@ -113,6 +115,47 @@ def _copy_bareme(source, target):
     )
 
 
+def same_day_in(year: int, day: datetime.date | None) -> datetime.date | None:
+    """``day`` moved to ``year`` (29 February becomes 28 February in a common year)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def fund_rule(campaign) -> str:
+    """Which fund pays when, in words."""
+    if campaign.fiss_end_date is None:
+        return _("fonds payeur : FIR pour toutes les échéances")
+    return _("fonds payeur : FISS pour les échéances jusqu'au %(date)s, FIR ensuite") % {
+        "date": campaign.fiss_end_date.strftime("%d/%m/%Y")
+    }
+
+
+def _reassign_funds(campaign) -> int:
+    """Scheduled payments take the fund the campaign now gives their due date; paid ones keep theirs.
+
+    The dotation rows are locked first, in the payment services' order (dotation, then payment): the payment
+    guard trigger locks the dotation of each payment it checks.
+    """
+    scheduled = Payment.objects.filter(dotation__campaign=campaign, status=PaymentStatus.SCHEDULED)
+    list(
+        Dotation.objects.select_for_update()
+        .filter(pk__in=scheduled.values("dotation_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed = 0
+    if campaign.fiss_end_date is not None:
+        changed += (
+            scheduled.filter(due_date__lte=campaign.fiss_end_date).exclude(fund=Fund.FISS).update(fund=Fund.FISS)
+        )
+        scheduled = scheduled.filter(due_date__gt=campaign.fiss_end_date)
+    return changed + scheduled.exclude(fund=Fund.FIR).update(fund=Fund.FIR)
+
+
 def previous_campaign(year: int) -> Campaign | None:
     return Campaign.objects.filter(year__lt=year).order_by("-year").first()
 
@@ -120,7 +163,8 @@ def previous_campaign(year: int) -> Campaign | None:
 @transaction.atomic
 def campaign_create(*, user, year: int, fields: dict, regional: dict | None = None, copy_previous=False) -> Campaign:
     """A new campaign in preparation; ``copy_previous`` starts from the latest earlier campaign's barème
-    (components, precarity bands, reference patientèle) and its regional envelopes when none are given."""
+    (components, precarity bands, reference patientèle), its FISS end date moved to the new year and its regional
+    envelopes, the last two when none are given."""
     if not perms.can_manage_campaigns(user):
         raise ActionRefused(_("Seul un agent de la CNAM peut créer une campagne."))
     unknown = set(fields) - CAMPAIGN_FIELDS
@@ -136,6 +180,8 @@ def campaign_create(*, user, year: int, fields: dict, regional: dict | None = No
         campaign.is_demonstration = source.is_demonstration
         if "reference_patients" not in fields:
             campaign.reference_patients = source.reference_patients
+        if fields.get("fiss_end_date") is None:
+            campaign.fiss_end_date = same_day_in(year, source.fiss_end_date)
     _clean(campaign)
     try:
         with transaction.atomic():
@@ -174,6 +220,7 @@ def campaign_update(*, campaign, user, fields: dict, regional: dict | None = Non
         if not perms.can_edit_bareme(user, locked):
             raise ActionRefused(_("La patientèle de référence fait partie du barème, figé à l'ouverture."))
     before = locked.envelope
+    fiss_before = locked.fiss_end_date
     for name, value in fields.items():
         setattr(locked, name, value)
     _clean(locked)
@@ -182,15 +229,28 @@ def campaign_update(*, campaign, user, fields: dict, regional: dict | None = Non
     locked.save()
     if regional is not None:
         _set_regional(locked, regional)
+    summary = _("Campagne %(year)s modifiée (enveloppe %(envelope)s)") % {
+        "year": locked.year,
+        "envelope": euros(locked.envelope),
+    }
+    reassigned = 0
+    if locked.fiss_end_date != fiss_before:
+        reassigned = _reassign_funds(locked)
+        summary += " — " + fund_rule(locked)
+        if reassigned:
+            summary += _(" ; %(count)s versement(s) programmé(s) changent de fonds payeur") % {"count": reassigned}
     record_event(
         actor=user,
         verb="campaign_updated",
-        summary=_("Campagne %(year)s modifiée (enveloppe %(envelope)s)")
-        % {"year": locked.year, "envelope": euros(locked.envelope)},
+        summary=summary,
         obj=locked,
         from_state=str(before),
         to_state=str(locked.envelope),
         amount=locked.envelope,
+        payload={
+            "fiss_end_date": locked.fiss_end_date.isoformat() if locked.fiss_end_date else None,
+            "payments_with_new_fund": reassigned,
+        },
     )
     campaign.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked

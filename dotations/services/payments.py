@@ -136,7 +136,8 @@ def _validated_report(dotation):
 @transaction.atomic
 def schedule_payments(*, dotation, user) -> list[Payment]:
     """On approval: the advance (share × total, the campaign's due date) and the balance, whose amount stays
-    empty until that year's annual report is validated (set at once when it already is). Idempotent."""
+    empty until that year's annual report is validated (set at once when it already is), each paid by the fund
+    the campaign gives its due date. Idempotent."""
     locked = _lock_dotation(dotation.pk)
     if locked.status != DotationStatus.APPROVED:
         raise PaymentTransitionError(_("Seule une dotation approuvée reçoit un échéancier de versements."))
@@ -149,8 +150,14 @@ def schedule_payments(*, dotation, user) -> list[Payment]:
         kind=PaymentKind.ADVANCE,
         amount=advance_amount(locked.total, campaign.advance_share),
         due_date=campaign.advance_due_date,
+        fund=campaign.fund_for(campaign.advance_due_date),
     )
-    balance = Payment.objects.create(dotation=locked, kind=PaymentKind.BALANCE, due_date=campaign.balance_due_date)
+    balance = Payment.objects.create(
+        dotation=locked,
+        kind=PaymentKind.BALANCE,
+        due_date=campaign.balance_due_date,
+        fund=campaign.fund_for(campaign.balance_due_date),
+    )
     record_event(
         actor=user,
         verb="payments_scheduled",
@@ -165,7 +172,7 @@ def schedule_payments(*, dotation, user) -> list[Payment]:
         obj=locked,
         structure_id=locked.structure_id,
         amount=advance.amount,
-        payload={"advance": advance.pk, "balance": balance.pk},
+        payload={"advance": advance.pk, "balance": balance.pk, "funds": [advance.fund, balance.fund]},
     )
     report = _validated_report(locked)
     if report is not None:
@@ -202,7 +209,8 @@ def set_balance_from_report(*, report, user) -> Payment | None:
 def payment_record(
     *, payment, user, paid_on: datetime.date, reference: str, fund: str = "", expected_version=None
 ) -> Payment:
-    """A CNAM agent records that a scheduled payment was made (date of the transfer and its reference)."""
+    """A CNAM agent records that a scheduled payment was made (date of the transfer and its reference); ``fund``
+    corrects the fund that paid it, empty keeps the scheduled one."""
     dotation, locked = _lock_payment(payment.pk)
     check_transition("record", locked.status)
     if not perms.can_manage_payments(user):
@@ -261,7 +269,8 @@ def payment_record(
 @transaction.atomic
 def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expected_version=None) -> Payment:
     """A CNAM agent cancels a scheduled or recorded payment, with a reason; ``reschedule`` puts a new scheduled
-    payment of the same kind, amount and due date in its place (e.g. a transfer sent back by the bank)."""
+    payment of the same kind, amount and due date in its place (e.g. a transfer sent back by the bank), paid by
+    the fund the campaign gives that due date."""
     dotation, locked = _lock_payment(payment.pk)
     check_transition("cancel", locked.status, reason)
     if not perms.can_manage_payments(user):
@@ -275,7 +284,11 @@ def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expec
     replacement = None
     if reschedule:
         replacement = Payment.objects.create(
-            dotation=dotation, kind=locked.kind, amount=locked.amount, due_date=locked.due_date, fund=locked.fund
+            dotation=dotation,
+            kind=locked.kind,
+            amount=locked.amount,
+            due_date=locked.due_date,
+            fund=dotation.campaign.fund_for(locked.due_date),
         )
     record_event(
         actor=user,

@@ -195,7 +195,7 @@ def test_an_unsafe_next_url_is_ignored(manager, cnam, cnam2):
     advance = _advance(approved_dotation(manager, cnam, cnam2))
     response = client_for(cnam).post(
         reverse("dotations:payment_record", args=[advance.pk]) + "?next=https://evil.example/",
-        {"paid_on": "30/03/2026", "reference": "VIR-1", "fund": "am", "version": advance.version},
+        {"paid_on": "30/03/2026", "reference": "VIR-1", "fund": "fir", "version": advance.version},
     )
     assert response["Location"] == reverse("dotations:payments")
 
