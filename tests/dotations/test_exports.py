@@ -242,3 +242,70 @@ def test_export_query_counts_do_not_grow(manager, cnam, cnam2, django_assert_max
         assert body.count(b"\n") >= count
     with django_assert_max_num_queries(6):
         assert len(_xlsx(client.get(reverse("dotations:export_payments", args=["xlsx"])))) == 2 * count + 1
+
+
+def test_dotations_xlsx_one_row_per_dotation_with_numbers_and_the_pages_totals(funded, cnam, ars_ara):
+    url = reverse("dotations:export_dotations", args=[funded["campaign"].year, "xlsx"])
+    client = client_for(cnam)
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".xlsx" in response["Content-Disposition"]
+    rows = _xlsx(response)
+    header, body = rows[0], rows[1:]
+    csv_header = _csv(client.get(reverse("dotations:export_dotations", args=[funded["campaign"].year, "csv"])))[0]
+    assert list(header) == csv_header
+    assert header[10] == "Montant de la dotation (€)"
+    assert len(body) == 4
+    assert all(isinstance(row[10], (int, float)) for row in body)
+    totals = {row[1]: row[10] for row in body}
+    assert totals[funded["idf"].structure.name] == pytest.approx(400000.05)
+    page = client.get(reverse("dotations:dotation_list"), {"campaign": 2026}).context["sums"]
+    assert Decimal(str(round(sum(row[10] for row in body), 2))) == page["total"] == Decimal("1662345.72")
+    idf = next(r for r in body if r[1] == funded["idf"].structure.name)
+    assert idf[12] == pytest.approx(240000.03) and idf[13] is None and idf[14] == pytest.approx(240000.03)
+    assert isinstance(idf[11], datetime.datetime)  # approval date, a real date cell
+    ara_rows = _xlsx(client_for(ars_ara).get(url))[1:]
+    assert [r[1] for r in ara_rows] == [funded["ara"].structure.name]
+
+
+def test_dotations_xlsx_money_cells_carry_a_number_format(funded, cnam):
+    response = client_for(cnam).get(reverse("dotations:export_dotations", args=[2026, "xlsx"]))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert sheet.cell(row=2, column=11).number_format == "#,##0.00"  # Montant de la dotation (€)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_payments_export_is_scoped_to_the_ars_agents_region(funded, ars_idf, ars_ara, fmt):
+    expected = {
+        ars_idf: {funded["idf"].structure.name, funded["idf2"].structure.name},
+        ars_ara: {funded["ara"].structure.name},
+    }
+    for agent, names in expected.items():
+        client = client_for(agent)
+        response = client.get(reverse("dotations:export_payments", args=[fmt]))
+        body = (_csv(response) if fmt == "csv" else _xlsx(response))[1:]
+        assert {r[1] for r in body} == names
+        assert len(body) == 2 * len(names)  # an advance and a balance each
+        region = "Île-de-France" if agent == ars_idf else "Auvergne-Rhône-Alpes"
+        assert {r[3] for r in body} == {region}
+        page = client.get(reverse("dotations:payments")).context["totals"]
+        assert len(body) == page["count"]
+    # Filtering on the other region gives nothing, not the other region's rows.
+    rows = _csv(client_for(ars_idf).get(reverse("dotations:export_payments", args=["csv"]), {"region": "84"}))
+    assert {r[3] for r in rows[1:]} <= {"Île-de-France"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_payments_export_is_scoped_to_the_managers_structures(funded, manager, fmt):
+    client = client_for(manager)
+    response = client.get(reverse("dotations:export_payments", args=[fmt]))
+    body = (_csv(response) if fmt == "csv" else _xlsx(response))[1:]
+    assert {r[1] for r in body} == {funded["idf"].structure.name}
+    assert sorted(r[4] for r in body) == ["Avance", "Solde"]
+    page = client.get(reverse("dotations:payments")).context["totals"]
+    assert len(body) == page["count"] == 2
+    # Another manager without approved dotations exports the header only.
+    stranger = make_user("sans.structure@test.example")
+    empty = _csv(client_for(stranger).get(reverse("dotations:export_payments", args=["csv"])))
+    assert len(empty) == 1

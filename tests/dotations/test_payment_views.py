@@ -314,3 +314,55 @@ def test_record_and_cancel_pages_query_count(manager, cnam, cnam2, django_assert
     for name in ("dotations:payment_record", "dotations:payment_cancel"):
         with django_assert_max_num_queries(6):
             assert client.get(reverse(name, args=[advance.pk])).status_code == 200
+
+
+def _structure_funded_over(manager, cnam, cnam2, years):
+    """One structure with an approved dotation in each of ``years`` campaigns (from 2026 on), advances paid."""
+    from .payment_builders import approve
+
+    structure = make_funded_structure(manager)
+    convention = make_convention(structure, cnam, start_year=2026, years=5)
+    for year in range(2026, 2026 + years):
+        dotation = approve(make_dotation(convention, make_campaign(year), cnam=cnam), cnam2)
+        payment_record(payment=_advance(dotation), user=cnam, paid_on=PAID_ON, reference=f"VIR-{year}")
+    return structure
+
+
+def test_funding_page_query_count_is_the_same_with_2_and_30_years_of_dotations(
+    manager, cnam, cnam2, ars_idf, django_assert_max_num_queries
+):
+    counts = {}
+    for years in (2, 30):
+        structure = _structure_funded_over(manager, cnam, cnam2, years)
+        url = reverse("dotations:funding", args=[structure.pk])
+        for user in (manager, cnam, ars_idf):
+            client = client_for(user)
+            with django_assert_max_num_queries(8) as captured:
+                response = client.get(url)
+            assert response.status_code == 200
+            counts[years, user.pk] = len(captured.captured_queries)
+        rows = [row for row in response.context["rows"] if row.dotation is not None]
+        assert len(rows) == years
+        assert all(row.paid == Decimal("240000.00") for row in rows)
+        assert response.content.decode().count("Détail du calcul de la dotation") == years
+    for user in (manager, cnam, ars_idf):
+        assert counts[2, user.pk] == counts[30, user.pk], counts
+
+
+def test_my_funding_lists_the_managers_structures_in_a_bounded_number_of_queries(
+    manager, cnam, cnam2, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    counts = []
+    for count in (2, 30):
+        while manager.memberships.count() < count:
+            approved_dotation(manager, cnam, cnam2)
+        with django_assert_max_num_queries(6) as captured:
+            response = client.get(reverse("dotations:my_funding"))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert len(response.context["structures"]) == count
+        for structure in response.context["structures"]:
+            assert reverse("dotations:funding", args=[structure.pk]) in content
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
