@@ -1,8 +1,12 @@
 """E-mails of the eligibility workflow, sent through django.tasks after the transaction commits."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.tasks import task
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from secpa_portal.accounts.enums import Role
 from secpa_portal.core.mail import send_templated_mail
@@ -45,3 +49,39 @@ def notify_submitted(structure):
 
 def notify_decision(structure, verb, reason=""):
     transaction.on_commit(lambda: send_structure_decision.enqueue(structure.pk, verb, reason))
+
+
+@task
+def send_member_added(structure_id: int, user_id: int, invited_by: str, new_account: bool) -> int:
+    """To the person given access: a link to choose their password when the account is new."""
+    structure = Structure.objects.get(pk=structure_id)
+    member = get_user_model().objects.get(pk=user_id)
+    context = {"structure": structure, "member": member, "invited_by": invited_by, "new_account": new_account}
+    if new_account:
+        context["set_password_path"] = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(member.pk)),
+                "token": default_token_generator.make_token(member),
+            },
+        )
+    return send_templated_mail(template="structure_manager_added", context=context, recipients=[member.email])
+
+
+@task
+def send_member_removed(structure_id: int, user_id: int) -> int:
+    """To the person whose access was removed."""
+    structure = Structure.objects.get(pk=structure_id)
+    member = get_user_model().objects.get(pk=user_id)
+    return send_templated_mail(
+        template="structure_manager_removed", context={"structure": structure}, recipients=[member.email]
+    )
+
+
+def notify_member_added(structure, member, *, invited_by, new_account):
+    label = str(invited_by)
+    transaction.on_commit(lambda: send_member_added.enqueue(structure.pk, member.pk, label, new_account))
+
+
+def notify_member_removed(structure, member):
+    transaction.on_commit(lambda: send_member_removed.enqueue(structure.pk, member.pk))

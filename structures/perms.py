@@ -67,3 +67,8 @@ def can_see_review(user, structure) -> bool:
 def can_add_note(user, structure) -> bool:
     """Private notes are written by ARS agents of the region."""
     return is_region_agent(user, structure)
+
+
+def can_manage_members(user, structure) -> bool:
+    """A manager of the structure adds or removes its managers, whatever the file's state."""
+    return is_member(user, structure)

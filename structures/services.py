@@ -1,8 +1,10 @@
 """Every write on a structure's file: lock, check, change, journal, notify (design.md §4)."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
@@ -327,3 +329,67 @@ def review_note_add(*, structure, user, text: str) -> ReviewNote:
         internal=True,
     )
     return note
+
+
+@transaction.atomic
+def membership_add(*, structure, user, email: str) -> Membership:
+    """A manager of the structure gives another person access to it, creating their account when needed."""
+    locked = _locked(structure)
+    _require(
+        perms.can_manage_members(user, locked), _("Seul un gestionnaire de la structure peut ajouter un gestionnaire.")
+    )
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    if not email:
+        raise ActionRefused(_("Indiquez l'adresse électronique de la personne à ajouter."))
+    member = get_user_model().objects.filter(email__iexact=email).first()
+    created = member is None
+    if created:
+        # A random password the invitee never sees: the invitation's link lets them choose theirs, and
+        # « Mot de passe oublié » works later (it ignores accounts without a usable password).
+        member = get_user_model().objects.create_user(email=email, password=get_random_string(40))
+    elif not member.is_manager:
+        raise ActionRefused(
+            _("Cette adresse est celle d'un compte « %(role)s » : elle ne peut pas gérer une structure.")
+            % {"role": member.get_role_display()}
+        )
+    elif not member.is_active:
+        raise ActionRefused(_("Le compte de cette adresse est désactivé : contactez l'administrateur du portail."))
+    elif Membership.objects.filter(structure=locked, user=member).exists():
+        raise ActionRefused(_("%(email)s gère déjà cette structure.") % {"email": member.email})
+    membership = Membership.objects.create(structure=locked, user=member)
+    record_event(
+        actor=user,
+        verb="manager_added",
+        summary=_("Gestionnaire ajouté : %(email)s") % {"email": member.email},
+        obj=locked,
+        structure_id=locked.pk,
+        payload={"user": member.pk, "new_account": created},
+    )
+    notifications.notify_member_added(locked, member, invited_by=user, new_account=created)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, structure, user, member) -> None:
+    """A manager of the structure removes a manager (themselves included); the structure keeps at least one."""
+    locked = _locked(structure)
+    _require(
+        perms.can_manage_members(user, locked), _("Seul un gestionnaire de la structure peut retirer un gestionnaire.")
+    )
+    memberships = Membership.objects.filter(structure=locked)
+    if not memberships.filter(user=member).exists():
+        raise ActionRefused(_("Cette personne ne gère pas cette structure."))
+    if not memberships.exclude(user=member).filter(user__is_active=True).exists():
+        raise ActionRefused(
+            _("La structure doit garder au moins un gestionnaire actif : ajoutez-en un autre avant ce retrait.")
+        )
+    memberships.filter(user=member).delete()
+    record_event(
+        actor=user,
+        verb="manager_removed",
+        summary=_("Gestionnaire retiré : %(email)s") % {"email": member.email},
+        obj=locked,
+        structure_id=locked.pk,
+        payload={"user": member.pk},
+    )
+    notifications.notify_member_removed(locked, member)

@@ -1,6 +1,7 @@
 """Forms of the manager side: the registration steps, documents, withdrawal."""
 
 from .documents import DocumentForm, WithdrawForm
+from .members import MemberAddForm
 from .missions import MissionFormSet, mission_formset
 from .registration import ActivityForm, AttestationsForm, IdentityForm, LocationForm, VersionForm, structure_initial
 from .team import TeamFormSet, team_formset
@@ -11,6 +12,7 @@ __all__ = [
     "DocumentForm",
     "IdentityForm",
     "LocationForm",
+    "MemberAddForm",
     "MissionFormSet",
     "TeamFormSet",
     "VersionForm",

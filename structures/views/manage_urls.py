@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import detail, manage, wizard
+from . import detail, manage, members, wizard
 
 urlpatterns = [
     path("nouvelle/", wizard.structure_create, name="create"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/retrait/", manage.structure_withdraw, name="withdraw"),
     path("<int:pk>/pieces/<int:document_pk>/", manage.document_download, name="document_download"),
     path("<int:pk>/pieces/<int:document_pk>/suppression/", manage.document_delete, name="document_delete"),
+    path("<int:pk>/gestionnaires/", members.structure_managers, name="managers"),
+    path("<int:pk>/gestionnaires/<int:user_pk>/retrait/", members.structure_manager_remove, name="manager_remove"),
 ]

@@ -17,7 +17,7 @@ from django.urls import get_resolver, reverse
 from structures.enums import DocumentKind, StructureStatus
 from structures.models import Document, ReviewNote, Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure, pdf_upload
+from tests.structures.factories import add_manager, make_structure, pdf_upload
 
 PAGE = "page"  # 200
 DONE = "done"  # redirect, and the action took effect
@@ -65,6 +65,8 @@ class Route:
 
 S = StructureStatus
 DECIDE = {"decision": "declare_eligible", "reason": "", "confirm": "1"}
+NEW_MANAGER = "nouveau.gestionnaire@test.example"
+CO_MANAGER = "co.cible@test.example"
 
 MATRIX = {
     # --- List (scoped counts are checked below) ---
@@ -114,12 +116,23 @@ MATRIX = {
     ],
     "document_download": [Route("get", S.SUBMITTED, manager=FILE, ars=FILE, cnam=FILE)],
     "document_delete": [Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED)],
+    # --- Who manages the structure ---
+    "managers": [
+        Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE),
+        Route("post", S.SUBMITTED, manager=DONE, ars=REFUSED, cnam=REFUSED, data={"email": NEW_MANAGER}),
+    ],
+    "manager_remove": [
+        Route("get", S.SUBMITTED, manager=PAGE, ars=REFUSED, cnam=REFUSED),
+        Route("post", S.SUBMITTED, manager=DONE, ars=REFUSED, cnam=REFUSED),
+    ],
 }
 
 # Routes without a status change: how to tell that the action took effect, or that nothing happened.
 EFFECTS = {
     "note_add": lambda structure: ReviewNote.objects.filter(structure=structure).exists(),
     "document_delete": lambda structure: not Document.objects.filter(structure=structure, kind="other").exists(),
+    "managers": lambda structure: structure.memberships.filter(user__email=NEW_MANAGER).exists(),
+    "manager_remove": lambda structure: not structure.memberships.filter(user__email=CO_MANAGER).exists(),
 }
 
 
@@ -164,6 +177,10 @@ def _url(name, route, structure):
         kwargs["pk"] = structure.pk
     if "document_pk" in converters:
         kwargs["document_pk"] = structure.documents.get(kind=DocumentKind.OTHER).pk
+    if "user_pk" in converters:
+        co_manager = make_user(CO_MANAGER)
+        add_manager(structure, co_manager)
+        kwargs["user_pk"] = co_manager.pk
     return reverse(f"structures:{name}", kwargs=kwargs)
 
 
