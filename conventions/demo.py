@@ -162,7 +162,12 @@ def _amendment(convention, cnam, cnam2):
         signatory_capacity="Directrice",
         consent=True,
     )
-    amendment_services.amendment_sign_cnam(amendment=amendment, user=cnam2)
+    amendment_services.amendment_sign_cnam(
+        amendment=amendment,
+        user=cnam2,
+        signatory_name=cnam2.get_full_name() or cnam2.email,
+        signatory_capacity="Pour le directeur général de la CNAM",
+    )
 
 
 def seed(users: dict) -> None:

@@ -306,6 +306,8 @@ class Amendment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     structure_signed_at = models.DateTimeField(null=True, blank=True)
+    cnam_signatory_name = models.CharField(_("signataire pour l'assurance maladie"), max_length=200, blank=True)
+    cnam_signatory_capacity = models.CharField(_("qualité"), max_length=200, blank=True)
     cnam_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

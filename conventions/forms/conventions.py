@@ -256,11 +256,18 @@ def line_initial(convention_indicator, years) -> dict:
 
 
 class SignatureForm(forms.Form):
-    signatory_name = forms.CharField(label=_("Nom et prénom du signataire"), max_length=200)
+    """Who signs and in what capacity: the same for the convention and its avenants, for either party."""
+
+    signatory_name = forms.CharField(
+        label=_("Nom et prénom du signataire"),
+        max_length=200,
+        error_messages={"required": _("Indiquez le nom et le prénom du signataire.")},
+    )
     signatory_capacity = forms.CharField(
         label=_("Qualité du signataire"),
         max_length=200,
         help_text=_("Par exemple : directrice, président de l'association, coordinateur."),
+        error_messages={"required": _("Indiquez la qualité du signataire.")},
     )
 
 

@@ -387,8 +387,8 @@ def apply_changes(convention, changes: dict) -> dict:
 
 
 @transaction.atomic
-def amendment_sign_cnam(*, amendment, user) -> Amendment:
-    """The second signature: the avenant takes effect on the convention."""
+def amendment_sign_cnam(*, amendment, user, signatory_name: str, signatory_capacity: str) -> Amendment:
+    """The second signature, recorded like the convention's (name and capacity): the avenant takes effect."""
     convention, locked = _locked_amendment(amendment)
     check_amendment_transition("sign_cnam", locked.status)
     if user.is_authenticated and user.is_cnam_agent and locked.prepared_by_id == user.pk:
@@ -402,10 +402,14 @@ def amendment_sign_cnam(*, amendment, user) -> Amendment:
         perms.can_sign_amendment_cnam(user, locked),
         _("Seul un agent de la CNAM peut signer pour l'assurance maladie."),
     )
+    if not signatory_name.strip() or not signatory_capacity.strip():
+        raise TransitionError(_("Indiquez le nom et la qualité du signataire."))
     if convention.status != ConventionStatus.ACTIVE:
         raise TransitionError(_("La convention n'est plus en vigueur : l'avenant ne peut pas prendre effet."))
     from_state = _move(locked, "sign_cnam")
     locked.before = apply_changes(convention, locked.changes)
+    locked.cnam_signatory_name = signatory_name.strip()[:200]
+    locked.cnam_signatory_capacity = signatory_capacity.strip()[:200]
     locked.cnam_signed_by = user
     locked.cnam_signed_at = timezone.now()
     locked.save()
@@ -414,7 +418,8 @@ def amendment_sign_cnam(*, amendment, user) -> Amendment:
         user,
         "amendment_active",
         locked,
-        _("Avenant n° %(n)s signé par l'assurance maladie : il s'applique") % {"n": locked.number},
+        _("Avenant n° %(n)s signé pour l'assurance maladie par %(name)s (%(capacity)s) : il s'applique")
+        % {"n": locked.number, "name": locked.cnam_signatory_name, "capacity": locked.cnam_signatory_capacity},
         from_state,
         payload={"changes": locked.changes},
     )

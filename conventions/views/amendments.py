@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from secpa_portal.core.errors import DomainError
 
 from ..forms.amendments import AmendmentForm
-from ..forms.conventions import StructureSignatureForm
+from ..forms.conventions import SignatureForm, StructureSignatureForm
 from ..models import Indicator
 from ..perms import conventions as perms
 from ..services import amendments as services
@@ -224,6 +224,13 @@ def amendment_sign_structure(request, pk, number):
 
 
 def amendment_sign_cnam(request, pk, number):
+    form = SignatureForm(
+        request.POST or None,
+        initial={
+            "signatory_name": request.user.get_full_name(),
+            "signatory_capacity": _("Pour le directeur général de la CNAM"),
+        },
+    )
     return _action(
         request,
         pk,
@@ -232,8 +239,13 @@ def amendment_sign_cnam(request, pk, number):
         refusal=_(
             "L'avenant doit être signé par la structure puis par un agent de la CNAM autre que celui qui l'a préparé."
         ),
-        form=None,
-        action=lambda amendment, form: services.amendment_sign_cnam(amendment=amendment, user=request.user),
+        form=form,
+        action=lambda amendment, form: services.amendment_sign_cnam(
+            amendment=amendment,
+            user=request.user,
+            signatory_name=form.cleaned_data["signatory_name"],
+            signatory_capacity=form.cleaned_data["signatory_capacity"],
+        ),
         context={
             "title": _("Signer l'avenant pour l'assurance maladie"),
             "explanation": _(

@@ -104,7 +104,15 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     login(page, cnam2.email)
     page.goto(f"/conventions/{active.pk}/avenants/1/")
     page.get_by_role("link", name="Signer pour l'assurance maladie").click()
+    # Signed like the convention: the signatory's name and capacity, offered and editable.
+    assert page.get_by_label("Nom et prénom du signataire").input_value() == "Louis Garnier"
+    page.get_by_label("Qualité du signataire").fill("")
     page.get_by_role("button", name="Signer : appliquer l'avenant").click()
+    assert page.get_by_text("Indiquez la qualité du signataire.").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Qualité du signataire").fill("Directeur délégué")
+    page.get_by_role("button", name="Signer : appliquer l'avenant").click()
+    assert page.get_by_text("Louis Garnier, Directeur délégué").is_visible()
     page.goto(f"/conventions/{active.pk}/")
     assert page.get_by_text("Convention initiale modifiée par l'avenant n° 1").is_visible()
     shot(page, "detail")

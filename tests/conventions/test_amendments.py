@@ -44,7 +44,9 @@ def _sign_both(amendment, manager, cnam2):
         signatory_capacity="Directrice",
         consent=True,
     )
-    return services.amendment_sign_cnam(amendment=amendment, user=cnam2)
+    return services.amendment_sign_cnam(
+        amendment=amendment, user=cnam2, signatory_name="Louis Garnier", signatory_capacity="Directeur délégué"
+    )
 
 
 def test_full_amendment_changes_targets_indicators_and_end_date(
@@ -157,7 +159,7 @@ def test_who_may_prepare_and_sign(convention, manager, cnam, cnam2, ars_idf):
             services.amendment_save(convention=convention, user=intruder, summary="X", **request)
     amendment = services.amendment_save(convention=convention, user=cnam, summary="X", **request)
     with pytest.raises(TransitionError, match="Action impossible : l'avenant est « En préparation »"):
-        services.amendment_sign_cnam(amendment=amendment, user=cnam2)
+        services.amendment_sign_cnam(amendment=amendment, user=cnam2, signatory_name="A", signatory_capacity="B")
     services.amendment_send(amendment=amendment, user=cnam)
     for intruder in (cnam, ars_idf):
         with pytest.raises(ActionRefused, match="Seul un gestionnaire"):
@@ -172,9 +174,9 @@ def test_who_may_prepare_and_sign(convention, manager, cnam, cnam2, ars_idf):
         amendment=amendment, user=manager, signatory_name="A", signatory_capacity="B", consent=True
     )
     with pytest.raises(ActionRefused, match="principe des quatre yeux"):
-        services.amendment_sign_cnam(amendment=amendment, user=cnam)
+        services.amendment_sign_cnam(amendment=amendment, user=cnam, signatory_name="A", signatory_capacity="B")
     with pytest.raises(ActionRefused, match="Seul un agent de la CNAM"):
-        services.amendment_sign_cnam(amendment=amendment, user=manager)
+        services.amendment_sign_cnam(amendment=amendment, user=manager, signatory_name="A", signatory_capacity="B")
     assert Amendment.objects.get(pk=amendment.pk).status == AmendmentStatus.SIGNED_BY_STRUCTURE
 
 
@@ -235,11 +237,26 @@ def test_amendment_pages_through_the_views(convention, manager, cnam, cnam2):
         reverse("conventions:amendment_sign_structure", args=[convention.pk, 1]),
         {"signatory_name": "Camille Martin", "signatory_capacity": "Directrice", "consent": "on"},
     )
-    response = client.post(reverse("conventions:amendment_sign_cnam", args=[convention.pk, 1]), follow=True)
+    signature = {"signatory_name": "Louis Garnier", "signatory_capacity": "Directeur délégué"}
+    sign_cnam = reverse("conventions:amendment_sign_cnam", args=[convention.pk, 1])
+    response = client.post(sign_cnam, signature, follow=True)
     assert "principe des quatre yeux" in response.content.decode()
-    client_for(cnam2).post(reverse("conventions:amendment_sign_cnam", args=[convention.pk, 1]))
+    other = client_for(cnam2)
+    form = other.get(sign_cnam).content.decode()
+    assert "Nom et prénom du signataire" in form and "Pour le directeur général de la CNAM" in form
+    empty = other.post(sign_cnam, {"signatory_name": " ", "signatory_capacity": ""}).content.decode()
+    assert "Indiquez le nom et le prénom du signataire." in empty
+    assert "Indiquez la qualité du signataire." in empty
+    assert Amendment.objects.get(pk=amendment.pk).status == AmendmentStatus.SIGNED_BY_STRUCTURE
+    assert other.post(sign_cnam, signature).status_code == 302
     assert Amendment.objects.get(pk=amendment.pk).status == AmendmentStatus.ACTIVE
     assert _target(convention, "coordination_meetings", 2027) == Decimal("18")
+    amendment.refresh_from_db()
+    assert (amendment.cnam_signatory_name, amendment.cnam_signatory_capacity) == ("Louis Garnier", "Directeur délégué")
+    page = client_for(manager).get(reverse("conventions:amendment_detail", args=[convention.pk, 1])).content.decode()
+    assert "Louis Garnier, Directeur délégué" in page
+    printed = client_for(manager).get(reverse("conventions:print", args=[convention.pk])).content.decode()
+    assert "pour l'assurance maladie par Louis Garnier (Directeur délégué)" in printed
 
 
 def test_amendment_pages_are_scoped(convention, ars_ara, cnam):
