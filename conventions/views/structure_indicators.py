@@ -1,6 +1,6 @@
 """Per-structure indicator chart: each indicator's declared values against its targets over the years."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,11 @@ def _series(structure, user):
         .prefetch_related(
             Prefetch(
                 "indicators",
-                queryset=ConventionIndicator.objects.filter(indicator__is_activity=False)
+                # Every indicator of the objectives, activity ones included when an objective gave them targets.
+                queryset=ConventionIndicator.objects.filter(
+                    Q(indicator__is_activity=False)
+                    | Exists(Target.objects.filter(convention_indicator=OuterRef("pk")))
+                )
                 .select_related("indicator")
                 .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year"))),
             )

@@ -217,6 +217,22 @@ def test_structure_chart_has_svg_and_table(convention, manager, ars_idf):
     assert not re.search(r'(x|y|width|height)="-?\d+,\d', page), "SVG coordinates must not be localised"
 
 
+def test_structure_chart_includes_an_activity_indicator_placed_under_an_objective(manager, ars_idf, cnam, cnam2):
+    convention = make_reporting_convention(
+        manager, ars_idf, cnam, cnam2, indicators=("coordination_meetings", "interpreting_hours")
+    )
+    line = convention.indicators.get(indicator__code="interpreting_hours")
+    assert line.indicator.is_activity and line.objective_id and line.targets.exists()
+    make_report(convention, manager, state="validated", ars=ars_idf)
+    page = client_for(manager).get(url("structure_indicators", convention.structure_id)).content.decode()
+    assert page.count('role="img"') == 2
+    assert "Heures d&#x27;interprétariat professionnel : valeurs déclarées et cibles par année" in page or (
+        "Heures d'interprétariat professionnel : valeurs déclarées et cibles par année" in page
+    )
+    # Activity figures without targets (outside any objective) still get no chart.
+    assert "File active (patients distincts vus dans l" not in page
+
+
 # --- Query counts: the same bound with 2 and 30 rows ----------------------------------------------------------
 
 
