@@ -48,9 +48,9 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     login_as(page, cnam)
     visit(page, "/conventions/a-preparer/")
     click(page, f"Préparer la convention de {NAME}", role="link")
-    # Three years: with five, the objectives table of the convention page overflows its container, which is
-    # not keyboard-focusable (axe: scrollable-region-focusable), reported to the convention pages' owner.
-    fill(page, {"Date de début": start.strftime("%d/%m/%Y"), "Durée": "3 ans"})
+    # Five years, the longest convention: the objectives table overflows its container, which takes the
+    # keyboard focus so that it can be scrolled without a mouse (axe: scrollable-region-focusable).
+    fill(page, {"Date de début": start.strftime("%d/%m/%Y"), "Durée": "5 ans"})
     click(page, "Créer la convention")
     convention = Convention.objects.get(structure=structure)
     click(page, "Ajouter un objectif", role="link")
