@@ -11,7 +11,12 @@ from ..enums import AmendmentStatus, ConventionStatus
 
 
 def _cnam(user) -> bool:
-    return user.is_authenticated and user.is_cnam_agent
+    # A deactivated account acts on nothing, even through a service called outside a request.
+    return user.is_authenticated and user.is_active and user.is_cnam_agent
+
+
+def _manager_of(user, structure) -> bool:
+    return user.is_authenticated and user.is_active and is_member(user, structure)
 
 
 def can_manage_indicators(user) -> bool:
@@ -41,7 +46,7 @@ def can_recall(user, convention) -> bool:
 
 def can_sign_structure(user, convention) -> bool:
     """A manager of the structure signs a sent convention."""
-    return convention.status == ConventionStatus.SENT and is_member(user, convention.structure)
+    return convention.status == ConventionStatus.SENT and _manager_of(user, convention.structure)
 
 
 def can_sign_cnam(user, convention) -> bool:
@@ -78,7 +83,7 @@ def can_send_amendment(user, amendment) -> bool:
 
 def can_sign_amendment_structure(user, amendment) -> bool:
     """A manager of the structure signs a sent avenant."""
-    return amendment.status == AmendmentStatus.SENT and is_member(user, amendment.convention.structure)
+    return amendment.status == AmendmentStatus.SENT and _manager_of(user, amendment.convention.structure)
 
 
 def can_sign_amendment_cnam(user, amendment) -> bool:

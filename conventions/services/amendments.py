@@ -237,7 +237,12 @@ def amendment_delete(*, amendment, user) -> None:
     """Abandon an avenant still in preparation."""
     locked = _locked_convention(amendment.convention)
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
-    _require(perms.can_edit_amendment(user, amendment), _("Seul un avenant en préparation peut être abandonné."))
+    if amendment.status != AmendmentStatus.DRAFT:
+        raise TransitionError(
+            _("Action impossible : l'avenant est « %(status)s », seul un avenant en préparation peut être abandonné.")
+            % {"status": amendment.get_status_display()}
+        )
+    _require(perms.can_edit_amendment(user, amendment), _("Seul un agent de la CNAM peut abandonner un avenant."))
     number = amendment.number
     amendment.delete()
     record_event(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import DomainError
 
+from ..enums import AmendmentStatus
 from ..forms.amendments import AmendmentForm
 from ..forms.conventions import SignatureForm, StructureSignatureForm
 from ..models import Indicator
@@ -269,7 +270,12 @@ def amendment_delete(request, pk, number):
         messages.success(request, _("L'avenant n° %(n)s est abandonné.") % {"n": amendment.number})
         return redirect("conventions:detail", convention.pk)
     if not perms.can_edit_amendment(request.user, amendment):
-        messages.error(request, _("Seul un avenant en préparation peut être abandonné."))
+        messages.error(
+            request,
+            _("Seul un agent de la CNAM peut abandonner un avenant.")
+            if amendment.status == AmendmentStatus.DRAFT
+            else _("Seul un avenant en préparation peut être abandonné."),
+        )
         return redirect("conventions:amendment_detail", convention.pk, amendment.number)
     return render(
         request,

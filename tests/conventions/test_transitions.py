@@ -66,7 +66,17 @@ CASES = {
     "terminate": (_terminate, C.ACTIVE, {"cnam", "cnam2"}, "convention_terminated", "managers"),
     "end": (_end, C.ACTIVE, {None}, "convention_ended", "managers"),
 }
-PEOPLE = ["manager", "co_manager", "other_manager", "ars_idf", "ars_ara", "cnam", "cnam2"]
+PEOPLE = [
+    "manager",
+    "co_manager",
+    "other_manager",
+    "inactive_manager",
+    "ars_idf",
+    "ars_ara",
+    "cnam",
+    "cnam2",
+    "inactive_cnam",
+]
 AUDIENCE = {
     "managers": {"gestion@test.example", "co.gestion@test.example"},
     "cnam": {"cnam@test.example", "cnam2@test.example"},
