@@ -75,3 +75,31 @@ def test_campaign_journey_pages_are_accessible(page, manager, cnam, cnam2, ars_i
     page.goto(f"/financements/dotations/{dotation.pk}/")
     assert page.locator("#dotation-total").inner_text().startswith("Montant")
     assert_accessible(page)
+
+
+def test_the_progress_bar_follows_a_running_computation_then_shows_the_result(page, cnam):
+    from django.utils import timezone
+
+    from dotations.enums import ComputeState
+    from dotations.models import Campaign
+
+    campaign = make_campaign()
+    Campaign.objects.filter(pk=campaign.pk).update(compute_state=ComputeState.RUNNING, compute_done=1, compute_total=3)
+    login(page, cnam.email)
+    page.goto("/financements/campagnes/2026/")
+    bar = page.locator("progress#compute-bar")
+    assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("1", "3")
+    assert "1 sur 3 conventions" in page.locator("#compute-status").inner_text()
+    assert_accessible(page)
+    # A batch is done: static/js/dotations.js polls the progress and moves the bar and its text.
+    Campaign.objects.filter(pk=campaign.pk).update(compute_done=2)
+    page.wait_for_selector("#compute-status:has-text('2 sur 3 conventions')")
+    assert page.eval_on_selector("progress#compute-bar", "bar => bar.value") == 2
+    # Finished: the page reloads by itself and shows the result, without the bar.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        compute_state=ComputeState.DONE, compute_done=3, computed_at=timezone.now()
+    )
+    page.wait_for_selector("#compute-status:has-text('Calculée')")
+    assert page.locator("progress#compute-bar").count() == 0
+    assert page.get_by_role("button", name="Calculer la campagne").is_visible()
+    shot(page, "campaign-computed")
