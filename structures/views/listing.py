@@ -5,6 +5,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from secpa_portal.core import exports as spreadsheet
+
+from ..exports import STRUCTURE_COLUMNS, structure_rows
 from ..filters import DEFAULT_SORT, SORTS, StructureFilter
 from ..models import Structure
 
@@ -48,3 +51,10 @@ def structure_list(request):
             "ellipsis": Paginator.ELLIPSIS,
         },
     )
+
+
+@require_GET
+def structure_export(request, fmt):
+    """The list as filtered on the page, in the user's scope, as CSV or XLSX."""
+    rows = structure_rows(request.user, request.GET)
+    return spreadsheet.respond(fmt, STRUCTURE_COLUMNS, rows, "structures", _("Structures"))

@@ -6,6 +6,7 @@ from . import listing, review
 
 urlpatterns = [
     path("", listing.structure_list, name="list"),
+    path("export/<str:fmt>/", listing.structure_export, name="export"),
     path("<int:pk>/instruction/", review.structure_review, name="review"),
     path("<int:pk>/instruction/prise-en-charge/", review.structure_take, name="take"),
     path("<int:pk>/instruction/decision/", review.structure_decide, name="decide"),

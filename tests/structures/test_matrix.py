@@ -71,6 +71,7 @@ CO_MANAGER = "co.cible@test.example"
 MATRIX = {
     # --- List (scoped counts are checked below) ---
     "list": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE, scoped_url=False)],
+    "export": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE, scoped_url=False, kwargs={"fmt": "csv"})],
     # --- ARS side ---
     "review": [Route("get", S.SUBMITTED, manager=FORBIDDEN, ars=PAGE, cnam=PAGE)],
     "take": [Route("post", S.SUBMITTED, manager=FORBIDDEN, ars=DONE, cnam=REFUSED, after=S.IN_REVIEW)],
@@ -231,10 +232,10 @@ def test_matrix(world, client, name, index, actor):
         assert "<h1" in response.content.decode(), "a 403 is a French page, not a bare error"
     elif expected == PAGE:
         assert response.status_code == 200
-        assert structure.name in response.content.decode()
+        assert structure.name in _body(response)
     elif expected == ABSENT:
         assert response.status_code == 200
-        assert structure.name not in response.content.decode()
+        assert structure.name not in _body(response)
     elif expected == FILE:
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
@@ -253,6 +254,13 @@ def test_matrix(world, client, name, index, actor):
     assert Structure.objects.get(pk=structure.pk).status == before
     if name in EFFECTS and route.method == "post":
         assert not EFFECTS[name](structure)
+
+
+def _body(response) -> str:
+    """A page's HTML, or a streamed export's text."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 def _add_other_document(structure, manager):

@@ -1,0 +1,130 @@
+"""The structure list as CSV or XLSX: the page's scope, filters and order, French spreadsheet conventions."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from structures import services
+from structures.enums import StructureStatus as S
+from tests.conftest import client_for, make_user
+from tests.structures.factories import make_structure
+
+
+def _csv(response) -> tuple[str, list[list[str]]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return text, list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+
+
+def _xlsx(response) -> list[tuple]:
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+@pytest.fixture
+def files(manager, ars_idf, ars_ara):
+    clermont_manager = make_user("gestion.clermont@test.example")
+    submitted = make_structure(manager, complete_=True, name="Centre de santé de l'Alma")
+    services.structure_update(
+        structure=submitted,
+        user=manager,
+        fields={"declared_precarity_share": Decimal("42.5"), "other_funding_amount": Decimal("61234.5")},
+    )
+    services.structure_submit(structure=submitted, user=manager)
+    eligible = make_structure(manager, state=S.ELIGIBLE, reviewer=ars_idf, name="Maison de santé des Courtillières")
+    draft = make_structure(manager, name="Brouillon jamais déposé")
+    clermont = make_structure(
+        clermont_manager, state=S.SUBMITTED, commune_code="63113", name="Centre de santé de Clermont"
+    )
+    return {"submitted": submitted, "eligible": eligible, "draft": draft, "clermont": clermont}
+
+
+def _names(rows):
+    return [row[0] for row in rows[1:]]
+
+
+@pytest.mark.django_db
+def test_csv_has_the_french_conventions_and_the_lists_order(files, cnam):
+    response = client_for(cnam).get(reverse("structures:export", args=["csv"]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="structures.csv"' in response["Content-Disposition"]
+    text, rows = _csv(response)
+    assert text.startswith("\ufeffStructure;Type;FINESS établissement;")
+    assert (
+        _names(rows)
+        == [
+            "Brouillon jamais déposé",
+            "Centre de santé de Clermont",
+            "Centre de santé de l'Alma",
+            "Maison de santé des Courtillières",
+        ][1:]
+    ), "CNAM: every submitted file in the list's order, never a draft"
+    alma = dict(zip(rows[0], rows[2], strict=True))
+    assert alma["Part C2S + AME déclarée (%)"] == "42,50"
+    assert alma["Autres financements (€/an)"] == "61234,50"
+    assert alma["Statut"] == "Déposé"
+    assert alma["Missions obligatoires décrites (sur 7)"] == "7"
+    assert alma["Région"] == "Île-de-France"
+    assert "," in alma["ETP de l'équipe"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("manager", ["Brouillon jamais déposé", "Centre de santé de l'Alma", "Maison de santé des Courtillières"]),
+        ("ars_idf", ["Centre de santé de l'Alma", "Maison de santé des Courtillières"]),
+        ("ars_ara", ["Centre de santé de Clermont"]),
+    ],
+)
+def test_each_role_exports_only_its_scope(request, files, actor, expected):
+    _text, rows = _csv(client_for(request.getfixturevalue(actor)).get(reverse("structures:export", args=["csv"])))
+    assert _names(rows) == expected
+
+
+@pytest.mark.django_db
+def test_the_export_follows_the_pages_filters_and_counts_the_same(files, cnam):
+    client = client_for(cnam)
+    params = {"status": S.ELIGIBLE, "o": "-name"}
+    page = client.get(reverse("structures:list"), params)
+    _text, rows = _csv(client.get(reverse("structures:export", args=["csv"]), params))
+    assert _names(rows) == ["Maison de santé des Courtillières"]
+    assert page.context["page_obj"].paginator.count == len(rows) - 1
+    assert 'href="/structures/export/csv/?status=eligible&amp;o=-name"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_xlsx_has_the_same_rows_with_numbers_as_numbers(files, cnam):
+    client = client_for(cnam)
+    _text, csv_rows = _csv(client.get(reverse("structures:export", args=["csv"])))
+    response = client.get(reverse("structures:export", args=["xlsx"]))
+    assert 'filename="structures.xlsx"' in response["Content-Disposition"]
+    rows = _xlsx(response)
+    assert list(rows[0]) == csv_rows[0]
+    assert [row[0] for row in rows[1:]] == _names(csv_rows)
+    alma = dict(zip(rows[0], rows[2], strict=True))
+    assert alma["Autres financements (€/an)"] == pytest.approx(61234.5)
+    assert alma["Missions obligatoires décrites (sur 7)"] == 7
+
+
+@pytest.mark.django_db
+def test_an_unknown_format_is_a_404(cnam):
+    assert client_for(cnam).get(reverse("structures:export", args=["pdf"])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 30])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_costs_the_same_queries_with_2_or_30_structures(
+    manager, cnam, django_assert_max_num_queries, rows, fmt
+):
+    for index in range(rows):
+        make_structure(manager, state=S.SUBMITTED, name=f"Centre de santé n° {index:02d}")
+    client = client_for(cnam)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("structures:export", args=[fmt]))
+        body = b"".join(response.streaming_content)
+    assert len(body) > 0
