@@ -4,104 +4,23 @@ schedule, as CSV for French spreadsheets (``;``, UTF-8 BOM, decimal comma) or XL
 Rows come from the same scoped and filtered querysets as the pages, so the export's totals are the page's.
 """
 
-import csv
-import datetime
-import tempfile
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from secpa_portal.core.exports import Column
 
 from .enums import BasisChoices, PaymentKind, PaymentStatus
 from .filters import DotationFilter
 from .models import Dotation, DotationLine
 from .payment_selectors import filtered_payments
 
-BOM = "\ufeff"
 CHUNK = 2000
-MONEY_FORMAT = "#,##0.00"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: object  # row -> value
-    money: bool = False
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 def _money(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
-
-
-def stream_csv(columns, rows):
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield BOM + writer.writerow([str(c.header) for c in columns])
-    for row in rows:
-        yield writer.writerow([csv_value(c.value(row)) for c in columns])
-
-
-def csv_response(columns, rows, filename):
-    response = StreamingHttpResponse(stream_csv(columns, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(columns, rows, filename, title):
-    """Write-only workbook spooled to a temporary file (flat memory), then streamed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(title)[:31])
-    sheet.append([str(c.header) for c in columns])
-    for row in rows:
-        cells = []
-        for column in columns:
-            value = column.value(row)
-            if isinstance(value, datetime.datetime):
-                value = value.replace(tzinfo=None)
-            elif value is not None and not isinstance(value, (int, Decimal, datetime.date)):
-                value = str(value)  # lazy translations, labels
-            cell = WriteOnlyCell(sheet, value=value)
-            if column.money:
-                cell.number_format = MONEY_FORMAT
-            cells.append(cell)
-        sheet.append(cells)
-    spool = tempfile.TemporaryFile()
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-def respond(fmt, columns, rows, filename, title):
-    if fmt == "xlsx":
-        return xlsx_response(columns, rows, filename, title)
-    return csv_response(columns, rows, filename)
 
 
 # --- Dotations ------------------------------------------------------------------------------------------------
