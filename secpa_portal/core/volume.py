@@ -499,6 +499,7 @@ def _campaign(accounts, structure_count) -> Campaign:
                 "advance_due_date": datetime.date(YEAR, 3, 31),
                 "balance_due_date": datetime.date(YEAR + 1, 4, 30),
                 "balance_floor": Decimal("0.50"),
+                "fiss_end_date": datetime.date(YEAR, 10, 31),
             },
         )
         decimal_keys = {"rate", "quantity_cap", "amount_cap", "lower", "upper", "coefficient"}
@@ -610,9 +611,17 @@ def _payments(campaign, dotations, accounts):
                 paid_on=campaign.advance_due_date if paid else None,
                 reference=f"VIR-{YEAR}-{dotation.pk:07d}" if paid else "",
                 recorded_by=accounts.cnam if paid else None,
+                fund=campaign.fund_for(campaign.advance_due_date),
             )
         )
-        rows.append(Payment(dotation=dotation, kind=PaymentKind.BALANCE, due_date=campaign.balance_due_date))
+        rows.append(
+            Payment(
+                dotation=dotation,
+                kind=PaymentKind.BALANCE,
+                due_date=campaign.balance_due_date,
+                fund=campaign.fund_for(campaign.balance_due_date),
+            )
+        )
     return _bulk(Payment, rows)
 
 
