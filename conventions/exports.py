@@ -7,22 +7,22 @@ conventions.attainment, row by row, as on the report page.
 
 import csv
 import datetime
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+
+from secpa_portal.core.exports import BOM, Echo, workbook_response, xlsx_value
 
 from .attainment import attainment
 from .charts import display
 from .enums import IndicatorUnit, ReportStatus
 from .models import AnnualReport, ConventionIndicator, Indicator, ReportValue, Target
 
-BOM = "\ufeff"
 CENT = Decimal("0.01")
 CHUNK = 2000
 
@@ -171,11 +171,6 @@ def row_values():
     return values
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_value(value) -> str:
     kind = type(value)
     if kind is str:
@@ -190,7 +185,7 @@ def csv_value(value) -> str:
 
 
 def stream_csv(rows):
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n")
     values = row_values()
     yield BOM + writer.writerow([str(header) for header in HEADERS])
     for row in rows:
@@ -203,28 +198,14 @@ def csv_response(rows, filename):
     return response
 
 
-def _cell(value):
-    if value is None or isinstance(value, (int, Decimal, datetime.date)):
-        return value
-    return str(value)
-
-
 def xlsx_response(rows, filename, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
     values = row_values()
     sheet.append([str(header) for header in HEADERS])
     for row in rows:
-        sheet.append([_cell(cell) for cell in values(row)])
-    spool = tempfile.TemporaryFile()
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+        sheet.append([xlsx_value(cell) for cell in values(row)])
+    return workbook_response(workbook, filename)
 
 
 @dataclass
