@@ -145,6 +145,9 @@ def test_the_page_adds_a_colleague_and_keeps_a_refused_address(manager, ars_idf)
     structure = make_structure(manager, state="submitted")
     client = client_for(manager)
     url = reverse("structures:managers", args=[structure.pk])
+    alone = client.get(url).content.decode()
+    assert "Seul gestionnaire" in alone
+    assert reverse("structures:manager_remove", args=[structure.pk, manager.pk]) not in alone
 
     refused = client.post(url, {"email": "ars.idf@test.example"})
     assert refused.status_code == 200
@@ -161,6 +164,7 @@ def test_the_page_adds_a_colleague_and_keeps_a_refused_address(manager, ars_idf)
     page = client.get(url).content.decode()
     assert "coordination@test.example" in page
     assert "Jamais connecté" in page
+    assert reverse("structures:manager_remove", args=[structure.pk, manager.pk]) in page
 
 
 @pytest.mark.django_db
