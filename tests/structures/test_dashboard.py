@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -82,7 +83,10 @@ def test_manager_without_structure_is_invited_to_register(db):
 
 
 @pytest.mark.django_db
-def test_ars_agent_sees_what_to_take_what_they_review_and_the_oldest_files(world, ars_idf):
+def test_ars_agent_sees_what_to_take_what_they_review_and_the_oldest_files(world, ars_idf, time_machine):
+    # Pinned at noon in Paris: 45 × 24 h back crosses the end of summer time, which near midnight lands on
+    # the day after (44 days).
+    time_machine.move_to(datetime.datetime(2026, 12, 4, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")))
     _age(world["old_submitted"], 45)
     html = _html(ars_idf)
     assert _tile(html, "À prendre en charge") == 2
