@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -454,3 +455,34 @@ class ReportReminder(models.Model):
 
     def __str__(self):
         return f"{self.report} — {self.kind}"
+
+
+def signed_pdf_upload_to(instance, filename):
+    return f"conventions/{instance.convention_id}/{uuid.uuid4().hex}.pdf"
+
+
+class SignedPdfQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A signed PDF is seen by whoever sees its convention."""
+        return self.filter(convention__in=Convention.objects.visible_to(user))
+
+
+class SignedPdf(models.Model):
+    """The convention's text as a PDF, generated at each signature; its SHA-256 is in the journal."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="signed_pdfs")
+    signature = models.CharField(_("signature"), max_length=60)
+    file = models.FileField(_("fichier"), upload_to=signed_pdf_upload_to)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("taille"))
+    created_at = models.DateTimeField(_("généré le"), auto_now_add=True)
+
+    objects = SignedPdfQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("convention signée (PDF)")
+        verbose_name_plural = _("conventions signées (PDF)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.convention} — {self.signature}"

@@ -25,6 +25,7 @@ from secpa_portal.journal.services import record_event
 from .. import notifications
 from ..enums import AmendmentStatus, ConventionStatus
 from ..models import Amendment, Convention, ConventionIndicator, Indicator, Objective, Target
+from ..pdf import queue_signed_pdf
 from ..perms import conventions as perms
 from ..workflow import TransitionError, check_amendment_transition
 from .conventions import target_problem
@@ -429,4 +430,5 @@ def amendment_sign_cnam(*, amendment, user, signatory_name: str, signatory_capac
         payload={"changes": locked.changes},
     )
     notifications.notify_amendment(locked, "amendment_active")
+    queue_signed_pdf(locked.convention, _("avenant n° %(number)s") % {"number": locked.number})
     return locked

@@ -19,6 +19,7 @@ from structures.models import Structure
 from .. import notifications
 from ..enums import ConventionStatus, IndicatorDirection, Obligation
 from ..models import Convention, ConventionIndicator, Indicator, Objective, ReferenceSequence, Target
+from ..pdf import queue_signed_pdf
 from ..perms import conventions as perms
 from ..workflow import TransitionError, check_convention_transition
 
@@ -375,6 +376,7 @@ def convention_sign_structure(
         % {"name": locked.structure_signatory_name, "capacity": locked.structure_signatory_capacity},
     )
     notifications.notify_convention(locked, "convention_signed_by_structure")
+    queue_signed_pdf(locked, _("signature de la structure"))
     _sync(convention, locked)
     return locked
 
@@ -416,6 +418,7 @@ def convention_sign_cnam(*, convention, user, signatory_name: str, signatory_cap
     locked.save()
     _record(locked, user, "convention_active", from_state, _("Convention signée par l'assurance maladie : en vigueur"))
     notifications.notify_convention(locked, "convention_active")
+    queue_signed_pdf(locked, _("signature de l'assurance maladie"))
     _sync(convention, locked)
     return locked
 

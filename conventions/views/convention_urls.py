@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, amendments, conventions, indicators
+from . import actions, amendments, conventions, documents, indicators
 
 urlpatterns = [
     path("", conventions.convention_list, name="list"),
@@ -8,6 +8,9 @@ urlpatterns = [
     path("preparer/<int:structure_pk>/", conventions.convention_prepare, name="prepare"),
     path("<int:pk>/", conventions.convention_detail, name="detail"),
     path("<int:pk>/imprimer/", conventions.convention_print, name="print"),
+    path("<int:pk>/imprimer/marges.css", documents.print_margin_css, name="print_margin_css"),
+    path("<int:pk>/convention.pdf", documents.convention_pdf, name="pdf"),
+    path("<int:pk>/signee/<int:pdf_pk>.pdf", documents.signed_pdf, name="signed_pdf"),
     path("<int:pk>/modifier/", conventions.convention_edit, name="edit"),
     path("<int:pk>/objectifs/nouveau/", conventions.objective_edit, name="objective_add"),
     path("<int:pk>/objectifs/<int:objective_pk>/", conventions.objective_edit, name="objective_edit"),

@@ -12,15 +12,16 @@ from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.models import Structure
 
-from .. import amendment_changes
 from ..enums import ConventionStatus
 from ..filters import SORTS, ConventionFilter
 from ..forms.conventions import IndicatorLineFormSet, ObjectiveForm, TermsForm, indicator_choices, line_initial
-from ..models import Amendment, Convention, ConventionIndicator, Objective
+from ..models import Convention, ConventionIndicator
+from ..pdf import latest_signed_pdf
 from ..perms import conventions as perms
 from ..services import conventions as services
 from ..services.amendments import IN_PROGRESS
 from ..services.conventions import LIVE_STATUSES, send_blockers
+from ..text import amendment_rows, document_context, objective_rows, with_terms, years_of
 
 PAGE_SIZE = 25
 
@@ -37,22 +38,6 @@ def visible(user):
     return Convention.objects.visible_to(user)
 
 
-def with_terms(queryset):
-    """Everything the convention page and the print view show, in a fixed number of queries."""
-    lines = ConventionIndicator.objects.select_related("indicator").prefetch_related("targets")
-    return queryset.select_related(
-        "structure__region", "structure__departement", "prepared_by", "structure_signed_by", "cnam_signed_by"
-    ).prefetch_related(
-        "structure__memberships",
-        Prefetch("objectives", queryset=Objective.objects.prefetch_related(Prefetch("indicators", queryset=lines))),
-        Prefetch("indicators", queryset=lines.filter(objective__isnull=True), to_attr="activity_lines"),
-        Prefetch(
-            "amendments",
-            queryset=Amendment.objects.select_related("prepared_by", "structure_signed_by", "cnam_signed_by"),
-        ),
-    )
-
-
 def get_convention(request, pk, *, full=False):
     queryset = visible(request.user)
     queryset = (
@@ -61,43 +46,6 @@ def get_convention(request, pk, *, full=False):
         else queryset.select_related("structure__region").prefetch_related("structure__memberships")
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def years_of(convention):
-    return [str(year) for year in convention.years]
-
-
-def objective_rows(convention):
-    """Objectives with, per indicator, its targets in the convention's year order."""
-    years = convention.years
-    rows = []
-    for objective in convention.objectives.all():
-        indicators = []
-        for line in objective.indicators.all():
-            by_year = {t.year: t.value for t in line.targets.all()}
-            indicators.append({"line": line, "targets": [by_year.get(year) for year in years]})
-        rows.append({"objective": objective, "indicators": indicators})
-    return rows
-
-
-def amendment_rows(convention, amendments):
-    labels = amendment_changes.labels_for(amendments)
-    objectives = {o.pk: o.title for o in convention.objectives.all()}
-    current = {
-        (line.indicator.code, t.year): t.value
-        for o in convention.objectives.all()
-        for line in o.indicators.all()
-        for t in line.targets.all()
-    }
-    return [
-        {
-            "amendment": amendment,
-            "changes": amendment_changes.describe(
-                amendment, convention=convention, labels=labels, objectives=objectives, current_targets=current
-            ),
-        }
-        for amendment in amendments
-    ]
 
 
 def timeline(convention, user):
@@ -170,6 +118,7 @@ def convention_detail(request, pk):
             "amendments": amendment_rows(convention, amendments),
             "applied_amendments": [a for a in amendments if a.status == "active"],
             "events": timeline(convention, user),
+            "signed_pdf": latest_signed_pdf(convention),
             "blockers": send_blockers(convention) if convention.status == ConventionStatus.DRAFT else [],
             "can": {
                 "edit": perms.can_edit(user, convention),
@@ -189,17 +138,7 @@ def convention_detail(request, pk):
 
 def convention_print(request, pk):
     convention = get_convention(request, pk, full=True)
-    amendments = [a for a in convention.amendments.all() if a.status == "active"]
-    return render(
-        request,
-        "conventions/print.html",
-        {
-            "convention": convention,
-            "years": years_of(convention),
-            "objectives": objective_rows(convention),
-            "amendments": amendment_rows(convention, amendments),
-        },
-    )
+    return render(request, "conventions/print.html", document_context(convention))
 
 
 def convention_prepare(request, structure_pk):

@@ -1,10 +1,12 @@
 """The convention pages in a real browser: preparation with an objective, an avenant, the catalogue and the
 print view; axe finds no serious or critical violation on any of them."""
 
+import io
 import os
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from conventions.models import Convention, Indicator
 from conventions.services.amendments import amendment_save, amendment_send
@@ -75,11 +77,18 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     shot(page, "print")
     assert_accessible(page)
     page.emulate_media(media="print")
-    assert page.get_by_text(f"Convention {active.reference} — ").is_visible()  # the footer of each page
-    assert not page.get_by_role("button", name="Imprimer ou enregistrer en PDF").is_visible()
+    assert not page.get_by_role("button", name="Imprimer").is_visible()
+    # Every DSFR table wrapper lets its table print whole: the Points column is not clipped.
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('.fr-table__container')].filter(c => c.scrollWidth > c.clientWidth + 1).length"
+    )
+    assert clipped == 0
     pdf = page.pdf(format="A4")
-    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    assert pdf.startswith(b"%PDF") and pages >= 4, pages  # a page break before each main article
+    printed = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert pdf.startswith(b"%PDF") and len(printed) >= 4, len(printed)  # a page break before each main article
+    for text in printed:  # the reference in the margin of each page, over no heading
+        assert f"Convention {active.reference}" in text
+    assert "Points" in "".join(printed)
     page.emulate_media(media="screen")
     page.goto("/conventions/indicateurs/")
     assert_accessible(page)

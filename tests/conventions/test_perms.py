@@ -45,6 +45,9 @@ MATRIX = {
     "prepare": ("structure", _in_scope_redirect(OK)),
     "detail": ("convention", IN_SCOPE_READ),
     "print": ("convention", IN_SCOPE_READ),
+    "print_margin_css": ("convention", IN_SCOPE_READ),
+    "pdf": ("convention", IN_SCOPE_READ),
+    "signed_pdf": ("signed_pdf", IN_SCOPE_READ),
     "edit": ("convention", _in_scope_redirect(REDIRECT)),
     "objective_add": ("convention", _in_scope_redirect(REDIRECT)),
     "objective_edit": ("objective", _in_scope_redirect(REDIRECT)),
@@ -70,6 +73,17 @@ MATRIX = {
 
 def test_every_url_of_the_app_is_in_the_matrix():
     assert {pattern.name for pattern in urlpatterns} == set(MATRIX)
+
+
+def _stored_pdf(convention):
+    """A stored signed PDF (its content does not matter here: only who may download it)."""
+    from django.core.files.base import ContentFile
+
+    from conventions.models import SignedPdf
+
+    stored = SignedPdf(convention=convention, signature="test", sha256="0" * 64, size=9)
+    stored.file.save("test.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return stored
 
 
 @pytest.fixture
@@ -105,6 +119,7 @@ def world(manager, ars_idf, ars_ara, cnam, cnam2):
         "objective": [convention.pk, convention.objectives.first().pk],
         "amendment": [convention.pk, amendment.number],
         "indicator": [Indicator.objects.first().pk],
+        "signed_pdf": [convention.pk, _stored_pdf(convention).pk],
     }
     return people, args
 
@@ -126,5 +141,5 @@ def test_a_post_out_of_scope_is_404_and_in_scope_without_right_is_a_french_messa
     assert client_for(people["ars_ara"]).post(url, {"reason": "x"}).status_code == NOT_FOUND
     response = client_for(people["ars_idf"]).post(url, {"reason": "Motif"}, follow=True)
     assert response.status_code == OK
-    if name not in ("detail", "print", "amendment_detail"):
+    if name not in ("detail", "print", "amendment_detail", "print_margin_css", "pdf"):
         assert "fr-alert--error" in response.content.decode()

@@ -37,12 +37,14 @@ def big_convention(request, manager, ars_idf, cnam, cnam2):
     ("name", "role", "bound"),
     [
         ("conventions:print", "manager", 12),
+        ("conventions:pdf", "manager", 12),
+        ("conventions:detail", "manager", 20),
         ("conventions:amendment_detail", "manager", 14),
         ("conventions:amendment_edit", "cnam", 16),
     ],
 )
 def test_pages_with_many_indicators(big_convention, name, role, bound, request, django_assert_max_num_queries):
-    args = [big_convention.pk] if name == "conventions:print" else [big_convention.pk, 1]
+    args = [big_convention.pk, 1] if name.startswith("conventions:amendment") else [big_convention.pk]
     client = client_for(request.getfixturevalue(role))
     with django_assert_max_num_queries(bound):
         response = client.get(reverse(name, args=args))
