@@ -16,7 +16,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from secpa_portal.core.exports import BOM, Echo, workbook_response, xlsx_value
+from secpa_portal.core.exports import BOM, Echo, finish_sheet, prepare_sheet, workbook_response, xlsx_cell
 
 from .attainment import attainment
 from .charts import display
@@ -140,6 +140,9 @@ HEADERS = [
 ]
 
 
+WIDTHS = [18, 40, 12, 20, 8, 16, 24, 50, 12, 14, 14, 10, 8, 12, 40]
+
+
 def _percent(value):
     return None if value is None else (value * 100).quantize(Decimal("0.1"))
 
@@ -202,9 +205,12 @@ def xlsx_response(rows, filename, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
     values = row_values()
-    sheet.append([str(header) for header in HEADERS])
+    prepare_sheet(sheet, HEADERS, WIDTHS)
+    count = 0
     for row in rows:
-        sheet.append([xlsx_value(cell) for cell in values(row)])
+        sheet.append([xlsx_cell(sheet, cell) for cell in values(row)])
+        count += 1
+    finish_sheet(sheet, len(HEADERS), count)
     return workbook_response(workbook, filename)
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.exports import Column
+from structures.enums import ActivityFigure, ProfessionalCategory
 
 from .enums import BasisChoices, PaymentKind, PaymentStatus
 from .filters import DotationFilter
@@ -17,6 +18,9 @@ from .models import Dotation, DotationLine
 from .payment_selectors import filtered_payments
 
 CHUNK = 2000
+
+# A line's key is a professional category (per FTE) or an activity figure (per unit): shown by its label.
+KEY_LABELS = {**dict(ProfessionalCategory.choices), **dict(ActivityFigure.choices)}
 
 
 def _money(value):
@@ -81,7 +85,7 @@ LINE_COLUMNS = [
     Column(
         _("Base"), lambda line: BasisChoices(line.basis).label if line.basis in BasisChoices.values else line.basis
     ),
-    Column(_("Catégorie ou donnée d'activité"), lambda line: line.key),
+    Column(_("Catégorie ou donnée d'activité"), lambda line: KEY_LABELS.get(line.key, line.key)),
     Column(_("Quantité"), lambda line: line.quantity),
     Column(_("Taux (€)"), lambda line: line.rate, money=True),
     Column(_("Coefficient de précarité"), lambda line: line.coefficient),

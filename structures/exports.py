@@ -61,7 +61,7 @@ STRUCTURE_COLUMNS = [
     Column(_("Statut modifié le"), lambda s: _date(s.status_changed_at)),
     Column(_("Agent instructeur"), lambda s: str(s.reviewer) if s.reviewer_id else ""),
     Column(_("Missions obligatoires décrites (sur 7)"), lambda s: s.missions_described),
-    Column(_("ETP de l'équipe"), lambda s: s.fte_total),
+    Column(_("ETP de l'équipe"), lambda s: s.fte_total, places=2),
     Column(_("File active déclarée"), lambda s: s.declared_file_active),
     Column(_("Patientèle médecin traitant déclarée"), lambda s: s.declared_patientele_mt),
     Column(_("Part C2S + AME déclarée (%)"), lambda s: s.declared_precarity_share),

@@ -1,19 +1,28 @@
 """Streamed exports for French spreadsheets: CSV (``;``, UTF-8 BOM, decimal comma) or XLSX (openpyxl
 write-only, spooled to a temporary file so memory stays flat). The apps describe their columns; rows come
-from their scoped, filtered querysets, so an export's totals are its page's."""
+from their scoped, filtered querysets, so an export's totals are its page's.
+
+An XLSX opens as a spreadsheet user expects: the header row frozen and filterable, columns wide enough for
+their header, dates shown ``jj/mm/aaaa``, amounts with two decimals; decimals are rounded to the places their
+column asks (FTE to two), in the CSV too."""
 
 import csv
 import datetime
 import tempfile
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 BOM = "\ufeff"
 MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+MIN_WIDTH, MAX_WIDTH = 10, 60
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,6 +32,19 @@ class Column:
     header: str
     value: object  # row -> value
     money: bool = False
+    places: int | None = None  # decimals rounded half-up to this many places (money: 2)
+    width: int | None = None  # XLSX column width in characters (default: the header's, within bounds)
+
+    def cell(self, row):
+        value = self.value(row)
+        places = 2 if self.money and self.places is None else self.places
+        if places is not None and isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return value
+
+    @property
+    def xlsx_width(self) -> int:
+        return self.width or min(max(len(str(self.header)) + 2, MIN_WIDTH), MAX_WIDTH)
 
 
 class Echo:
@@ -40,7 +62,7 @@ def csv_value(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:f}".replace(".", ",")
     if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -50,7 +72,7 @@ def xlsx_value(value):
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None)
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if value is None or isinstance(value, (int, Decimal, datetime.date)):
         return value
     return str(value)  # lazy translations, labels
@@ -60,7 +82,7 @@ def stream_csv(columns, rows):
     writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n")
     yield BOM + writer.writerow([str(c.header) for c in columns])
     for row in rows:
-        yield writer.writerow([csv_value(c.value(row)) for c in columns])
+        yield writer.writerow([csv_value(c.cell(row)) for c in columns])
 
 
 def csv_response(columns, rows, filename):
@@ -77,18 +99,39 @@ def workbook_response(workbook, filename):
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
 
 
+def prepare_sheet(sheet, headers, widths):
+    """Before any row of a write-only sheet: frozen header, column widths, the header row itself."""
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([str(header) for header in headers])
+
+
+def finish_sheet(sheet, columns: int, rows: int):
+    """After the last row: an autofilter over the header and every row."""
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{rows + 1}"
+
+
+def xlsx_cell(sheet, value, *, money=False):
+    cell = WriteOnlyCell(sheet, value=xlsx_value(value))
+    if money:
+        cell.number_format = MONEY_FORMAT
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
 def xlsx_response(columns, rows, filename, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
-    sheet.append([str(c.header) for c in columns])
+    prepare_sheet(sheet, [c.header for c in columns], [c.xlsx_width for c in columns])
+    count = 0
     for row in rows:
-        cells = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=xlsx_value(column.value(row)))
-            if column.money:
-                cell.number_format = MONEY_FORMAT
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([xlsx_cell(sheet, column.cell(row), money=column.money) for column in columns])
+        count += 1
+    finish_sheet(sheet, len(columns), count)
     return workbook_response(workbook, filename)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import detail, manage, members, wizard
+from . import detail, documents_zip, manage, members, wizard
 
 urlpatterns = [
     path("nouvelle/", wizard.structure_create, name="create"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/depot/", manage.structure_submit, name="submit"),
     path("<int:pk>/retrait/", manage.structure_withdraw, name="withdraw"),
     path("<int:pk>/pieces/<int:document_pk>/", manage.document_download, name="document_download"),
+    path("<int:pk>/pieces.zip", documents_zip.documents_zip, name="documents_zip"),
     path("<int:pk>/pieces/<int:document_pk>/suppression/", manage.document_delete, name="document_delete"),
     path("<int:pk>/gestionnaires/", members.structure_managers, name="managers"),
     path("<int:pk>/gestionnaires/<int:user_pk>/retrait/", members.structure_manager_remove, name="manager_remove"),

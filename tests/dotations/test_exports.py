@@ -166,6 +166,9 @@ def test_lines_csv_one_row_per_line(funded, cnam, ars_ara):
     assert len(body) == 8
     mediation = next(r for r in body if r[5] == "mediation")
     assert (mediation[9], mediation[10], mediation[11]) == ("1,5000", "60000,00", "1,100")
+    # The category or activity figure by its label, never its internal code.
+    assert mediation[8] == "Médiateur ou médiatrice en santé"
+    assert not {"health_mediator", "coordinator", "interpreting_hours"} & {r[8] for r in body}
     assert sum(_decimal(r[14]) for r in body) == Decimal("1662345.72")  # the lines add up to the dotations
     ara_rows = _csv(client_for(ars_ara).get(url))[1:]
     assert {r[1] for r in ara_rows} == {funded["ara"].structure.name}

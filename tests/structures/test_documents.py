@@ -1,5 +1,8 @@
 """Documents: PDF, PNG or JPEG recognised by their first bytes, 10 MB at most, served only to who sees the file."""
 
+import io
+import zipfile
+
 import pytest
 from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -201,3 +204,29 @@ def test_delete_is_404_out_of_scope_and_get_is_not_allowed(manager, draft):
     url = reverse("structures:document_delete", args=[draft.pk, document.pk])
     assert client.get(url).status_code == 405
     assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_the_files_documents_come_in_one_zip_named_by_kind_for_whoever_sees_the_file(
+    draft, manager, ars_idf, ars_ara, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    upload(client, draft, "statuts signés.pdf", PDF_BYTES)
+    upload(client, draft, "projet/../santé.png", PNG_BYTES, kind=DocumentKind.HEALTH_PROJECT, content_type="image/png")
+    url = reverse("structures:documents_zip", args=[draft.pk])
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert all("/" not in name for name in names), names
+    by_kind = {name.split(" - ")[1]: archive.read(name) for name in names}
+    assert by_kind["Statuts"] == PDF_BYTES
+    assert by_kind["Projet de santé"] == PNG_BYTES
+    # Out of scope: another region's ARS agent (and a draft is its managers' only).
+    assert client_for(ars_ara).get(url).status_code == 404
+    assert client_for(ars_idf).get(url).status_code == 404
+
+
+def test_a_file_without_documents_has_no_zip(draft, manager):
+    assert client_for(manager).get(reverse("structures:documents_zip", args=[draft.pk])).status_code == 404

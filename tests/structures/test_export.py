@@ -1,12 +1,15 @@
 """The structure list as CSV or XLSX: the page's scope, filters and order, French spreadsheet conventions."""
 
 import csv
+import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from structures import services
 from structures.enums import StructureStatus as S
@@ -68,7 +71,23 @@ def test_csv_has_the_french_conventions_and_the_lists_order(files, cnam):
     assert alma["Statut"] == "Déposé"
     assert alma["Missions obligatoires décrites (sur 7)"] == "7"
     assert alma["Région"] == "Île-de-France"
-    assert "," in alma["ETP de l'équipe"]
+    assert re.fullmatch(r"\d+,\d\d", alma["ETP de l'équipe"]), "FTE rounded to two places, never 11,4000000000000"
+
+
+@pytest.mark.django_db
+def test_xlsx_opens_with_a_frozen_filterable_header_wide_columns_and_french_dates(files, cnam):
+    response = client_for(cnam).get(reverse("structures:export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    assert sheet.max_row == 4  # the header and three structures
+    header = [cell.value for cell in sheet[1]]
+    for index, title in enumerate(header, start=1):
+        assert sheet.column_dimensions[get_column_letter(index)].width >= min(len(title), 58), title
+    deposited = sheet.cell(row=3, column=header.index("Déposé le") + 1)
+    assert isinstance(deposited.value, datetime.datetime) and deposited.number_format == "DD/MM/YYYY"
+    money = sheet.cell(row=3, column=header.index("Autres financements (€/an)") + 1)
+    assert money.value == 61234.5 and money.number_format == "#,##0.00"
 
 
 @pytest.mark.django_db

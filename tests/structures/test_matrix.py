@@ -27,6 +27,7 @@ NOT_FOUND = "404"
 LOGIN = "login"
 ABSENT = "absent"  # 200, but the page does not show the structure (pages without a structure in their URL)
 FILE = "file"  # 200, the document served as an attachment
+ZIP = "zip"  # 200, the file's documents in one ZIP attachment
 
 MANAGER, OTHER_MANAGER, ARS, OTHER_ARS, CNAM, ANONYMOUS = (
     "manager",
@@ -116,6 +117,7 @@ MATRIX = {
         ),
     ],
     "document_download": [Route("get", S.SUBMITTED, manager=FILE, ars=FILE, cnam=FILE)],
+    "documents_zip": [Route("get", S.SUBMITTED, manager=ZIP, ars=ZIP, cnam=ZIP)],
     "document_delete": [Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED)],
     # --- Who manages the structure ---
     "managers": [
@@ -240,6 +242,11 @@ def test_matrix(world, client, name, index, actor):
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+    elif expected == ZIP:
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["Content-Type"] == "application/zip"
+        assert b"".join(response.streaming_content).startswith(b"PK")
     elif expected == DONE:
         assert response.status_code == 302, f"{actor} on {name}: {response.status_code}"
         assert _effect(name, route, structure), f"{actor} on {name}: no effect"
