@@ -391,7 +391,7 @@ def main():
     from dotations.services.compute import BATCH_SIZE
     from secpa_portal.accounts.demo import DEMO_PASSWORD
     from secpa_portal.accounts.models import User
-    from secpa_portal.core import volume
+    from secpa_portal.site import volume
 
     call_command("migrate", verbosity=0)
     seeded = volume.volume_structures().count()

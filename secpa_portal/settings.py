@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "structures",
     "conventions",
     "dotations",
+    "secpa_portal.site",
 ]
 
 MIDDLEWARE = [

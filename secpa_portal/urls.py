@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from secpa_portal.core.dashboards import dashboard
+from secpa_portal.site.dashboards import dashboard
 
 urlpatterns = [
     path("", include("secpa_portal.core.urls")),

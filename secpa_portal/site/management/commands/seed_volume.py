@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from secpa_portal.accounts.demo import DEMO_PASSWORD
-from secpa_portal.core import volume
+from secpa_portal.site import volume
 
 
 class Command(BaseCommand):

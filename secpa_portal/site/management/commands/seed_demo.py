@@ -4,7 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from conventions import demo as conventions_demo
+from conventions import demo_reports as conventions_demo_reports
+from dotations import demo as dotations_demo
+from dotations import demo_payments as dotations_demo_payments
 from secpa_portal.accounts.demo import DEMO_PASSWORD, seed_accounts
+from structures import demo as structures_demo
 
 
 class Command(BaseCommand):
@@ -26,17 +31,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes (mot de passe : {DEMO_PASSWORD})."))
 
     def app_seeders(self):
-        seeders = []
-        for module in (
-            "structures.demo",
-            "conventions.demo",
-            "conventions.demo_reports",
-            "dotations.demo",
-            "dotations.demo_payments",
-        ):
-            try:
-                imported = __import__(module, fromlist=["seed"])
-            except ModuleNotFoundError:
-                continue
-            seeders.append(imported.seed)
-        return seeders
+        """Each app's seeder, in dependency order (a structure before its convention, a dotation before its
+        payments)."""
+        return [
+            structures_demo.seed,
+            conventions_demo.seed,
+            conventions_demo_reports.seed,
+            dotations_demo.seed,
+            dotations_demo_payments.seed,
+        ]

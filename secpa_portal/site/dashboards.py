@@ -13,4 +13,4 @@ def dashboard(request):
         "conventions_section": conventions_dashboard(request.user),
         "dotations_section": dotations_dashboard(request.user),
     }
-    return render(request, "core/dashboard.html", context)
+    return render(request, "site/dashboard.html", context)

@@ -11,8 +11,8 @@ from conventions.enums import ConventionStatus, ReportStatus
 from conventions.models import AnnualReport, Convention, ConventionIndicator, ReportValue, Target
 from dotations.enums import DotationStatus, PaymentKind
 from dotations.models import Campaign, Dotation, DotationLine, Payment
-from secpa_portal.core import volume
 from secpa_portal.reference.identifiers import validate_commune_code, validate_finess, validate_siret
+from secpa_portal.site import volume
 from structures.enums import StructureStatus
 from structures.models import Membership, MissionLine, Structure, TeamLine
 from tests.conftest import client_for
