@@ -69,6 +69,8 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     assert_accessible(page)
     page.get_by_role("button", name="Envoyer la convention").click()
     assert page.get_by_text("est envoyée").is_visible()
+    # Focus lands on the outcome, not on <body>.
+    assert page.evaluate("document.activeElement.hasAttribute('data-secpa-message')")
 
     page.goto(f"/conventions/{active.pk}/")
     assert_accessible(page)
