@@ -127,11 +127,22 @@ def _all_valid(forms) -> bool:
     return all([form.is_valid() for form in forms.values()])  # noqa: C419 — validate every form, to show every error
 
 
+def _goto(request):
+    """The step a manager chose in the side menu with unsaved changes (``action=goto:<slug>``), else None."""
+    action = request.POST.get("action", "")
+    return STEPS_BY_SLUG.get(action.removeprefix("goto:")) if action.startswith("goto:") else None
+
+
 def _after_save(request, structure, step, *, created=False):
     action = request.POST.get("action", "next")
     if action == "save":
         messages.success(request, _("Brouillon enregistré. Vous pourrez reprendre la saisie à tout moment."))
         return redirect(step_url(structure, step))
+    chosen = _goto(request)
+    if chosen is not None:
+        saved = _("Vos changements de l'étape « %(step)s » sont enregistrés.") % {"step": step.title}
+        messages.success(request, saved)
+        return redirect(step_url(structure, chosen))
     target = step_before(step) if action == "previous" else step_after(step)
     if created:
         messages.success(request, _("Le brouillon de « %(name)s » est créé.") % {"name": structure.name})
@@ -169,6 +180,8 @@ def _step_forms_page(request, structure, step):
     forms = spec.build(structure, data)
     version_form = VersionForm(data, initial={"version": structure.version})
     conflict = ""
+    if data is not None and _goto(request) is not None and not any(form.has_changed() for form in forms.values()):
+        return redirect(step_url(structure, _goto(request)))  # nothing typed: leave without saving
     if data is not None:
         forms_valid = _all_valid(forms)
         if not version_form.is_valid():

@@ -13,6 +13,7 @@ from structures import services
 from structures.enums import DeliveryMode, Mission, ProfessionalCategory, StructureStatus
 from structures.models import Membership, Structure
 from tests.conftest import client_for, make_user
+from tests.forms import rendered_form
 from tests.structures import wizard_data
 from tests.structures.factories import make_structure
 
@@ -446,3 +447,48 @@ def test_a_finess_of_another_departement_than_the_commune_is_flagged(client, dra
     client.get(step_url(draft, "equipe"))  # shows, and so clears, the warning
     response = post_step(client, draft, "identite", wizard_data.identity(finess_et=make_finess("93000123")))
     assert not messages_of(response, WARNING)
+
+
+# --- Leaving a step through the side menu never loses what was typed (issue 12 §5) --------------------------
+
+
+def _goto(client, structure, step, target, **changes):
+    url = reverse("structures:step", args=[structure.pk, step])
+    data = rendered_form(client.get(url).content.decode(), "data-secpa-step-form")
+    data.update(changes)
+    data["action"] = f"goto:{target}"  # what static/js/portal.js adds when a side-menu step is clicked
+    return client.post(url, data)
+
+
+@pytest.mark.django_db
+def test_a_side_menu_step_clicked_with_changes_saves_them_then_opens_that_step(manager):
+    structure = make_structure(manager)
+    client = client_for(manager)
+    response = _goto(client, structure, "identite", "missions", name="Centre de santé renommé")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("structures:step", args=[structure.pk, "missions"])
+    assert Structure.objects.get(pk=structure.pk).name == "Centre de santé renommé"
+
+
+@pytest.mark.django_db
+def test_a_side_menu_step_clicked_without_changes_saves_nothing(manager):
+    structure = make_structure(manager)
+    version = Structure.objects.get(pk=structure.pk).version
+    events = Event.objects.count()
+    client = client_for(manager)
+    response = _goto(client, structure, "localisation", "equipe")
+    assert response["Location"] == reverse("structures:step", args=[structure.pk, "equipe"])
+    assert Structure.objects.get(pk=structure.pk).version == version
+    assert Event.objects.count() == events
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_side_menu_step_clicked_with_a_mistake_keeps_the_step_and_what_was_typed(manager):
+    structure = make_structure(manager)
+    response = _goto(client_for(manager), structure, "identite", "equipe", name="Centre corrigé", siret="123")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Centre corrigé"' in html and 'value="123"' in html
+    assert "SIRET" in html
+    assert Structure.objects.get(pk=structure.pk).name != "Centre corrigé"
