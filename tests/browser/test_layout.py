@@ -22,13 +22,15 @@ OVERFLOW = """() => {
     if (e.closest('.fr-table__container, .secpa-scroll')) return false;  // scrolls in its own frame
     const r = e.getBoundingClientRect();
     return r.width > 0 && r.right > width + 1;
-  }).slice(0, 5).map(e => e.tagName + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right));
+  }).slice(0, 5).map(e => e.tagName + '.' + [...e.classList].join('.') + ' '
+    + Math.round(e.getBoundingClientRect().right));
   return {scroll: document.documentElement.scrollWidth, width, wide};
 }"""
 
 AMOUNTS = """() => [...document.querySelectorAll('td.secpa-amount, th.secpa-amount')].filter(c => {
   const style = getComputedStyle(c);
-  return !(style.textAlign === 'right' || style.textAlign === 'end') || !style.fontVariantNumeric.includes('tabular-nums');
+  const right = style.textAlign === 'right' || style.textAlign === 'end';
+  return !right || !style.fontVariantNumeric.includes('tabular-nums');
 }).length"""
 
 
