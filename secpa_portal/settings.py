@@ -21,6 +21,10 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The grantor named in the open data of approved dotations (SCDL « subventions »): set it to the paying body's
+# SIRET in production; the default only has the right form (the CNAM's SIREN and a placeholder NIC).
+OPEN_DATA_GRANTOR_NAME = env.str("OPEN_DATA_GRANTOR_NAME", default="Caisse nationale de l'assurance maladie")
+OPEN_DATA_GRANTOR_SIRET = env.str("OPEN_DATA_GRANTOR_SIRET", default="18003502400009")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

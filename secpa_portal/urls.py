@@ -6,6 +6,7 @@ from secpa_portal.site.dashboards import dashboard
 urlpatterns = [
     path("", include("secpa_portal.core.urls")),
     path("tableau-de-bord/", dashboard, name="dashboard"),
+    path("", include("secpa_portal.site.urls")),
     path("compte/", include("secpa_portal.accounts.urls")),
     path("structures/", include("structures.urls")),
     path("conventions/", include("conventions.urls")),
