@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from secpa_portal.core.templatetags.fr_format import euros_round
 
+from .palette import STATUS_COLOURS, STATUS_LABELS
+
 ZERO = Decimal("0")
 
 
@@ -55,9 +57,10 @@ class StackedChart:
         return (self.marker_x or self.label_width) - self.label_width
 
 
-APPROVED = Series("approved", "Approuvé", "#18753c")
-PROPOSED = Series("proposed", "Proposé", "#0063cb")
-COMPUTED = Series("computed", "Calculé, non proposé", "#b34000")
+APPROVED = Series("approved", STATUS_LABELS["approved"], STATUS_COLOURS["approved"])
+PROPOSED = Series("proposed", STATUS_LABELS["proposed"], STATUS_COLOURS["proposed"])
+COMPUTED = Series("computed", STATUS_LABELS["computed"], STATUS_COLOURS["computed"])
+PAID = Series("paid", STATUS_LABELS["paid"], STATUS_COLOURS["paid"])
 STATUS_SERIES = [APPROVED, PROPOSED, COMPUTED]
 
 

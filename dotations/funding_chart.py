@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.templatetags.fr_format import format_number
 
+from .palette import STATUS_COLOURS
+
 WIDTH = 720
 HEIGHT = 320
 LEFT = 72
@@ -18,6 +20,7 @@ SERIES = [
     ("paid", _("Versé"), "secpa-bar--paid"),
     ("scheduled", _("Programmé"), "secpa-bar--scheduled"),
 ]
+COLOURS = {css: STATUS_COLOURS[attr] for attr, _label, css in SERIES}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Bar:
     width: float
     height: float
     css: str
+    colour: str
     label: str
     value_label: str
 
@@ -73,6 +77,7 @@ def funding_chart(rows) -> dict:
                     width=round(bar_width - 4, 1),
                     height=round(height, 1),
                     css=css,
+                    colour=COLOURS[css],
                     label=f"{label} {row.year}",
                     value_label=compact_euros(value),
                 )
@@ -91,5 +96,5 @@ def funding_chart(rows) -> dict:
         "bars": bars,
         "years": years,
         "ticks": ticks,
-        "series": [{"label": label, "css": css} for _attr, label, css in SERIES],
+        "series": [{"label": label, "css": css, "colour": COLOURS[css]} for _attr, label, css in SERIES],
     }

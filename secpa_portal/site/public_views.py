@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from dotations.charts import Series, stacked_bars
+from dotations.charts import PAID, Series, stacked_bars
+from dotations.palette import STATUS_COLOURS
 
 from . import open_data, statistics
 
-PAID = Series("paid", "Versé", "#000091")
-TO_PAY = Series("to_pay", "Approuvé, restant à verser", "#18753c")
+TO_PAY = Series("to_pay", "Approuvé, restant à verser", STATUS_COLOURS["approved"])
 
 
 @login_not_required
