@@ -88,6 +88,15 @@ class Gauge:
         return self.total > self.envelope
 
     @property
+    def engaged(self):
+        """Proposed and approved: what fitting to the envelope leaves as it is."""
+        return self.approved + self.proposed
+
+    @property
+    def engaged_over_envelope(self):
+        return self.engaged >= self.envelope
+
+    @property
     def chart(self):
         return charts.stacked_bars(
             [

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.core.templatetags.fr_format import euros
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
@@ -236,6 +237,26 @@ class FitPreview:
     reduced_total: Decimal
     envelope: Decimal
     count: int
+    # Proposed and approved dotations keep their amounts: the coefficient fits the computed ones into the rest.
+    engaged_total: Decimal = ZERO
+    engaged_count: int = 0
+
+    @property
+    def room(self) -> Decimal:
+        """What the envelope leaves for the computed dotations."""
+        return self.envelope - self.engaged_total
+
+
+@dataclass(frozen=True)
+class FitRefusal:
+    """Why no coefficient can fit the campaign now, and what the agent can do about it (never a dead end)."""
+
+    message: str
+    proposed_count: int = 0
+    approved_count: int = 0
+
+    def __str__(self):
+        return self.message
 
 
 def _results(dotations) -> list[engine.DotationResult]:
@@ -265,11 +286,28 @@ def _results(dotations) -> list[engine.DotationResult]:
     ]
 
 
-def _fit(campaign):
-    dotations = list(Dotation.objects.filter(campaign=campaign).prefetch_related("lines").order_by("pk"))
+def _engaged(campaign) -> dict:
+    """Counts by state, and the total of the proposed and approved dotations, in one query."""
+    sums = Dotation.objects.filter(campaign=campaign).aggregate(
+        proposed_count=Count("pk", filter=Q(status=DotationStatus.PROPOSED)),
+        approved_count=Count("pk", filter=Q(status=DotationStatus.APPROVED)),
+        computed_count=Count("pk", filter=Q(status=DotationStatus.COMPUTED)),
+        engaged_total=Sum("total", filter=~Q(status=DotationStatus.COMPUTED)),
+    )
+    sums["engaged_total"] = sums["engaged_total"] or ZERO
+    return sums
+
+
+def _fit(campaign, engaged):
+    """The computed dotations fitted into what the proposed and approved ones leave of the envelope."""
+    dotations = list(
+        Dotation.objects.filter(campaign=campaign, status=DotationStatus.COMPUTED)
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
     results = _results(dotations)
     try:
-        coefficient, reduced = engine.fit_to_envelope(results, campaign.envelope)
+        coefficient, reduced = engine.fit_to_envelope(results, campaign.envelope - engaged["engaged_total"])
     except ValueError as exc:
         raise ActionRefused(str(exc)) from exc
     return dotations, results, coefficient, reduced
@@ -277,7 +315,8 @@ def _fit(campaign):
 
 def fit_preview(campaign) -> FitPreview:
     """What fitting would do, without changing anything (shown before the agent confirms)."""
-    dotations, results, coefficient, reduced = _fit(campaign)
+    engaged = _engaged(campaign)
+    dotations, results, coefficient, reduced = _fit(campaign, engaged)
     return FitPreview(
         coefficient=coefficient,
         current=campaign.reduction,
@@ -285,36 +324,77 @@ def fit_preview(campaign) -> FitPreview:
         reduced_total=sum((r.total for r in reduced), ZERO),
         envelope=campaign.envelope,
         count=len(dotations),
+        engaged_total=engaged["engaged_total"],
+        engaged_count=engaged["proposed_count"] + engaged["approved_count"],
     )
 
 
-def fit_refusal(campaign) -> str:
-    """Why the campaign cannot be fitted now (empty when it can): the fit precedes every proposal."""
-    engaged = Dotation.objects.filter(campaign=campaign).exclude(status=DotationStatus.COMPUTED).count()
-    if not engaged:
-        return ""
-    return _(
-        "L'ajustement à l'enveloppe précède les propositions : %(count)s dotation(s) déjà proposée(s) "
-        "ou approuvée(s). Retournez les dotations proposées pour ajuster la campagne."
-    ) % {"count": engaged}
+def fit_refusal(campaign, engaged=None) -> FitRefusal | None:
+    """Why the campaign cannot be fitted now (None when it can), in words that say what to do next.
+
+    The coefficient applies to the computed dotations only: proposed and approved ones keep their amounts. When
+    those alone reach the envelope, no coefficient can help: return proposed dotations (they become computed
+    again and take the coefficient) or raise the envelope.
+    """
+    engaged = _engaged(campaign) if engaged is None else engaged
+    proposed, approved = engaged["proposed_count"], engaged["approved_count"]
+    if engaged["computed_count"] == 0:
+        if not proposed and not approved:
+            return FitRefusal(_("Aucune dotation n'est encore calculée : calculez la campagne avant de l'ajuster."))
+        return FitRefusal(
+            _(
+                "Aucune dotation calculée à ajuster : les %(count)s dotation(s) de la campagne sont déjà proposées ou "
+                "approuvées et gardent leur montant. Retournez les dotations proposées pour leur appliquer un "
+                "coefficient, ou relevez l'enveloppe."
+            )
+            % {"count": proposed + approved},
+            proposed,
+            approved,
+        )
+    if engaged["engaged_total"] >= campaign.envelope:
+        if proposed:
+            what = _(
+                "Retournez des dotations proposées (elles redeviennent calculées et recevront le coefficient), "
+                "ou relevez l'enveloppe."
+            )
+        else:
+            what = _("Les dotations approuvées ne se modifient plus : relevez l'enveloppe.")
+        return FitRefusal(
+            _(
+                "Les dotations déjà proposées (%(proposed)s) et approuvées (%(approved)s) totalisent "
+                "%(engaged)s, soit au moins l'enveloppe de %(envelope)s : aucun coefficient appliqué aux dotations "
+                "calculées ne peut suffire. %(what)s"
+            )
+            % {
+                "proposed": proposed,
+                "approved": approved,
+                "engaged": euros(engaged["engaged_total"]),
+                "envelope": euros(campaign.envelope),
+                "what": what,
+            },
+            proposed,
+            approved,
+        )
+    return None
 
 
 @transaction.atomic
 def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None) -> Decimal:
-    """Apply one uniform reduction coefficient to every dotation so that their sum fits the envelope.
+    """Apply one reduction coefficient to every computed dotation so that the campaign fits its envelope.
 
-    Only before any proposal: a coefficient applied after some dotations were proposed or approved would not
-    be uniform any more.
+    Proposed and approved dotations keep their amounts: the coefficient fits the computed ones into what they
+    leave of the envelope (before any proposal, that is every dotation: the coefficient is uniform).
     """
     locked = _locked(campaign)
     if not perms.can_fit(user, locked):
         raise ActionRefused(_("Seul un agent de la CNAM peut ajuster une campagne ouverte à son enveloppe."))
     if locked.compute_state == ComputeState.RUNNING:
         raise ConflictError(_("Un calcul est en cours : attendez qu'il se termine avant d'ajuster."))
-    refusal = fit_refusal(locked)
+    engaged = _engaged(locked)
+    refusal = fit_refusal(locked, engaged)
     if refusal:
-        raise ActionRefused(refusal)
-    dotations, results, coefficient, reduced = _fit(locked)
+        raise ActionRefused(refusal.message)
+    dotations, results, coefficient, reduced = _fit(locked, engaged)
     if expected_coefficient is not None and Decimal(expected_coefficient) != coefficient:
         raise ConflictError(
             _("Les montants ont changé depuis l'aperçu : vérifiez le nouveau coefficient avant de confirmer.")
@@ -350,6 +430,7 @@ def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None)
             "unreduced_total": str(sum((r.unreduced_total for r in results), ZERO)),
             "envelope": str(locked.envelope),
             "dotations": len(dotations),
+            "engaged_total": str(engaged["engaged_total"]),
         },
     )
     return coefficient

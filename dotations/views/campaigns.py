@@ -138,9 +138,11 @@ def campaign_detail(request, year):
             "can_open": perms.can_open(user, campaign),
             "can_close": perms.can_close(user, campaign),
             "can_compute": perms.can_compute(user, campaign),
+            # Offered before any proposal, and whenever the campaign is over its envelope: the fit page then
+            # applies a coefficient to the computed dotations or says what to do instead.
             "can_fit": perms.can_fit(user, campaign)
             and gauge.counts["count"] > 0
-            and gauge.counts["computed_count"] == gauge.counts["count"],
+            and (gauge.counts["computed_count"] == gauge.counts["count"] or gauge.over_envelope),
             "crumbs": [(_("Campagnes"), reverse("dotations:campaign_list")), (str(campaign), None)],
         },
     )
@@ -274,12 +276,9 @@ def campaign_fit(request, year):
         messages.error(request, _("Seul un agent de la CNAM peut ajuster une campagne ouverte à son enveloppe."))
         return redirect("dotations:campaign_detail", year=year)
     if request.method == "POST":
+        expected = _posted_coefficient(request.POST.get("coefficient", ""))
         try:
-            expected = Decimal(request.POST.get("coefficient", ""))
-        except InvalidOperation:
-            expected = None
-        try:
-            if expected is None or not expected.is_finite():
+            if expected is None:
                 raise ConflictError(_("Confirmez le coefficient depuis l'aperçu ci-dessous."))
             coefficient = compute.campaign_fit(campaign=campaign, user=request.user, expected_coefficient=expected)
         except DomainError as error:
@@ -288,22 +287,31 @@ def campaign_fit(request, year):
             text = str(coefficient).replace(".", ",")
             messages.success(
                 request,
-                _("Coefficient %(coefficient)s appliqué à chaque dotation de la campagne %(year)s.")
+                _("Coefficient %(coefficient)s appliqué à chaque dotation calculée de la campagne %(year)s.")
                 % {"coefficient": text, "year": year},
             )
             return redirect("dotations:campaign_detail", year=year)
-    refusal = compute.fit_refusal(campaign)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("dotations:campaign_detail", year=year)
-    try:
-        preview = compute.fit_preview(campaign)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("dotations:campaign_detail", year=year)
     crumbs = [
         (_("Campagnes"), reverse("dotations:campaign_list")),
         (str(campaign), reverse("dotations:campaign_detail", args=[year])),
         (_("Ajuster à l'enveloppe"), None),
     ]
-    return render(request, "dotations/campaign_fit.html", {"campaign": campaign, "preview": preview, "crumbs": crumbs})
+    context = {"campaign": campaign, "crumbs": crumbs, "preview": None, "refusal": compute.fit_refusal(campaign)}
+    context["can_edit"] = perms.can_edit_campaign(request.user, campaign)
+    if context["refusal"] is None:
+        try:
+            context["preview"] = compute.fit_preview(campaign)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("dotations:campaign_detail", year=year)
+    return render(request, "dotations/campaign_fit.html", context)
+
+
+def _posted_coefficient(raw: str) -> Decimal | None:
+    """The coefficient the page rendered: unlocalised (0.761747), or typed the French way (0,761747)."""
+    text = (raw or "").strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and 0 < value <= 1 else None

@@ -103,3 +103,26 @@ def test_the_progress_bar_follows_a_running_computation_then_shows_the_result(pa
     assert page.locator("progress#compute-bar").count() == 0
     assert page.get_by_role("button", name="Calculer la campagne").is_visible()
     shot(page, "campaign-computed")
+
+
+def test_fit_to_envelope_is_applied_from_the_page(page, cnam):
+    """The agent previews the coefficient and applies it with the page's own form (a localised hidden value was
+    refused before); the campaign page then shows the coefficient."""
+    from decimal import Decimal
+
+    from dotations.models import Campaign
+    from dotations.services import compute
+
+    campaign = make_campaign(envelope=Decimal("400000.00"))
+    make_funded_convention(region="11")
+    make_funded_convention(region="84")
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    login(page, cnam.email)
+    page.goto("/financements/campagnes/2026/")
+    page.get_by_role("link", name="Ajuster à l'enveloppe").click()
+    assert page.get_by_text("Coefficient proposé : 0,877963").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Appliquer le coefficient 0,877963").click()
+    assert page.get_by_text("Coefficient 0,877963 appliqué").is_visible()
+    assert Campaign.objects.get(pk=campaign.pk).reduction == Decimal("0.877963")
+    assert_accessible(page)

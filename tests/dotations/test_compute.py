@@ -196,13 +196,17 @@ def test_fit_to_envelope_applies_one_coefficient_and_is_journaled(cnam, django_c
     assert sum(d.total for d in Dotation.objects.all()) == preview.reduced_total
 
 
-def test_fit_is_refused_once_a_dotation_is_proposed(cnam, django_capture_on_commit_callbacks):
+def test_fit_is_refused_once_proposed_dotations_alone_exceed_the_envelope(cnam, django_capture_on_commit_callbacks):
+    # Proposed dotations keep their amounts (the coefficient applies to computed ones only): when they alone reach
+    # the envelope, the refusal says what to do instead.
     campaign = make_campaign(envelope=Decimal("100000.00"))
     make_funded_convention()
+    make_funded_convention()
     run(campaign, cnam, django_capture_on_commit_callbacks)
-    dotations.dotation_propose(dotation=Dotation.objects.get(), user=cnam)
-    with pytest.raises(ActionRefused, match="précède les propositions"):
+    dotations.dotation_propose(dotation=Dotation.objects.order_by("pk").first(), user=cnam)
+    with pytest.raises(ActionRefused, match="Retournez des dotations proposées .* ou relevez l'enveloppe"):
         compute.campaign_fit(campaign=campaign, user=cnam)
+    assert not Dotation.objects.exclude(reduction=1).exists()
 
 
 def test_fit_with_a_stale_preview_is_a_conflict(cnam, django_capture_on_commit_callbacks):

@@ -15,6 +15,7 @@ from dotations.models import Campaign, Dotation
 from dotations.services import compute, dotations
 from tests.conftest import client_for, make_user
 from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
+from tests.dotations.rendered import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,11 @@ def test_fit_page_previews_then_applies(manager, cnam, cnam2):
     preview = client.get(reverse("dotations:campaign_fit", args=[2026]))
     assert "Coefficient proposé : 0,877963" in preview.content.decode()
     coefficient = preview.context["preview"].coefficient
-    client.post(reverse("dotations:campaign_fit", args=[2026]), {"coefficient": str(coefficient)})
+    # Post what the page holds (a localised hidden field, 0,877963, was refused before).
+    data = form_data(preview.content.decode(), "fit-form")
+    assert data["coefficient"] == "0.877963"
+    applied = client.post(reverse("dotations:campaign_fit", args=[2026]), data, follow=True)
+    assert "Coefficient 0,877963 appliqué" in applied.content.decode()
     assert Campaign.objects.get().reduction == coefficient
     assert sum(d.total for d in Dotation.objects.all()) <= Decimal("400000.00")
     page = client.get(reverse("dotations:dotation_detail", args=[Dotation.objects.first().pk]))
@@ -321,5 +326,96 @@ def test_fit_page_query_count_does_not_grow(cnam, django_assert_max_num_queries)
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
         with django_assert_max_num_queries(12) as captured:
             assert client.get(reverse("dotations:campaign_fit", args=[2026])).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def _fit_scene(cnam, cnam2, *, envelope, engaged):
+    """Three dotations of 227,800.00 €; the first ``engaged`` proposed (and the first of them approved); then the
+    envelope is lowered to ``envelope``."""
+    campaign = make_campaign()
+    for _ in range(3):
+        make_funded_convention(region="11")
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    for index, dotation in enumerate(Dotation.objects.order_by("pk")[:engaged]):
+        dotations.dotation_propose(dotation=dotation, user=cnam)
+        if index == 0:
+            dotations.dotation_approve(dotation=dotation, user=cnam2)
+    Campaign.objects.filter(pk=campaign.pk).update(envelope=envelope)
+    return campaign
+
+
+def test_fit_after_proposals_reduces_the_computed_dotations_only(cnam, cnam2):
+    # 2 × 227,800 = 455,600 engaged; 600,000 − 455,600 = 144,400 left for the third: 144,400 / 227,800 =
+    # 0.633889… → 0.633889, and its lines rounded to the cent must still fit.
+    _fit_scene(cnam, cnam2, envelope=Decimal("600000.00"), engaged=2)
+    client = client_for(cnam)
+    detail = client.get(reverse("dotations:campaign_detail", args=[2026])).content.decode()
+    assert "réduira les dotations calculées seulement" in detail
+    assert "Ajuster à l'enveloppe</a>" in detail  # offered: the campaign is over its envelope
+    page = client.get(reverse("dotations:campaign_fit", args=[2026]))
+    content = page.content.decode()
+    assert "il reste 144\u202f400,00\u00a0€ pour les dotations calculées" in content
+    assert "Coefficient proposé : 0,633889" in content
+    client.post(reverse("dotations:campaign_fit", args=[2026]), form_data(content, "fit-form"))
+    engaged = Dotation.objects.exclude(status=DotationStatus.COMPUTED)
+    assert [d.total for d in engaged] == [EXPECTED_TOTAL, EXPECTED_TOTAL]
+    assert all(d.reduction == 1 for d in engaged)
+    fitted = Dotation.objects.get(status=DotationStatus.COMPUTED)
+    assert fitted.reduction == Decimal("0.633889")
+    assert fitted.total <= Decimal("144400.00")
+    assert sum(d.total for d in Dotation.objects.all()) <= Decimal("600000.00")
+
+
+@pytest.mark.parametrize(
+    "engaged, envelope, says",
+    [
+        (2, Decimal("400000.00"), "Retournez des dotations proposées"),
+        (1, Decimal("200000.00"), "Les dotations approuvées ne se modifient plus : relevez l&#x27;enveloppe."),
+        (3, Decimal("400000.00"), "Aucune dotation calculée à ajuster"),
+    ],
+)
+def test_fit_when_engaged_dotations_exceed_the_envelope_says_what_to_do(cnam, cnam2, engaged, envelope, says):
+    _fit_scene(cnam, cnam2, envelope=envelope, engaged=engaged)
+    client = client_for(cnam)
+    detail = client.get(reverse("dotations:campaign_detail", args=[2026])).content.decode()
+    assert "Ajuster à l'enveloppe</a>" in detail
+    page = client.get(reverse("dotations:campaign_fit", args=[2026]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'id="fit-refusal"' in content and says in content
+    assert 'id="fit-form"' not in content
+    assert reverse("dotations:campaign_edit", args=[2026]) in content  # raise the envelope
+    if engaged >= 2:
+        assert "status=proposed" in content and "à retourner" in content
+    # A forged post is refused with the same explanation, nothing changes.
+    response = client.post(reverse("dotations:campaign_fit", args=[2026]), {"coefficient": "0.5"}, follow=True)
+    assert says in response.content.decode()
+    assert Campaign.objects.get().reduction == 1
+
+
+def test_fit_accepts_the_coefficient_typed_the_french_way(cnam):
+    campaign = make_campaign(envelope=Decimal("400000.00"))
+    make_funded_convention(region="11")
+    make_funded_convention(region="84")
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    client_for(cnam).post(reverse("dotations:campaign_fit", args=[2026]), {"coefficient": "0,877963"})
+    assert Campaign.objects.get(pk=campaign.pk).reduction == Decimal("0.877963")
+
+
+def test_fit_refusal_page_query_count_does_not_grow(cnam, cnam2, django_assert_max_num_queries):
+    client = client_for(cnam)
+    counts = []
+    for n in (2, 30):
+        Dotation.objects.all().delete()
+        Campaign.objects.all().delete()
+        Convention.objects.update(status=ConventionStatus.TERMINATED)
+        campaign = make_campaign(envelope=Decimal("100000.00"))
+        for _ in range(n):
+            make_funded_convention()
+        compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+        Dotation.objects.filter(campaign=campaign).update(status=DotationStatus.PROPOSED, prepared_by=cnam)
+        with django_assert_max_num_queries(12) as captured:
+            assert "fit-refusal" in client.get(reverse("dotations:campaign_fit", args=[2026])).content.decode()
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
