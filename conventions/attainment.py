@@ -42,14 +42,22 @@ def _clamp(value: Decimal) -> Decimal:
     return min(ONE, max(ZERO, value))
 
 
-def _out(value: Decimal) -> Decimal:
+def _out(value: Decimal, exact: bool = False) -> Decimal:
+    if exact:
+        return _clamp(value)
     return _clamp(value).quantize(PRECISION, rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
 def attainment(
-    direction: Direction, value: Decimal, target: Decimal | None, baseline: Decimal | None = None
+    direction: Direction,
+    value: Decimal,
+    target: Decimal | None,
+    baseline: Decimal | None = None,
+    *,
+    exact: bool = False,
 ) -> Decimal:
-    """Attainment of one indicator, in [0, 1], rounded half-up to 4 decimals.
+    """Attainment of one indicator, in [0, 1], rounded half-up to 4 decimals (``exact``: not rounded, 28
+    significant digits, for a balance that is rounded once, at the end).
 
     * HIGHER (higher is better), with a baseline: (value − baseline) / (target − baseline), clamped;
       target == baseline → 1 if value ≥ target else 0. Without a baseline: value / target, clamped
@@ -67,7 +75,7 @@ def attainment(
         raise ValueError("La valeur de l'indicateur n'est pas renseignée.")
     value = _dec(value, "value")
     if direction == Direction.YES_NO:
-        return _out(ONE if value >= ONE else ZERO)
+        return _out(ONE if value >= ONE else ZERO, exact)
     if target is None:
         raise ValueError("La cible de l'indicateur n'est pas renseignée.")
     target = _dec(target, "target")
@@ -81,30 +89,31 @@ def attainment(
                         "valeur de référence."
                     )
                 if target == baseline:
-                    return _out(ONE if value >= target else ZERO)
-                return _out((value - baseline) / (target - baseline))
+                    return _out(ONE if value >= target else ZERO, exact)
+                return _out((value - baseline) / (target - baseline), exact)
             if target > baseline:
                 raise ValueError(
                     "Pour un indicateur « plus bas est mieux », la cible doit être au plus égale à la valeur de "
                     "référence."
                 )
             if target == baseline:
-                return _out(ONE if value <= target else ZERO)
-            return _out((baseline - value) / (baseline - target))
+                return _out(ONE if value <= target else ZERO, exact)
+            return _out((baseline - value) / (baseline - target), exact)
         if target < 0:
             raise ValueError("Sans valeur de référence, la cible de l'indicateur doit être positive ou nulle.")
         if direction == Direction.HIGHER:
             if target == 0:
-                return _out(ONE if value >= 0 else ZERO)
-            return _out(value / target)
+                return _out(ONE if value >= 0 else ZERO, exact)
+            return _out(value / target, exact)
         if value <= target:
-            return _out(ONE)
+            return _out(ONE, exact)
         # Here value > target ≥ 0, so value > 0.
-        return _out(target / value)
+        return _out(target / value, exact)
 
 
-def weighted_attainment(items: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
-    """Σ(attainment × points) / Σ points, rounded half-up to 4 decimals; 0 with no items or no points.
+def weighted_attainment(items: Iterable[tuple[Decimal, Decimal]], *, exact: bool = False) -> Decimal:
+    """Σ(attainment × points) / Σ points, rounded half-up to 4 decimals (``exact``: not rounded); 0 with no items
+    or no points.
 
     Each attainment must lie in [0, 1] and each weight (points) be ≥ 0 (ValueError otherwise).
     """
@@ -122,4 +131,6 @@ def weighted_attainment(items: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
             points_total += points
         if points_total == 0:
             return ZERO
+        if exact:
+            return weighted / points_total
         return (weighted / points_total).quantize(PRECISION, rounding=ROUND_HALF_UP)

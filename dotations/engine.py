@@ -25,6 +25,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 __all__ = [
+    "BalanceRule",
     "Bareme",
     "Basis",
     "Component",
@@ -562,18 +563,43 @@ def advance_amount(total: Decimal, share: Decimal) -> Decimal:
         return _round_cent(total * share)
 
 
-def balance_amount(total: Decimal, advance: Decimal, weighted_attainment: Decimal, floor: Decimal) -> Decimal:
-    """Balance (solde) = ``(total − advance) × max(floor, weighted_attainment)``, rounded half-up to the cent.
+class BalanceRule(StrEnum):
+    """How attainment modulates the money of a year (a campaign parameter).
 
-    ``weighted_attainment`` and ``floor`` are fractions in [0, 1]; the advance may not exceed the total.
+    * FLOOR: balance = (total − advance) × max(floor, attainment); never negative.
+    * ACI: the year's final amount = total × max(floor, attainment) (ACI of the MSP); balance = final − advance,
+      negative when the advance paid more than the final amount (that excess is recovered).
     """
+
+    FLOOR = "floor"
+    ACI = "aci"
+
+
+def balance_amount(
+    total: Decimal,
+    advance: Decimal,
+    weighted_attainment: Decimal,
+    floor: Decimal,
+    rule: BalanceRule | str = BalanceRule.FLOOR,
+) -> Decimal:
+    """The balance (solde) under ``rule``, rounded half-up to the cent once, at the end.
+
+    FLOOR: ``(total − advance) × max(floor, weighted_attainment)``. ACI: ``total × max(floor, weighted_attainment)
+    − advance`` (the advance is already in cents, so this is the final amount rounded once, minus the advance); it
+    may be negative. ``weighted_attainment`` and ``floor`` are fractions in [0, 1], used as given: pass the exact
+    attainment (never rounded before it multiplies). Under FLOOR the advance may not exceed the total.
+    """
+    rule = BalanceRule(rule)
     total = _dec(total, "total")
     advance = _dec(advance, "advance")
     weighted_attainment = _fraction(weighted_attainment, "weighted_attainment", "L'atteinte pondérée")
     floor = _fraction(floor, "floor", "Le plancher")
     if advance < 0 or total < 0:
         raise ValueError("Les montants ne peuvent pas être négatifs.")
-    if advance > total:
-        raise ValueError("L'avance ne peut pas dépasser le montant de la dotation.")
     with decimal.localcontext(_CONTEXT):
-        return _round_cent((total - advance) * max(floor, weighted_attainment))
+        factor = max(floor, weighted_attainment)
+        if rule == BalanceRule.ACI:
+            return _round_cent(total * factor - advance)
+        if advance > total:
+            raise ValueError("L'avance ne peut pas dépasser le montant de la dotation.")
+        return _round_cent((total - advance) * factor)

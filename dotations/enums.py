@@ -67,3 +67,16 @@ class Fund(models.TextChoices):
 
 
 FUND_SHORT = {Fund.FISS: "FISS", Fund.FIR: "FIR"}
+
+
+class BalanceRule(models.TextChoices):
+    """How a campaign modulates the balance by the weighted attainment of the convention's indicators."""
+
+    FLOOR = "floor", _("Solde modulé : (dotation − avance) × max(plancher, atteinte)")
+    ACI = (
+        "aci",
+        _(
+            "Montant final modulé, comme l'ACI : dotation × max(plancher, atteinte), moins l'avance ; "
+            "un solde négatif donne lieu à un ordre de reversement"
+        ),
+    )

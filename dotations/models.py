@@ -16,6 +16,7 @@ from .enums import (
     DOTATION_BADGE,
     FUND_SHORT,
     PAYMENT_BADGE,
+    BalanceRule,
     BasisChoices,
     CampaignStatus,
     ComputeState,
@@ -62,6 +63,9 @@ class Campaign(models.Model):
         decimal_places=2,
         default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    balance_rule = models.CharField(
+        _("règle du solde"), max_length=8, choices=BalanceRule.choices, default=BalanceRule.FLOOR
     )
     # Payments due on or before this date are paid by the FISS, later ones by the FIR; empty: the FIR pays all.
     fiss_end_date = models.DateField(_("fin du financement par le FISS"), null=True, blank=True)

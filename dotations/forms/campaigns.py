@@ -10,7 +10,7 @@ from structures.enums import ActivityFigure, ProfessionalCategory
 
 from .. import engine
 from ..bareme import build
-from ..enums import BasisChoices
+from ..enums import BalanceRule, BasisChoices
 from .fields import FrenchDecimalField, FrenchIntegerField, money, percent
 
 HUNDRED = Decimal("100")
@@ -39,6 +39,16 @@ class CampaignForm(forms.Form):
         _("Plancher du solde (%)"),
         initial=50,
         help_text=_("Part minimale du solde versée quelle que soit l'atteinte des objectifs, par exemple 50."),
+    )
+    balance_rule = forms.ChoiceField(
+        label=_("Règle du solde"),
+        choices=BalanceRule.choices,
+        initial=BalanceRule.FLOOR,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "L'atteinte pondérée des objectifs n'est jamais arrondie avant le calcul ; le solde l'est au centime."
+        ),
     )
     fiss_end_date = forms.DateField(
         label=_("Fin du financement par le FISS"),
@@ -84,6 +94,7 @@ class CampaignForm(forms.Form):
             "advance_due_date": campaign.advance_due_date,
             "balance_due_date": campaign.balance_due_date,
             "balance_floor": campaign.balance_floor * HUNDRED,
+            "balance_rule": campaign.balance_rule,
             "fiss_end_date": campaign.fiss_end_date,
         }
         for envelope in campaign.regional_envelopes.all():
@@ -125,6 +136,8 @@ class CampaignForm(forms.Form):
             "advance_due_date": data["advance_due_date"],
             "balance_due_date": data["balance_due_date"],
             "balance_floor": (data["balance_floor"] / HUNDRED).quantize(Decimal("0.01")),
+            "balance_rule": data.get("balance_rule")
+            or (self.campaign.balance_rule if self.campaign is not None else BalanceRule.FLOOR),
             "fiss_end_date": data.get("fiss_end_date"),
         }
 

@@ -26,6 +26,7 @@ CAMPAIGN_FIELDS = {
     "advance_due_date",
     "balance_due_date",
     "balance_floor",
+    "balance_rule",
     "fiss_end_date",
     "reference_patients",
 }

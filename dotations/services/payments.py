@@ -26,12 +26,13 @@ from ..enums import DotationStatus, Fund, PaymentKind, PaymentStatus
 from ..models import Dotation, Payment
 from ..payment_workflow import PaymentTransitionError, check_transition
 from ..perms import payments as perms
+from ..terms import payment_terms
 
 ZERO = Decimal("0")
 
 
 def _lock_dotation(dotation_id) -> Dotation:
-    return Dotation.objects.select_for_update().select_related("campaign").get(pk=dotation_id)
+    return Dotation.objects.select_for_update().select_related("campaign", "convention").get(pk=dotation_id)
 
 
 def _lock_payment(payment_id) -> tuple[Dotation, Payment]:
@@ -71,30 +72,76 @@ def _check_within_dotation(dotation, amount, exclude=None):
 
 
 def report_attainment(report) -> Decimal:
-    """The report's weighted attainment: the value fixed at validation, else computed from its values.
+    """The report's exact weighted attainment, never rounded before it multiplies a balance.
 
-    An indicator without a value or a target counts as not attained (0): the balance floor still applies.
+    Computed from the report's values and the convention's targets, baselines and points, as at validation but
+    without the 4-decimal rounding of the figure shown (``report.weighted_attainment``, 98,04 % where the exact
+    value is 112,75 / 115 = 0,98043478…). An indicator without a value or a target counts as not attained (0): the
+    balance floor still applies. A report whose convention has no weighted indicator (history imported without
+    its values) keeps the attainment fixed on it at validation.
     """
-    if report.weighted_attainment is not None:
-        return report.weighted_attainment
     values = {value.indicator_id: value.value for value in report.values.all()}
     items = []
     indicators = report.convention.indicators.select_related("indicator").prefetch_related("targets")
     for line in indicators:
+        if not line.points:
+            continue
         target = next((t.value for t in line.targets.all() if t.year == report.year), None)
         try:
-            achieved = attainment(line.indicator.direction, values.get(line.indicator_id), target, line.baseline)
+            achieved = attainment(
+                line.indicator.direction, values.get(line.indicator_id), target, line.baseline, exact=True
+            )
         except ValueError:
             achieved = ZERO
         items.append((achieved, line.points))
-    return weighted_attainment(items)
+    if not items:
+        return report.weighted_attainment if report.weighted_attainment is not None else ZERO
+    return weighted_attainment(items, exact=True)
+
+
+def recovery_service():
+    """The recovery orders' service (issue 9, deliverable 3), when it exists: a balance that comes out negative
+    is handed to ``recovery_for_negative_balance(*, dotation, amount, report, user)`` in
+    ``dotations/services/recoveries.py`` (``amount`` > 0: what the advance paid beyond the year's final amount)."""
+    try:
+        from . import recoveries
+    except ImportError:
+        return None
+    return getattr(recoveries, "recovery_for_negative_balance", None)
+
+
+def _negative_balance(dotation, balance, amount, report, user) -> Payment:
+    """The advance paid more than the year's final amount (ACI rule): nothing more is paid, the excess is
+    recovered through an ordre de reversement."""
+    recover = recovery_service()
+    if recover is None:
+        raise ActionRefused(
+            _(
+                "Le solde %(year)s de cette dotation est négatif (%(amount)s) : l'avance dépasse le montant final "
+                "de l'année. L'ordre de reversement qui permet de récupérer cette somme n'est pas encore "
+                "disponible dans le portail : rien n'a été enregistré."
+            )
+            % {"year": dotation.campaign.year, "amount": euros(amount)}
+        )
+    balance.status = PaymentStatus.CANCELLED
+    balance.amount = ZERO
+    balance.cancel_reason = _(
+        "Solde négatif (%(amount)s) : l'excédent d'avance fait l'objet d'un ordre de reversement."
+    ) % {"amount": euros(amount)}
+    balance.version += 1
+    balance.save(update_fields=["status", "amount", "cancel_reason", "version"])
+    recover(dotation=dotation, amount=-amount, report=report, user=user)
+    return balance
 
 
 def _fix_balance(dotation, balance, report, user) -> Payment:
     campaign = dotation.campaign
-    advance = advance_amount(dotation.total, campaign.advance_share)
+    terms = payment_terms(dotation)
+    advance = advance_amount(dotation.total, terms.advance_share)
     achieved = report_attainment(report)
-    amount = balance_amount(dotation.total, advance, achieved, campaign.balance_floor)
+    amount = balance_amount(dotation.total, advance, achieved, campaign.balance_floor, campaign.balance_rule)
+    if amount < 0:
+        return _negative_balance(dotation, balance, amount, report, user)
     _check_within_dotation(dotation, amount, exclude=balance)
     balance.amount = amount
     balance.version += 1
@@ -117,6 +164,7 @@ def _fix_balance(dotation, balance, report, user) -> Payment:
             "report": report.pk,
             "weighted_attainment": str(achieved),
             "floor": str(campaign.balance_floor),
+            "rule": campaign.balance_rule,
             "advance": str(advance),
         },
     )
@@ -135,9 +183,10 @@ def _validated_report(dotation):
 
 @transaction.atomic
 def schedule_payments(*, dotation, user) -> list[Payment]:
-    """On approval: the advance (share × total, the campaign's due date) and the balance, whose amount stays
-    empty until that year's annual report is validated (set at once when it already is), each paid by the fund
-    the campaign gives its due date. Idempotent."""
+    """On approval: the advance (the convention's share × total, at the convention's due date in the campaign
+    year) and the balance (the convention's due date the year after), whose amount stays empty until that year's
+    annual report is validated (set at once when it already is), each paid by the fund the campaign gives its due
+    date. Idempotent."""
     locked = _lock_dotation(dotation.pk)
     if locked.status != DotationStatus.APPROVED:
         raise PaymentTransitionError(_("Seule une dotation approuvée reçoit un échéancier de versements."))
@@ -145,28 +194,31 @@ def schedule_payments(*, dotation, user) -> list[Payment]:
     if existing:
         return existing
     campaign = locked.campaign
+    terms = payment_terms(locked)
     advance = Payment.objects.create(
         dotation=locked,
         kind=PaymentKind.ADVANCE,
-        amount=advance_amount(locked.total, campaign.advance_share),
-        due_date=campaign.advance_due_date,
-        fund=campaign.fund_for(campaign.advance_due_date),
+        amount=advance_amount(locked.total, terms.advance_share),
+        due_date=terms.advance_due_date,
+        fund=campaign.fund_for(terms.advance_due_date),
     )
     balance = Payment.objects.create(
         dotation=locked,
         kind=PaymentKind.BALANCE,
-        due_date=campaign.balance_due_date,
-        fund=campaign.fund_for(campaign.balance_due_date),
+        due_date=terms.balance_due_date,
+        fund=campaign.fund_for(terms.balance_due_date),
     )
     record_event(
         actor=user,
         verb="payments_scheduled",
         summary=_(
-            "Échéancier créé : avance de %(advance)s au %(due)s, solde fixé après validation du rapport %(year)s"
+            "Échéancier créé selon la convention : avance de %(advance)s (%(share)s) au %(due)s, solde fixé après "
+            "validation du rapport %(year)s"
         )
         % {
             "advance": euros(advance.amount),
-            "due": campaign.advance_due_date.strftime("%d/%m/%Y"),
+            "share": fraction_percent(terms.advance_share),
+            "due": terms.advance_due_date.strftime("%d/%m/%Y"),
             "year": campaign.year,
         },
         obj=locked,

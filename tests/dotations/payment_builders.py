@@ -17,6 +17,7 @@ from conventions.signals import report_validated
 from dotations.enums import CampaignStatus, DotationStatus
 from dotations.models import Campaign, Dotation
 from dotations.signals import dotation_approved
+from dotations.terms import campaign_defaults
 from structures.enums import StructureKind, StructureStatus
 from structures.models import Membership, Structure
 
@@ -51,9 +52,10 @@ def make_funded_structure(manager=None, *, region="11", name=None) -> Structure:
     return structure
 
 
-def make_convention(structure, cnam, *, start_year=2026, years=3) -> Convention:
+def make_convention(structure, cnam, *, start_year=2026, years=3, **terms) -> Convention:
     start = datetime.date(start_year, 1, 1)
     return Convention.objects.create(
+        **terms,
         structure=structure,
         reference=f"SECPA-TEST-{next(_sequence):05d}",
         status=ConventionStatus.ACTIVE,
@@ -94,8 +96,10 @@ def approve(dotation, approver) -> Dotation:
 
 def approved_dotation(manager, cnam, cnam2, *, total=Decimal("400000.00"), year=2026, region="11", **campaign):
     structure = make_funded_structure(manager, region=region)
-    convention = make_convention(structure, cnam, start_year=year)
-    dotation = make_dotation(convention, make_campaign(year, **campaign), total=total, cnam=cnam)
+    campaign = make_campaign(year, **campaign)
+    # A convention prepared for this campaign starts with its terms (dotations.terms.campaign_defaults).
+    convention = make_convention(structure, cnam, start_year=year, **campaign_defaults(campaign))
+    dotation = make_dotation(convention, campaign, total=total, cnam=cnam)
     return approve(dotation, cnam2)
 
 
