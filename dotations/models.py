@@ -268,6 +268,13 @@ class Dotation(models.Model):
     def status_badge_class(self):
         return DOTATION_BADGE.get(self.status, "")
 
+    @property
+    def payment_terms(self):
+        """The convention's signed terms for this year (advance share and due dates): they govern its payments."""
+        from .terms import payment_terms
+
+        return payment_terms(self)
+
 
 class DotationLine(models.Model):
     dotation = models.ForeignKey(Dotation, on_delete=models.CASCADE, related_name="lines")

@@ -15,7 +15,7 @@ def manager_emails(structure) -> list[str]:
 @task
 def send_dotation_approved(dotation_id: int) -> int:
     """To the structure's managers, once their dotation is approved."""
-    dotation = Dotation.objects.select_related("campaign", "structure").get(pk=dotation_id)
+    dotation = Dotation.objects.select_related("campaign", "structure", "convention").get(pk=dotation_id)
     return send_templated_mail(
         template="dotation_approved", context={"dotation": dotation}, recipients=manager_emails(dotation.structure)
     )

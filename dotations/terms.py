@@ -47,3 +47,14 @@ def campaign_defaults(campaign) -> dict:
         "advance_due": campaign.advance_due_date.strftime("%m-%d"),
         "balance_due": campaign.balance_due_date.strftime("%m-%d"),
     }
+
+
+def current_campaign_defaults() -> dict:
+    """The defaults of this year's campaign, else of the latest one (registered in conventions.terms_defaults)."""
+    from django.utils import timezone
+
+    from .models import Campaign
+
+    year = timezone.localdate().year
+    campaign = Campaign.objects.filter(year=year).first() or Campaign.objects.order_by("-year").first()
+    return campaign_defaults(campaign) if campaign is not None else {}

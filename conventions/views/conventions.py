@@ -12,6 +12,7 @@ from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.models import Structure
 
+from .. import terms_defaults
 from ..enums import ConventionStatus
 from ..filters import SORTS, ConventionFilter
 from ..forms.conventions import IndicatorLineFormSet, ObjectiveForm, TermsForm, indicator_choices, line_initial
@@ -148,7 +149,8 @@ def convention_prepare(request, structure_pk):
             request, _("Seul un agent de la CNAM peut préparer une convention, pour une structure éligible.")
         )
         return redirect("dashboard")
-    form = TermsForm(request.POST or None)
+    # The current campaign's advance share and due dates are the defaults; the agent may change them.
+    form = TermsForm(request.POST or None, initial=terms_defaults.initial_terms())
     if request.method == "POST" and form.is_valid():
         try:
             convention = services.convention_prepare(structure=structure, user=request.user, **form.cleaned_data)
