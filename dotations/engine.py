@@ -251,6 +251,7 @@ class Line:
     capped: bool
     amount: Decimal
     unreduced_amount: Decimal = field(default=None)  # type: ignore[assignment]
+    prorata: Decimal = ONE
 
     def __post_init__(self):
         if self.unreduced_amount is None:
@@ -398,7 +399,14 @@ def _missing(bareme: Bareme, inputs: Inputs) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def compute(bareme: Bareme, inputs: Inputs, reduction: Decimal = ONE) -> DotationResult:
+def _check_prorata(prorata) -> Decimal:
+    prorata = _dec(prorata, "prorata")
+    if not ZERO <= prorata <= ONE:
+        raise ValueError("Le prorata des jours en vigueur doit être compris entre 0 et 1.")
+    return prorata
+
+
+def compute(bareme: Bareme, inputs: Inputs, reduction: Decimal = ONE, prorata: Decimal = ONE) -> DotationResult:
     """Compute the dotation of one structure.
 
     For each component, in barème order:
@@ -408,9 +416,10 @@ def compute(bareme: Bareme, inputs: Inputs, reduction: Decimal = ONE) -> Dotatio
       exact (28 significant digits) for the amount; ``Line.quantity`` shows it rounded half-up to 4
       decimals, so ``rate × quantity`` shown may differ by a few cents from the amount (e.g. 1,000 / 3,000
       patients at 20,000 € gives 6,666.67 €, not 0.3333 × 20,000 = 6,666.00 €);
-    * amount = rate × quantity, × the precarity coefficient when modulated, then capped by amount_cap,
-      rounded half-up to the cent (the unreduced amount); then × ``reduction`` (the uniform fit-to-envelope
-      coefficient, 0 < reduction ≤ 1) and rounded half-up to the cent again;
+    * amount = rate × quantity, × the precarity coefficient when modulated, × ``prorata`` (days in force / days in
+      the year, exact: see :mod:`dotations.prorata`), then capped by amount_cap × prorata (an annual cap covers
+      the days in force too), rounded half-up to the cent (the unreduced amount); then × ``reduction`` (the
+      uniform fit-to-envelope coefficient, 0 < reduction ≤ 1) and rounded half-up to the cent again;
     * total = exact sum of the rounded line amounts.
 
     ``precarity_coefficient`` of the result is the coefficient of the structure's band (1 when the barème
@@ -425,6 +434,7 @@ def compute(bareme: Bareme, inputs: Inputs, reduction: Decimal = ONE) -> Dotatio
     if not isinstance(inputs, Inputs):
         raise TypeError("inputs must be an Inputs")
     reduction = _check_reduction(reduction)
+    prorata = _check_prorata(prorata)
     errors = validate_bareme(bareme)
     if errors:
         raise InvalidBareme(errors)
@@ -454,9 +464,9 @@ def compute(bareme: Bareme, inputs: Inputs, reduction: Decimal = ONE) -> Dotatio
                 quantity = component.quantity_cap
                 capped = True
             line_coefficient = coefficient if component.modulated else ONE
-            raw = component.rate * quantity * line_coefficient
-            if component.amount_cap is not None and raw > component.amount_cap:
-                raw = component.amount_cap
+            raw = component.rate * quantity * line_coefficient * prorata
+            if component.amount_cap is not None and raw > component.amount_cap * prorata:
+                raw = component.amount_cap * prorata
                 capped = True
             unreduced = _round_cent(raw)
             if component.basis == Basis.PER_PATIENT:
@@ -476,6 +486,7 @@ def compute(bareme: Bareme, inputs: Inputs, reduction: Decimal = ONE) -> Dotatio
                     capped=capped,
                     amount=_round_cent(unreduced * reduction),
                     unreduced_amount=unreduced,
+                    prorata=prorata,
                 )
             )
     return _result(tuple(lines), coefficient, reduction)

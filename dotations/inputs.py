@@ -63,6 +63,17 @@ class Snapshot:
         }
 
 
+def snapshot_from_json(data: dict) -> Snapshot:
+    """The snapshot stored on a dotation (``Snapshot.as_json``), back as a Snapshot."""
+    return Snapshot(
+        source=data.get("source", ""),
+        label=data.get("label", ""),
+        fte={key: Decimal(value) for key, value in (data.get("fte") or {}).items()},
+        activity={key: Decimal(value) for key, value in (data.get("activity") or {}).items()},
+        report_id=data.get("report_id"),
+    )
+
+
 def _decimals(mapping) -> dict[str, Decimal]:
     return {str(getattr(k, "value", k)): Decimal(str(v)) for k, v in mapping.items() if v is not None}
 

@@ -218,6 +218,10 @@ class Dotation(models.Model):
     total = models.DecimalField(_("montant de la dotation"), **MONEY)
     precarity_coefficient = models.DecimalField(max_digits=5, decimal_places=3, default=Decimal("1"))
     reduction = models.DecimalField(**FRACTION, default=Decimal("1"))
+    # Prorating (dotations/prorata.py): the days of the campaign year the convention is in force, and the days of
+    # that year (365 or 366). Empty on dotations computed before prorating: a whole year.
+    days_in_force = models.PositiveSmallIntegerField(_("jours en vigueur"), null=True, blank=True)
+    days_in_year = models.PositiveSmallIntegerField(_("jours de l'année"), null=True, blank=True)
     # A snapshot of what the computation used, so later changes never alter an approved dotation.
     inputs = models.JSONField(default=dict)
     inputs_source = models.CharField(_("origine des données"), max_length=200)
@@ -267,6 +271,17 @@ class Dotation(models.Model):
     @property
     def status_badge_class(self):
         return DOTATION_BADGE.get(self.status, "")
+
+    @property
+    def prorata(self) -> Decimal:
+        """Days in force / days in the year, exact (1 for a whole year)."""
+        if not self.days_in_year or self.days_in_force == self.days_in_year:
+            return Decimal(1)
+        return Decimal(self.days_in_force) / Decimal(self.days_in_year)
+
+    @property
+    def is_prorated(self) -> bool:
+        return bool(self.days_in_year) and self.days_in_force != self.days_in_year
 
     @property
     def payment_terms(self):

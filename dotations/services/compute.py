@@ -22,7 +22,7 @@ from secpa_portal.core.templatetags.fr_format import euros
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
-from .. import engine, inputs
+from .. import coverage, engine, inputs
 from ..bulk import bulk_set
 from ..enums import ComputeState, DotationStatus
 from ..models import Campaign, Dotation, DotationLine
@@ -45,6 +45,8 @@ DOTATION_FIELDS = [
     "errors",
     "computed_at",
     "prepared_by",
+    "days_in_force",
+    "days_in_year",
     "version",
 ]
 
@@ -182,8 +184,10 @@ def _compute_batch(campaign, bareme, conventions, user) -> dict:
         dotation.prepared_by = user
         dotation.adjustment = ZERO
         dotation.adjustment_reason = ""
+        dotation.days_in_force, dotation.days_in_year = coverage.days_covered(convention, campaign.year)
+        prorata = coverage.coefficient(dotation.days_in_force, dotation.days_in_year)
         try:
-            result = engine.compute(bareme, snapshot.engine_inputs(), campaign.reduction)
+            result = engine.compute(bareme, snapshot.engine_inputs(), campaign.reduction, prorata)
         except (engine.MissingInputs, ValueError) as exc:
             counts["errors"] += 1
             dotation.errors = [str(exc)]

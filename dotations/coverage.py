@@ -1,0 +1,34 @@
+"""The days of a campaign year a convention covers (design.md §5, prorating), read from the convention.
+
+The pure arithmetic is in ``dotations.prorata``; this module only says which dates of a convention count.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from . import prorata
+
+
+def last_day_in_force(convention) -> datetime.date:
+    """The convention's last day in force: its end date, or the day its termination took effect if earlier."""
+    last = convention.end_date
+    if convention.terminated_at is not None:
+        last = min(last, timezone.localdate(convention.terminated_at))
+    return last
+
+
+def days_covered(convention, year: int, last_day: datetime.date | None = None) -> tuple[int, int]:
+    """(days in force, days in the year) of ``year`` for ``convention``; ``last_day`` overrides its last day
+    (a closure effective on a given date)."""
+    last = last_day_in_force(convention) if last_day is None else last_day
+    return prorata.days_in_force(year, convention.start_date, last), prorata.days_in_year(year)
+
+
+def coefficient(days_in_force: int, days_in_year: int):
+    """The exact prorata of these days (1 for a whole year)."""
+    from decimal import Decimal
+
+    if days_in_force == days_in_year:
+        return Decimal(1)
+    return Decimal(days_in_force) / Decimal(days_in_year)
