@@ -32,3 +32,24 @@ def coefficient(days_in_force: int, days_in_year: int):
     if days_in_force == days_in_year:
         return Decimal(1)
     return Decimal(days_in_force) / Decimal(days_in_year)
+
+
+def funded_days_by_fund(dotation) -> tuple[int, int]:
+    """(days funded by the FISS, days funded by the FIR) of ``dotation``'s year: the days it covers on or before
+    the campaign's FISS end date, and after it (no FISS end date: the FIR funds every day)."""
+    campaign, convention = dotation.campaign, dotation.convention
+    first = max(convention.start_date, datetime.date(campaign.year, 1, 1))
+    if dotation.days_in_force is not None:
+        last = first + datetime.timedelta(days=dotation.days_in_force - 1)
+    else:
+        last = last_day_in_force(convention)
+    return prorata.split_at(campaign.year, first, last, campaign.fiss_end_date)
+
+
+def split_payment(payment, dotation) -> None:
+    """Set ``payment.fiss_amount`` and ``fir_amount`` from its amount (both empty while the amount is not fixed)."""
+    if payment.amount is None:
+        payment.fiss_amount = payment.fir_amount = None
+        return
+    before, after = funded_days_by_fund(dotation)
+    payment.fiss_amount, payment.fir_amount = prorata.split_amount(payment.amount, before, after)

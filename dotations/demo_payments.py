@@ -14,8 +14,8 @@ CNAM = "cnam@secpa.example"
 CNAM_VALIDATION = "cnam.validation@secpa.example"
 
 
-def _paid_on(campaign) -> datetime.date:
-    return min(campaign.advance_due_date, timezone.localdate())
+def _paid_on(payment) -> datetime.date:
+    return min(payment.due_date, timezone.localdate())
 
 
 def seed(users):
@@ -40,7 +40,7 @@ def seed(users):
             payment_record(
                 payment=advance,
                 user=agent,
-                paid_on=_paid_on(dotation.campaign),
+                paid_on=_paid_on(advance),
                 reference=f"VIR-{dotation.campaign.year}-{index:05d}",
             )
         )

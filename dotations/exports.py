@@ -120,6 +120,9 @@ PAYMENT_COLUMNS = [
     Column(_("Versé le"), lambda p: p.paid_on),
     Column(_("Référence du virement"), lambda p: p.reference),
     Column(_("Motif d'annulation"), lambda p: p.cancel_reason),
+    # What each fund finances of the amount, by period funded (issue 9); the two add up to the amount.
+    Column(_("Part financée par le FISS (€)"), lambda p: p.fiss_amount, money=True),
+    Column(_("Part financée par le FIR (€)"), lambda p: p.fir_amount, money=True),
 ]
 
 

@@ -352,6 +352,10 @@ class Payment(models.Model):
     due_date = models.DateField(_("échéance"))
     # Set from the campaign's FISS end date when the payment is scheduled (Campaign.fund_for).
     fund = models.CharField(_("fonds payeur"), max_length=5, choices=Fund.choices, default=Fund.FIR)
+    # What each fund finances of the amount, in proportion to the days funded on or before the campaign's FISS end
+    # date (FISS) and after it (FIR); they add up to the amount; empty while the amount is not fixed.
+    fiss_amount = models.DecimalField(_("part financée par le FISS"), **MONEY, null=True, blank=True)
+    fir_amount = models.DecimalField(_("part financée par le FIR"), **MONEY, null=True, blank=True)
     paid_on = models.DateField(_("versé le"), null=True, blank=True)
     reference = models.CharField(_("référence du virement"), max_length=100, blank=True)
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)

@@ -7,7 +7,7 @@ rounded: the engine rounds each line once, at the end.
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def days_in_year(year: int) -> int:
@@ -41,3 +41,14 @@ def split_at(year: int, start: datetime.date, last_day: datetime.date | None, bo
     before_end = boundary if last_day is None else min(boundary, last_day)
     before = days_in_force(year, start, before_end) if before_end >= start else 0
     return before, total - before
+
+
+def split_amount(amount: Decimal, before: int, after: int) -> tuple[Decimal, Decimal]:
+    """``amount`` split in proportion to ``before`` and ``after`` days: the first part rounded half-up to the cent,
+    the second the rest, so the parts add up to the amount exactly. No day at all: everything in the second."""
+    if before + after == 0 or before == 0:
+        return Decimal("0.00"), amount
+    if after == 0:
+        return amount, Decimal("0.00")
+    first = (amount * Decimal(before) / Decimal(before + after)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return first, amount - first

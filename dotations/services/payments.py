@@ -17,10 +17,10 @@ from conventions.attainment import attainment, weighted_attainment
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.templatetags.fr_format import euros, fraction_percent
+from secpa_portal.core.templatetags.fr_format import date_fr, euros, fraction_percent
 from secpa_portal.journal.services import record_event
 
-from .. import payment_notifications
+from .. import coverage, payment_notifications
 from ..engine import advance_amount, balance_amount
 from ..enums import DotationStatus, Fund, PaymentKind, PaymentStatus
 from ..models import Dotation, Payment
@@ -144,8 +144,9 @@ def _fix_balance(dotation, balance, report, user) -> Payment:
         return _negative_balance(dotation, balance, amount, report, user)
     _check_within_dotation(dotation, amount, exclude=balance)
     balance.amount = amount
+    coverage.split_payment(balance, dotation)
     balance.version += 1
-    balance.save(update_fields=["amount", "version"])
+    balance.save(update_fields=["amount", "fiss_amount", "fir_amount", "version"])
     record_event(
         actor=user,
         verb="balance_set",
@@ -195,13 +196,15 @@ def schedule_payments(*, dotation, user) -> list[Payment]:
         return existing
     campaign = locked.campaign
     terms = payment_terms(locked)
-    advance = Payment.objects.create(
+    advance = Payment(
         dotation=locked,
         kind=PaymentKind.ADVANCE,
         amount=advance_amount(locked.total, terms.advance_share),
         due_date=terms.advance_due_date,
         fund=campaign.fund_for(terms.advance_due_date),
     )
+    coverage.split_payment(advance, locked)
+    advance.save()
     balance = Payment.objects.create(
         dotation=locked,
         kind=PaymentKind.BALANCE,
@@ -287,6 +290,19 @@ def payment_record(
         raise PaymentTransitionError(_("La date du versement ne peut pas être dans le futur."))
     if fund and fund not in Fund.values:
         raise PaymentTransitionError(_("Fonds payeur inconnu."))
+    fiss_end = dotation.campaign.fiss_end_date
+    if (fund or locked.fund) == Fund.FISS and fiss_end is not None and paid_on > fiss_end:
+        raise PaymentTransitionError(
+            _(
+                "Le FISS ne verse plus après le %(end)s : enregistrez ce virement du %(paid)s sur le FIR. Sa part "
+                "FISS (%(fiss)s), qui finance les jours jusqu'au %(end)s, reste comptée au FISS."
+            )
+            % {
+                "end": date_fr(fiss_end),
+                "paid": date_fr(paid_on),
+                "fiss": euros(locked.fiss_amount or ZERO),
+            }
+        )
     _check_within_dotation(dotation, locked.amount, exclude=locked)
     from_state = locked.status
     locked.status = PaymentStatus.PAID
@@ -339,6 +355,8 @@ def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expec
             dotation=dotation,
             kind=locked.kind,
             amount=locked.amount,
+            fiss_amount=locked.fiss_amount,
+            fir_amount=locked.fir_amount,
             due_date=locked.due_date,
             fund=dotation.campaign.fund_for(locked.due_date),
         )

@@ -18,6 +18,7 @@ from .. import selectors
 from ..enums import ComputeState
 from ..forms.campaigns import BandFormSet, BaremeForm, CampaignForm, ComponentFormSet, bareme_errors
 from ..models import Campaign
+from ..payment_selectors import campaign_fund_totals
 from ..perms import campaigns as perms
 from ..services import campaigns as services
 from ..services import compute
@@ -131,6 +132,7 @@ def campaign_detail(request, year):
             "gauge": gauge,
             "regions": regions,
             "region_chart": selectors.region_chart(regions),
+            "fund_totals": campaign_fund_totals(campaign),
             "events": events,
             "running": campaign.compute_state == ComputeState.RUNNING,
             "can_edit": perms.can_edit_campaign(user, campaign),

@@ -100,6 +100,8 @@ def test_payments_csv_headers_separator_decimal_comma_and_page_totals(funded, cn
         "Versé le",
         "Référence du virement",
         "Motif d'annulation",
+        "Part financée par le FISS (€)",
+        "Part financée par le FIR (€)",
     ]
     assert len(body) == 6  # an advance and a balance for each of the three approved dotations
     paid = [row for row in body if row[5] == "Versé"]

@@ -107,4 +107,8 @@ def test_attainment_is_computed_from_the_report_when_not_fixed(world, ars_idf):
     # (0.5 × 30 + 1 × 10 + 0 × 10 + 0 × 50) / 100 = 0.25; a missing value counts as not attained
     assert report_attainment(report) == Decimal("0.2500")
     report.weighted_attainment = Decimal("0.8100")
+    # The balance takes the exact attainment from the values, never the figure fixed on the report (issue 9);
+    # that figure counts only for a report whose convention has no weighted indicator (history without values).
+    assert report_attainment(report) == Decimal("0.25")
+    ConventionIndicator.objects.filter(convention=convention).update(points=0)
     assert report_attainment(report) == Decimal("0.8100")

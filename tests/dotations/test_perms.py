@@ -74,7 +74,8 @@ CAMPAIGN_MATRIX = [
     ("ars_idf", "campaign_fit", 302),
     ("ars_idf", "campaign_create", 404),
     ("cnam", "campaign_edit", 200),
-    ("cnam", "campaign_fit", 302),  # dotations already proposed: the fit is refused with a message
+    # Dotations already proposed: the page previews a coefficient for the computed ones (issue 9), or explains.
+    ("cnam", "campaign_fit", 200),
     ("cnam", "bareme_edit", 302),  # the campaign is open: the barème is frozen
     ("cnam", "campaign_create", 200),
 ]
