@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ConventionsConfig(AppConfig):
     name = "conventions"
+
+    def ready(self):
+        from . import eligibility
+
+        eligibility.connect()

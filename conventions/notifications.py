@@ -61,3 +61,21 @@ def notify_convention(convention, template: str, reason: str = ""):
 def notify_amendment(amendment, template: str):
     assert template in AMENDMENT_TO_MANAGERS | AMENDMENT_TO_CNAM, template
     transaction.on_commit(lambda: send_amendment_mail.enqueue(amendment.pk, template))
+
+
+@task
+def send_structure_not_eligible(convention_id: int, verb: str, reason: str = "") -> int:
+    """To the CNAM agents: the structure of a convention in force is declared non éligible (``verb`` « ineligible »)
+    or put back in review (« reopened »); they terminate the convention or keep it deliberately."""
+    convention = Convention.objects.select_related("structure", "structure__region").get(pk=convention_id)
+    return send_templated_mail(
+        template="convention_structure_not_eligible",
+        context={"convention": convention, "verb": verb, "reason": reason},
+        recipients=cnam_emails(),
+    )
+
+
+def notify_structure_not_eligible(convention, verb: str, reason: str = ""):
+    assert verb in ("ineligible", "reopened"), verb
+    convention_id = convention.pk
+    transaction.on_commit(lambda: send_structure_not_eligible.enqueue(convention_id, verb, reason))

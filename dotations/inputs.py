@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Convention, ReportValue
 from secpa_portal.core.templatetags.fr_format import format_number
-from structures.enums import ActivityFigure, ProfessionalCategory
+from structures.enums import ActivityFigure, ProfessionalCategory, StructureStatus
 
 from .engine import Basis, Inputs
 
@@ -102,16 +102,34 @@ def _from_registration(structure) -> Snapshot:
     )
 
 
+def _in_force(year: int):
+    return Convention.objects.active().filter(
+        start_date__year__lte=year, end_date__year__gte=year, structure__region__isnull=False
+    )
+
+
+def ineligible_conventions_for_year(year: int):
+    """Active conventions in force in ``year`` whose structure is no longer eligible (declared non éligible, or
+    back in review): computing skips them, the campaign page lists them."""
+    return (
+        _in_force(year)
+        .exclude(structure__status=StructureStatus.ELIGIBLE)
+        .select_related("structure", "structure__region")
+        .order_by("structure__name", "pk")
+    )
+
+
 def conventions_for_year(year: int):
-    """Active conventions in force at some point of ``year``, with their structure and latest validated report."""
+    """Active conventions in force at some point of ``year`` whose structure is eligible, with their structure and
+    latest validated report. Only eligible structures are funded (issue 9)."""
     latest = (
         AnnualReport.objects.filter(convention=OuterRef("pk"), status=ReportStatus.VALIDATED, year__lt=year)
         .order_by("-year")
         .values("pk")[:1]
     )
     return (
-        Convention.objects.active()
-        .filter(start_date__year__lte=year, end_date__year__gte=year, structure__region__isnull=False)
+        _in_force(year)
+        .filter(structure__status=StructureStatus.ELIGIBLE)
         .annotate(latest_report_id=Subquery(latest))
         .select_related("structure")
         .order_by("pk")

@@ -13,6 +13,7 @@ from secpa_portal.reference.identifiers import commune_departement_code
 from secpa_portal.reference.models import Departement
 
 from . import notifications, perms
+from .eligibility_hooks import eligibility_withdrawn
 from .enums import StructureStatus
 from .models import Document, Membership, MissionLine, ReviewNote, Structure, TeamLine
 from .precheck import run_precheck, submission_blockers
@@ -291,6 +292,8 @@ def structure_decide(*, structure, user, decision: str, reason: str = "") -> Str
     }
     _record(locked, user, verb, from_state, summaries[verb], reason=reason.strip(), payload=payload)
     notifications.notify_decision(locked, verb, reason.strip())
+    if verb == "ineligible":
+        eligibility_withdrawn.send(sender=Structure, structure=locked, user=user, verb=verb, reason=reason.strip())
     return locked
 
 
@@ -305,6 +308,7 @@ def structure_reopen(*, structure, user, reason: str) -> Structure:
     locked.save()
     _record(locked, user, "reopened", from_state, _("Instruction rouverte"), reason=reason.strip())
     notifications.notify_decision(locked, "reopened", reason.strip())
+    eligibility_withdrawn.send(sender=Structure, structure=locked, user=user, verb="reopened", reason=reason.strip())
     return locked
 
 

@@ -110,6 +110,8 @@ def _run(campaign, user, batch_size) -> dict:
     conventions = list(inputs.conventions_for_year(campaign.year))
     Campaign.objects.filter(pk=campaign.pk).update(compute_total=len(conventions), compute_done=0)
     counts = {"computed": 0, "errors": 0, "skipped": 0, "removed": 0}
+    ineligible = list(inputs.ineligible_conventions_for_year(campaign.year).values_list("reference", flat=True))
+    counts["ineligible"] = len(ineligible)
     with transaction.atomic():
         # Conventions no longer active lose their dotation unless it was proposed or approved.
         removed = (
@@ -141,12 +143,13 @@ def _run(campaign, user, batch_size) -> dict:
             verb="campaign_computed",
             summary=_(
                 "Campagne %(year)s calculée : %(computed)s dotation(s), %(errors)s avec données manquantes, "
-                "%(skipped)s déjà proposée(s) ou approuvée(s) laissée(s) telle(s) quelle(s)"
+                "%(skipped)s déjà proposée(s) ou approuvée(s) laissée(s) telle(s) quelle(s), %(ineligible)s "
+                "convention(s) écartée(s) car la structure n'est plus éligible"
             )
             % {"year": campaign.year, **counts},
             obj=campaign,
             amount=total,
-            payload={**counts, "reduction": str(campaign.reduction)},
+            payload={**counts, "reduction": str(campaign.reduction), "ineligible_conventions": ineligible[:100]},
             internal=True,
         )
     return counts

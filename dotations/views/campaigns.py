@@ -14,7 +14,7 @@ from secpa_portal.core.errors import ConflictError, DomainError
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
 
-from .. import selectors
+from .. import inputs, selectors
 from ..enums import ComputeState
 from ..forms.campaigns import BandFormSet, BaremeForm, CampaignForm, ComponentFormSet, bareme_errors
 from ..models import Campaign
@@ -116,6 +116,18 @@ def campaign_edit(request, year):
     )
 
 
+INELIGIBLE_SHOWN = 50
+
+
+def _ineligible(user, campaign) -> list:
+    """The conventions computing skipped for an ineligible structure, in the user's scope (an ARS agent: their
+    region's)."""
+    conventions = inputs.ineligible_conventions_for_year(campaign.year)
+    if not user.is_cnam_agent:
+        conventions = conventions.filter(structure__region_id=user.region_id)
+    return list(conventions[: INELIGIBLE_SHOWN + 1])
+
+
 @require_GET
 def campaign_detail(request, year):
     campaign = _campaign_or_404(request.user, year)
@@ -133,6 +145,8 @@ def campaign_detail(request, year):
             "regions": regions,
             "region_chart": selectors.region_chart(regions),
             "fund_totals": campaign_fund_totals(campaign),
+            "ineligible": _ineligible(user, campaign),
+            "ineligible_shown": INELIGIBLE_SHOWN,
             "events": events,
             "running": campaign.compute_state == ComputeState.RUNNING,
             "can_edit": perms.can_edit_campaign(user, campaign),

@@ -19,6 +19,7 @@ from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 
 from .. import perms, services
+from ..eligibility_hooks import withdrawal_warnings
 from ..enums import STATUS_BADGE, StructureStatus
 from ..forms.review import DecisionForm, NoteForm, ReopenForm
 from ..models import Membership, ReviewNote, Structure
@@ -155,7 +156,7 @@ DECISION_SUCCESS = {
 }
 
 
-def _confirm(request, structure, *, action, form, title, consequences, overridden=()):
+def _confirm(request, structure, *, action, form, title, consequences, overridden=(), warnings=()):
     target = TRANSITIONS[action].target
     return render(
         request,
@@ -175,6 +176,7 @@ def _confirm(request, structure, *, action, form, title, consequences, overridde
             "reason": form.cleaned_data["reason"],
             "consequences": consequences,
             "overridden": overridden,
+            "warnings": warnings,
             "recipients": _recipients(structure),
         },
     )
@@ -236,6 +238,7 @@ def structure_decide(request, structure):
             title=_("Confirmer la décision"),
             consequences=_decision_consequences(decision),
             overridden=overridden,
+            warnings=withdrawal_warnings(structure) if decision == "declare_ineligible" else (),
         )
     try:
         services.structure_decide(
@@ -280,6 +283,7 @@ def structure_reopen(request, structure):
                     "des agents de l'ARS de la région et de la CNAM."
                 ),
             ],
+            warnings=withdrawal_warnings(structure),
         )
     try:
         services.structure_reopen(structure=structure, user=request.user, reason=form.cleaned_data["reason"])

@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, form_id):
+    def __init__(self, form_id, action=None):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
+        self.action = action
         self.inside = False
         self.found = False
         self.data: dict[str, str] = {}
@@ -22,7 +23,13 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            if self.form_id is None and not self.found or attrs.get("id") == self.form_id:
+            if self.found:
+                return
+            if self.action is not None:
+                wanted = attrs.get("action") == self.action
+            else:
+                wanted = self.form_id is None or attrs.get("id") == self.form_id
+            if wanted:
                 self.inside = self.found = True
             return
         if not self.inside:
@@ -56,10 +63,10 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
-def form_data(html: str, form_id: str | None = None) -> dict[str, str]:
-    """The name → value pairs the form (by id, else the page's first form) would submit."""
-    parser = _FormParser(form_id)
+def form_data(html: str, form_id: str | None = None, *, action: str | None = None) -> dict[str, str]:
+    """The name → value pairs the form (by id, or by its action URL, else the page's first form) would submit."""
+    parser = _FormParser(form_id, action)
     parser.feed(html)
     if not parser.found:
-        raise AssertionError(f"No form {form_id or ''} on the page")
+        raise AssertionError(f"No form {form_id or action or ''} on the page")
     return parser.data
