@@ -66,6 +66,13 @@ OBJECTIVES = [
     ),
 ]
 DURATIONS = [5, 4, 3]
+# Conventions whose signed terms differ from the campaign's (issue 9): by position among the demo structures.
+# The second is paid a 50 % advance on 31 January; the fourth starts on 1 July 2026 (its 2026 dotation covers
+# 184 days of 365).
+SPECIAL_TERMS = {
+    1: {"advance_share": Decimal("0.50"), "advance_due": "01-31"},
+    3: {"start_date": datetime.date(2026, 7, 1)},
+}
 CAPACITIES = ["Directrice", "Coordinateur", "Présidente de l'association", "Directeur"]
 
 
@@ -86,16 +93,20 @@ def _lines(objective_lines, years, shift):
 
 def _convention_for(structure, index, cnam, cnam2):
     manager = structure.memberships.select_related("user").order_by("pk").first().user
+    terms = {
+        "start_date": START,
+        "advance_share": Decimal("0.60"),
+        "advance_due": "03-31",
+        "balance_due": "04-30",
+        **SPECIAL_TERMS.get(index, {}),
+    }
     convention = services.convention_prepare(
         structure=structure,
         user=cnam,
-        start_date=START,
         duration_years=DURATIONS[index % len(DURATIONS)],
-        advance_share=Decimal("0.60"),
-        advance_due="03-31",
-        balance_due="04-30",
         obligations=list(Obligation.values),
         special_clauses="",
+        **terms,
     )
     for title, description, objective_lines in OBJECTIVES[: 3 + index % 3]:
         services.objective_save(

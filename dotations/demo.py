@@ -145,10 +145,22 @@ def _region_agent(region_id):
     return User.objects.filter(role=Role.ARS_AGENT, region_id=region_id, is_active=True).order_by("pk").first()
 
 
+def _special(dotation, campaign) -> bool:
+    convention = dotation.convention
+    return convention.advance_share != campaign.advance_share or convention.start_date.year == campaign.year
+
+
 def _walk(campaign, cnam, cnam2):
     """Move freshly computed dotations through the workflow: approved, proposed (with an opinion), returned,
     left computed; one proposal carries an adjustment."""
-    dotations = list(Dotation.objects.filter(campaign=campaign, errors=[]).order_by("structure__name", "pk"))
+    dotations = list(
+        Dotation.objects.filter(campaign=campaign, errors=[])
+        .select_related("convention")
+        .order_by("structure__name", "pk")
+    )
+    # The conventions whose own terms differ from the campaign's (a 50 % advance, a start on 1 July) come first,
+    # so that they are approved and their schedules show it.
+    dotations.sort(key=lambda d: not _special(d, campaign))
     for index, dotation in enumerate(dotations):
         step = index % 5
         if step == 4:

@@ -27,9 +27,12 @@ def test_every_eligible_structure_has_a_convention_in_force(users):
         convention = Convention.objects.get(structure=structure)
         assert convention.status == ConventionStatus.ACTIVE
         assert 3 <= convention.objectives.count() <= 5
-        assert convention.reference.startswith(f"SECPA-{structure.region_id}-2025-")
+        # The reference carries the start year: 2025 for all but the one starting on 1 July 2026 (issue 9).
+        assert convention.reference.startswith(f"SECPA-{structure.region_id}-{convention.start_date.year}-")
         assert convention.prepared_by != convention.cnam_signed_by
     assert Amendment.objects.filter(status=AmendmentStatus.ACTIVE).count() == 1
+    starts = sorted(str(c.start_date) for c in Convention.objects.filter(structure__in=eligible))
+    assert starts.count("2026-07-01") == 1 and starts.count("2025-01-01") == len(starts) - 1
 
 
 def test_seeding_again_changes_nothing(users):

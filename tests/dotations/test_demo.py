@@ -1,12 +1,13 @@
 """The demo campaign: 14 M€, a labelled illustrative barème, 0.3 – 0.7 M€ per structure, every state, idempotent."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
-from dotations import demo
-from dotations.enums import DotationStatus
-from dotations.models import Campaign, Dotation
+from dotations import demo, demo_payments
+from dotations.enums import DotationStatus, PaymentKind
+from dotations.models import Campaign, Dotation, Payment
 from secpa_portal.accounts.demo import seed_accounts
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,27 @@ def test_the_full_demo_chain(django_capture_on_commit_callbacks):
     statuses = {d.status for d in dotations}
     assert statuses == {DotationStatus.COMPUTED, DotationStatus.PROPOSED, DotationStatus.APPROVED}
     assert any(d.return_reason for d in dotations if d.status == DotationStatus.COMPUTED)
-    assert all(Decimal("300000") <= d.computed_total <= Decimal("700000") for d in dotations), [
-        d.computed_total for d in dotations
+    # 0.3 – 0.7 M€ a year per structure: a dotation prorated for part of the year is compared for a whole one.
+    assert all(Decimal("300000") <= d.computed_total / d.prorata <= Decimal("700000") for d in dotations), [
+        (d.computed_total, d.prorata) for d in dotations
     ]
+    # Issue 9's cases: a convention paid a 50 % advance on 31 January, one starting on 1 July 2026 (184/365), both
+    # approved, every payment split between the FISS (to 31 October) and the FIR.
+    half = next(d for d in dotations if d.convention.advance_share == Decimal("0.50"))
+    july = next(d for d in dotations if d.convention.start_date == datetime.date(2026, 7, 1))
+    assert half.status == july.status == DotationStatus.APPROVED
+    assert (july.days_in_force, july.days_in_year) == (184, 365)
+    demo_payments.seed(users)
+    advance = half.payments.get(kind=PaymentKind.ADVANCE, status__in=["scheduled", "paid"])
+    assert (advance.amount, advance.due_date) == (
+        (half.total * Decimal("0.50")).quantize(Decimal("0.01")),
+        datetime.date(2026, 1, 31),
+    )
+    for payment in Payment.objects.exclude(amount=None):
+        assert payment.fiss_amount + payment.fir_amount == payment.amount
+        assert payment.fiss_amount > 0 and payment.fir_amount > 0
     approved = sum(d.total for d in dotations if d.status == DotationStatus.APPROVED)
     assert approved <= Decimal("14000000")
     before = [(d.pk, d.status, d.total, d.version) for d in Dotation.objects.order_by("pk")]
-    demo.seed(users)
+    demo.seed(users)  # idempotent
     assert [(d.pk, d.status, d.total, d.version) for d in Dotation.objects.order_by("pk")] == before
