@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dotations', '0004_campaign_fiss_end_date_and_payment_funds'),
+        ("dotations", "0004_campaign_fiss_end_date_and_payment_funds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='balance_rule',
-            field=models.CharField(choices=[('floor', 'Solde modulé : (dotation − avance) × max(plancher, atteinte)'), ('aci', "Montant final modulé, comme l'ACI : dotation × max(plancher, atteinte), moins l'avance ; un solde négatif donne lieu à un ordre de reversement")], default='floor', max_length=8, verbose_name='règle du solde'),
+            model_name="campaign",
+            name="balance_rule",
+            field=models.CharField(
+                choices=[
+                    ("floor", "Solde modulé : (dotation − avance) × max(plancher, atteinte)"),
+                    (
+                        "aci",
+                        "Montant final modulé, comme l'ACI : dotation × max(plancher, atteinte), moins l'avance ; un solde négatif donne lieu à un ordre de reversement",
+                    ),
+                ],
+                default="floor",
+                max_length=8,
+                verbose_name="règle du solde",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcampaign',
-            name='balance_rule',
-            field=models.CharField(choices=[('floor', 'Solde modulé : (dotation − avance) × max(plancher, atteinte)'), ('aci', "Montant final modulé, comme l'ACI : dotation × max(plancher, atteinte), moins l'avance ; un solde négatif donne lieu à un ordre de reversement")], default='floor', max_length=8, verbose_name='règle du solde'),
+            model_name="historicalcampaign",
+            name="balance_rule",
+            field=models.CharField(
+                choices=[
+                    ("floor", "Solde modulé : (dotation − avance) × max(plancher, atteinte)"),
+                    (
+                        "aci",
+                        "Montant final modulé, comme l'ACI : dotation × max(plancher, atteinte), moins l'avance ; un solde négatif donne lieu à un ordre de reversement",
+                    ),
+                ],
+                default="floor",
+                max_length=8,
+                verbose_name="règle du solde",
+            ),
         ),
     ]

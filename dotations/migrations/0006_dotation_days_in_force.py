@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dotations', '0005_campaign_balance_rule'),
+        ("dotations", "0005_campaign_balance_rule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dotation',
-            name='days_in_force',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='jours en vigueur'),
+            model_name="dotation",
+            name="days_in_force",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="jours en vigueur"),
         ),
         migrations.AddField(
-            model_name='dotation',
-            name='days_in_year',
+            model_name="dotation",
+            name="days_in_year",
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="jours de l'année"),
         ),
         migrations.AddField(
-            model_name='historicaldotation',
-            name='days_in_force',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='jours en vigueur'),
+            model_name="historicaldotation",
+            name="days_in_force",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="jours en vigueur"),
         ),
         migrations.AddField(
-            model_name='historicaldotation',
-            name='days_in_year',
+            model_name="historicaldotation",
+            name="days_in_year",
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="jours de l'année"),
         ),
     ]

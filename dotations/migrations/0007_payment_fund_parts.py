@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dotations', '0006_dotation_days_in_force'),
+        ("dotations", "0006_dotation_days_in_force"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='fir_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='part financée par le FIR'),
+            model_name="payment",
+            name="fir_amount",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="part financée par le FIR"
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='fiss_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='part financée par le FISS'),
+            model_name="payment",
+            name="fiss_amount",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="part financée par le FISS"
+            ),
         ),
     ]
