@@ -1,22 +1,24 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.models import Region
 
-from .enums import ConventionStatus
-from .models import Convention
+from .enums import ConventionStatus, ReportStatus
+from .models import AnnualReport, Convention
 
-SORTS = {
-    "reference": "reference",
-    "-reference": "-reference",
-    "structure": "structure__name",
-    "-structure": "-structure__name",
-    "start": "start_date",
-    "-start": "-start_date",
-    "end": "end_date",
-    "-end": "-end_date",
-}
+LISTING = Listing(
+    sorts={
+        "reference": Sort(_("Référence"), ("reference",)),
+        "structure": Sort(_("Structure"), ("structure__name",)),
+        "start": Sort(_("Début"), ("start_date",)),
+        "end": Sort(_("Fin"), ("end_date",)),
+    },
+    default="-start",
+    sort_param="tri",
+)
 
 
 class ConventionFilter(django_filters.FilterSet):
@@ -51,3 +53,35 @@ class ConventionFilter(django_filters.FilterSet):
             | Q(structure__name__icontains=value)
             | Q(structure__commune_name__icontains=value)
         )
+
+
+class ReportFilter(django_filters.FilterSet):
+    """The annual report list's filters: status, year, overdue only."""
+
+    statut = django_filters.ChoiceFilter(
+        field_name="status", label=_("Statut"), choices=ReportStatus.choices, empty_label=_("Tous les statuts")
+    )
+    annee = django_filters.NumberFilter(
+        field_name="year", label=_("Année"), help_text=_("4 chiffres, ex. 2026"), min_value=2000, max_value=2100
+    )
+    en_retard = django_filters.BooleanFilter(
+        label=_("Seulement les rapports en retard"), method="filter_late", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = []
+
+    def filter_late(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+
+REPORT_LISTING = Listing(
+    sorts={
+        "annee": Sort(_("Année"), ("year",), then=("convention__structure__name",)),
+        "structure": Sort(_("Structure"), ("convention__structure__name",), then=("year",)),
+        "echeance": Sort(_("Date limite"), ("due_date",), then=("convention__structure__name",)),
+    },
+    default="-annee",
+    sort_param="tri",
+)

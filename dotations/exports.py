@@ -13,7 +13,7 @@ from secpa_portal.core.exports import Column
 from structures.enums import ActivityFigure, ProfessionalCategory
 
 from .enums import BasisChoices, PaymentKind, PaymentStatus
-from .filters import DotationFilter
+from .filters import LISTING, DotationFilter
 from .models import Dotation, DotationLine
 from .payment_selectors import filtered_payments
 
@@ -34,7 +34,7 @@ def campaign_dotations(user, campaign, params):
     """The dotation list's queryset (same scope, same filters) for ``campaign``: the export's totals are the page's."""
     data = params.copy()
     data["campaign"] = str(campaign.year)
-    return DotationFilter(data, queryset=Dotation.objects.visible_to(user), user=user).qs
+    return LISTING.order(DotationFilter(data, queryset=Dotation.objects.visible_to(user), user=user).qs, params)
 
 
 def _live(kind):

@@ -1,13 +1,14 @@
-"""Filters of the dotation list (design.md §7): campaign, region, status, structure, sort order.
+"""Filters of the dotation list (design.md §7): campaign, region, status, structure (sorting: the list mechanism).
 
 The region filter is offered to CNAM agents only: ARS agents and managers already see one scope.
 """
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.models import Region
 
 from .enums import DotationStatus
@@ -18,13 +19,17 @@ STATUS_RANK = Case(
     output_field=IntegerField(),
 )
 
-SORTS = {
-    "structure": (_("Structure"), ("structure__name",)),
-    "region": (_("Région"), ("region__name", "structure__name")),
-    "status": (_("Statut"), ("status_rank", "structure__name")),
-    "total": (_("Montant"), ("total", "structure__name")),
-}
-DEFAULT_SORT = "structure"
+LISTING = Listing(
+    sorts={
+        "structure": Sort(_("Structure"), ("structure__name",)),
+        "region": Sort(_("Région"), ("region__name", "structure__name")),
+        "status": Sort(_("Statut"), ("status_rank", "structure__name"), annotations={"status_rank": STATUS_RANK}),
+        "total": Sort(_("Montant"), ("total", "structure__name")),
+    },
+    default="structure",
+    # Without ``campaign`` the list shows the current campaign: removing its tag asks for every campaign.
+    empty_means_all=frozenset({"campaign"}),
+)
 
 
 class DotationFilter(django_filters.FilterSet):
@@ -51,12 +56,6 @@ class DotationFilter(django_filters.FilterSet):
         method="filter_anomalies",
         widget=forms.CheckboxInput,
     )
-    o = django_filters.ChoiceFilter(
-        label=_("Tri"),
-        choices=[(value, value) for key in SORTS for value in (key, f"-{key}")],
-        method="filter_order",
-        widget=forms.HiddenInput,
-    )
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -66,29 +65,5 @@ class DotationFilter(django_filters.FilterSet):
         if user.is_manager:
             del self.filters["status"]
 
-    @property
-    def qs(self):
-        if not hasattr(self, "_sorted_qs"):
-            queryset = super().qs
-            if not self.sort_value():
-                queryset = self.filter_order(queryset, "o", DEFAULT_SORT)
-            self._sorted_qs = queryset
-        return self._sorted_qs
-
-    def sort_value(self) -> str:
-        if not self.is_bound or not self.form.is_valid():
-            return ""
-        return self.form.cleaned_data.get("o") or ""
-
     def filter_anomalies(self, queryset, name, value):
         return queryset.exclude(errors=[]) if value else queryset
-
-    def filter_order(self, queryset, name, value):
-        descending = value.startswith("-")
-        key = value.lstrip("-")
-        first, *rest = SORTS.get(key, SORTS[DEFAULT_SORT])[1]
-        if key == "status":
-            queryset = queryset.annotate(status_rank=STATUS_RANK)
-        ordering = F(first).desc() if descending else F(first).asc()
-        rest = [f"-{field}" if descending else field for field in rest]
-        return queryset.order_by(ordering, *rest, "pk")

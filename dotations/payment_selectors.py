@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.enums import ConventionStatus
 from conventions.models import Convention
+from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.models import Region
 
 from .enums import DotationStatus, PaymentKind, PaymentStatus
@@ -20,15 +21,16 @@ from .models import Campaign, Dotation, Payment
 
 ZERO = Decimal("0")
 
-SORTS = {
-    "echeance": ("due_date", "dotation__structure__name", "kind"),
-    "-echeance": ("-due_date", "dotation__structure__name", "kind"),
-    "montant": ("amount", "due_date", "pk"),
-    "-montant": ("-amount", "due_date", "pk"),
-    "structure": ("dotation__structure__name", "due_date", "kind"),
-    "-structure": ("-dotation__structure__name", "due_date", "kind"),
-}
-DEFAULT_SORT = "echeance"
+LISTING = Listing(
+    sorts={
+        "structure": Sort(_("Structure"), ("dotation__structure__name",), then=("due_date", "kind")),
+        "echeance": Sort(_("Échéance"), ("due_date",), then=("dotation__structure__name", "kind")),
+        "montant": Sort(_("Montant"), ("amount",), then=("due_date",)),
+    },
+    default="echeance",
+    sort_param="tri",
+    page_size=50,
+)
 
 
 def _campaign_years():
@@ -74,18 +76,13 @@ class PaymentFilter(django_filters.FilterSet):
         return queryset.filter(Q(dotation__structure__name__icontains=value) | Q(dotation__structure__finess_et=value))
 
 
-def sort_key(params) -> str:
-    value = params.get("tri", DEFAULT_SORT)
-    return value if value in SORTS else DEFAULT_SORT
-
-
 def filtered_payments(user, params) -> tuple[PaymentFilter, object]:
     """The user's payments filtered by ``params`` (a QueryDict) and sorted; shared by the list and the export."""
     base = Payment.objects.visible_to(user).select_related(
         "dotation__structure", "dotation__region", "dotation__campaign"
     )
     filterset = PaymentFilter(params, queryset=base, user=user)
-    return filterset, filterset.qs.order_by(*SORTS[sort_key(params)])
+    return filterset, LISTING.order(filterset.qs, params)
 
 
 def payment_totals(queryset) -> dict:

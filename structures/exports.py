@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from secpa_portal.core.exports import Column
 
 from .enums import MANDATORY_MISSIONS
-from .filters import StructureFilter
+from .filters import LISTING, StructureFilter
 from .models import MissionLine, Structure, TeamLine
 
 CHUNK = 2000
@@ -32,7 +32,7 @@ def _missions_described():
 def structure_rows(user, params):
     """The rows of the filtered list in its order, streamed in chunks."""
     base = Structure.objects.visible_to(user).select_related("departement", "region", "reviewer")
-    queryset = StructureFilter(params, queryset=base, user=user).qs
+    queryset = LISTING.order(StructureFilter(params, queryset=base, user=user).qs, params)
     queryset = queryset.annotate(fte_total=_fte_total(), missions_described=_missions_described())
     return queryset.iterator(chunk_size=CHUNK)
 

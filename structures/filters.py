@@ -1,4 +1,4 @@
-"""Filters of the structure list (design.md §7): status, région, département, kind, text, sort order.
+"""Filters of the structure list (design.md §7): status, région, département, kind, text (sorting: the list mechanism).
 
 The choices offered never leave the user's scope: an ARS agent picks among the départements of their
 region and sees no région filter; a value outside the scope is not a choice, so the form ignores it.
@@ -6,9 +6,10 @@ region and sees no région filter; a value outside the scope is not a choice, so
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.identifiers import normalize_identifier
 from secpa_portal.reference.models import Departement, Region
 
@@ -21,14 +22,17 @@ STATUS_RANK = Case(
     output_field=IntegerField(),
 )
 
-# ?o= value → (column label, ordering fields); a minus sign in front of the value reverses it.
-SORTS = {
-    "name": (_("Structure"), ("name",)),
-    "commune": (_("Commune"), ("commune_name", "name")),
-    "status": (_("Statut"), ("status_rank", "name")),
-    "submitted": (_("Déposé le"), ("submitted_at", "name")),
-}
-DEFAULT_SORT = "name"
+# ?o= value → sortable column; a minus sign in front of the value reverses it. Never-submitted drafts (in a
+# manager's list) go last in both directions.
+LISTING = Listing(
+    sorts={
+        "name": Sort(_("Structure"), ("name",)),
+        "commune": Sort(_("Commune"), ("commune_name", "name")),
+        "status": Sort(_("Statut"), ("status_rank", "name"), annotations={"status_rank": STATUS_RANK}),
+        "submitted": Sort(_("Déposé le"), ("submitted_at", "name"), nulls_last=True),
+    },
+    default="name",
+)
 
 
 class StructureFilter(django_filters.FilterSet):
@@ -55,12 +59,6 @@ class StructureFilter(django_filters.FilterSet):
         method="filter_late",
         widget=forms.CheckboxInput,
     )
-    o = django_filters.ChoiceFilter(
-        label=_("Tri"),
-        choices=[(value, value) for key in SORTS for value in (key, f"-{key}")],
-        method="filter_order",
-        widget=forms.HiddenInput,
-    )
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         self.user = user
@@ -79,21 +77,6 @@ class StructureFilter(django_filters.FilterSet):
                 del self.filters["late"]
         if not user.is_ars_agent:
             del self.filters["mine"]
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_sorted_qs"):
-            queryset = super().qs
-            if not self.sort_value():
-                queryset = self.filter_order(queryset, "o", DEFAULT_SORT)
-            self._sorted_qs = queryset
-        return self._sorted_qs
-
-    def sort_value(self) -> str:
-        """The valid ?o= value, or an empty string."""
-        if not self.is_bound or not self.form.is_valid():
-            return ""
-        return self.form.cleaned_data.get("o") or ""
 
     def filter_text(self, queryset, name, value):
         text = value.strip()
@@ -114,14 +97,3 @@ class StructureFilter(django_filters.FilterSet):
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(late_q()) if value else queryset
-
-    def filter_order(self, queryset, name, value):
-        descending = value.startswith("-")
-        key = value.lstrip("-")
-        first, *rest = SORTS.get(key, SORTS[DEFAULT_SORT])[1]
-        if key == "status":
-            queryset = queryset.annotate(status_rank=STATUS_RANK)
-        # Never-submitted drafts (in a manager's list) go last in both directions.
-        ordering = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
-        rest = [f"-{field}" if descending else field for field in rest]
-        return queryset.order_by(ordering, *rest, "pk")

@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
+from secpa_portal.core.lists import Listing
 from secpa_portal.journal.models import Event
 from structures.models import Structure
 
 from .. import terms_defaults
 from ..enums import ConventionStatus
-from ..filters import SORTS, ConventionFilter
+from ..filters import LISTING, ConventionFilter
 from ..forms.conventions import IndicatorLineFormSet, ObjectiveForm, TermsForm, indicator_choices, line_initial
 from ..models import Convention, ConventionIndicator
 from ..pdf import latest_signed_pdf
@@ -24,7 +26,8 @@ from ..services.amendments import IN_PROGRESS
 from ..services.conventions import LIVE_STATUSES, send_blockers
 from ..text import amendment_rows, document_context, objective_rows, with_terms, years_of
 
-PAGE_SIZE = 25
+# The structures to prepare have one order (by name): only the pagination of the list mechanism serves.
+TO_PREPARE = Listing(sorts={}, default="")
 
 
 def crumbs(*items, convention=None):
@@ -58,28 +61,18 @@ def timeline(convention, user):
 
 def convention_list(request):
     queryset = visible(request.user).select_related("structure__region")
-    filterset = ConventionFilter(request.GET or None, queryset=queryset, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    sort = request.GET.get("tri", "")
-    queryset = queryset.order_by(SORTS.get(sort, "-start_date"), "pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("tri", None)
-    return render(
-        request,
-        "conventions/list.html",
+    filterset = ConventionFilter(request.GET, queryset=queryset, user=request.user)
+    context = LISTING.context(request, filterset, LISTING.order(filterset.qs, request.GET))
+    context.update(
         {
             "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "sort": sort,
             "can_prepare": request.user.is_cnam_agent,
             "breadcrumb": [(_("Conventions"), None)],
-        },
+            "status_labels": lists.labels(ConventionStatus),
+            "urls": {"detail": lists.url_pattern("conventions:detail")},
+        }
     )
+    return lists.remember(request, render(request, "conventions/list.html", context))
 
 
 def structures_to_prepare(request):
@@ -95,11 +88,16 @@ def structures_to_prepare(request):
         .select_related("region")
         .order_by("name", "pk")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TO_PREPARE.paginate(queryset, request.GET)
     return render(
         request,
         "conventions/to_prepare.html",
-        {"page": page, "breadcrumb": crumbs((_("Structures éligibles sans convention"), None))},
+        {
+            "page_obj": page,
+            "page_range": page.page_range_elided,
+            "ellipsis": Paginator.ELLIPSIS,
+            "breadcrumb": crumbs((_("Structures éligibles sans convention"), None)),
+        },
     )
 
 

@@ -1,19 +1,19 @@
 """Annual report pages: list, open, fill, file, page with attainment, ARS validation."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.enums import ProfessionalCategory
 from structures.models import Membership
 
-from ..enums import ReportStatus
+from ..filters import REPORT_LISTING, ReportFilter
 from ..forms.reports import ReportForm, ReturnForm
 from ..models import AnnualReport, Convention, ReportValue
 from ..perms import reports as perms
@@ -26,8 +26,6 @@ from ..report_selectors import (
     with_previous_year,
 )
 from ..services import reports as services
-
-PAGE_SIZE = 25
 
 
 def _reports(user):
@@ -57,36 +55,19 @@ def _crumbs(report, last=None):
 
 
 def report_list(request):
-    reports = _reports(request.user).distinct().order_by("-year", "convention__structure__name", "pk")
-    status = request.GET.get("statut", "")
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    else:
-        status = ""
-    year = request.GET.get("annee", "")
-    if year.isdigit() and len(year) == 4:
-        reports = reports.filter(year=int(year))
-    else:
-        year = ""
-    late = request.GET.get("en_retard") == "1"
-    if late:
-        reports = reports.overdue()
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "conventions/reports/list.html",
+    reports = _reports(request.user).distinct()
+    filterset = ReportFilter(request.GET, queryset=reports)
+    context = REPORT_LISTING.context(request, filterset, REPORT_LISTING.order(filterset.qs, request.GET))
+    context.update(
         {
-            "page_obj": page,
-            "reports": page.object_list,
-            "status": status,
-            "year": year,
-            "late": late,
-            "statuses": ReportStatus.choices,
+            "reports": context["page_obj"].object_list,
             "to_open": reports_to_open(request.user),
             "can_see_national": perms.can_view_national(request.user),
             "crumbs": [(_("Rapports annuels"), None)],
-        },
+            "urls": {"detail": lists.url_pattern("conventions:report_detail")},
+        }
     )
+    return lists.remember(request, render(request, "conventions/reports/list.html", context))
 
 
 @require_POST

@@ -2,36 +2,22 @@
 and the workflow actions, each through a confirmation page (design.md §7)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 
 from .. import selectors
-from ..filters import DEFAULT_SORT, SORTS, DotationFilter
+from ..enums import DotationStatus
+from ..filters import LISTING, DotationFilter
 from ..forms.dotations import ConfirmForm, OpinionForm, ProposeForm, ReturnForm
 from ..inputs import snapshot_rows
 from ..models import Dotation, DotationOpinion
 from ..perms import dotations as perms
 from ..services import dotations as services
-
-PAGE_SIZE = 25
-
-
-def sort_columns(current: str) -> dict:
-    columns = {}
-    for key, (label, _fields) in SORTS.items():
-        if current == key:
-            state, following = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            state, following = "descending", key
-        else:
-            state, following = "", key
-        columns[key] = {"key": key, "label": label, "state": state, "next": following}
-    return columns
 
 
 @require_GET
@@ -45,25 +31,22 @@ def dotation_list(request):
             data["campaign"] = str(current.year)
     filterset = DotationFilter(data, queryset=base, user=user)
     queryset = filterset.qs
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    filtered = any(request.GET.get(name) for name in filterset.form.fields if name not in ("o", "campaign"))
+    sums = selectors.list_totals(queryset)
     title = _("Mes dotations") if user.is_manager else _("Dotations")
-    return render(
-        request,
-        "dotations/dotation_list.html",
+    # The totals already counted the rows: the paginator does not count them again.
+    context = LISTING.context(request, filterset, LISTING.order(queryset, request.GET), count=sums["count"])
+    context.update(
         {
             "title": title,
             "crumbs": [(title, None)],
             "filter": filterset,
-            "page_obj": page,
-            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-            "ellipsis": Paginator.ELLIPSIS,
-            "columns": sort_columns(filterset.sort_value() or DEFAULT_SORT),
-            "sums": selectors.list_totals(queryset),
-            "filtered": filtered,
+            "sums": sums,
             "staff": not user.is_manager,
-        },
+            "status_labels": lists.labels(DotationStatus),
+            "urls": {"detail": lists.url_pattern("dotations:dotation_detail")},
+        }
     )
+    return lists.remember(request, render(request, "dotations/dotation_list.html", context))
 
 
 def _dotation_or_404(user, pk) -> Dotation:

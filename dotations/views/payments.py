@@ -1,48 +1,54 @@
 """The payments list and the record / cancel confirmation pages (CNAM)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.templatetags.fr_format import euros
 
+from ..enums import Fund, PaymentKind, PaymentStatus
 from ..forms.payments import PaymentCancelForm, PaymentRecordForm
 from ..models import Payment
-from ..payment_selectors import SORTS, filtered_payments, payment_totals, sort_key
+from ..payment_selectors import LISTING, filtered_payments, payment_totals
 from ..perms import payments as perms
 from ..services import payments as services
-
-PAGE_SIZE = 50
 
 
 def payment_list(request):
     filterset, queryset = filtered_payments(request.user, request.GET)
     totals = payment_totals(queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    payments = list(page.object_list)
+    # The totals already counted the rows: the paginator does not count them again.
+    context = LISTING.context(request, filterset, queryset, count=totals["count"])
+    payments = list(context["page_obj"].object_list)
     for payment in payments:
         payment.can_record = perms.can_record_payment(request.user, payment)
         payment.can_cancel = perms.can_cancel_payment(request.user, payment)
-    return render(
-        request,
-        "dotations/payments/list.html",
+    context.update(
         {
             "filter": filterset,
-            "page": page,
             "payments": payments,
             "totals": totals,
-            "sort": sort_key(request.GET),
-            "sorts": SORTS,
             "can_manage": perms.can_manage_payments(request.user),
             "export_query": request.GET.urlencode(),
             "crumbs": [(_("Tableau de bord"), reverse("dashboard")), (_("Versements"), None)],
-        },
+            "labels": {
+                "status": lists.labels(PaymentStatus),
+                "kind": lists.labels(PaymentKind),
+                "fund": lists.labels(Fund),
+            },
+            "urls": {
+                "funding": lists.url_pattern("dotations:funding"),
+                "record": lists.url_pattern("dotations:payment_record"),
+                "cancel": lists.url_pattern("dotations:payment_cancel"),
+            },
+        }
     )
+    return lists.remember(request, render(request, "dotations/payments/list.html", context))
 
 
 def _payment(request, pk):

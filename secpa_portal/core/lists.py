@@ -1,0 +1,249 @@
+"""One list mechanism for every list page (issue 8 §5, issue 12 §11, issue 14 §1).
+
+A list page declares a :class:`Listing`: its sort keys (a whitelist: any other ``?o=`` value is ignored), its
+default sort, its page size and its query parameter names. The view filters with a django-filter
+``FilterSet`` and calls :meth:`Listing.context`, which returns everything the shared includes need:
+
+- ``page_obj`` and ``page_range`` for ``includes/lists/pagination.html``;
+- ``columns`` (label, ``aria-sort`` state and next value of each sortable column) for
+  ``includes/lists/sort_header.html``;
+- ``filters`` (the form, the reset link, the active-filter tags, each with a link that removes it) for
+  ``includes/lists/filters.html``: one filter layout, one « Réinitialiser les filtres » everywhere.
+
+Sorting always ends with the primary key, so that rows with equal keys never swap between two pages.
+
+The list's querystring is kept for the breadcrumbs: :func:`remember` stores it in a cookie (no session write,
+so no query), and the breadcrumb's ``list_url`` filter appends it to any crumb that points at that list. The
+detail page's breadcrumb thus returns to the filtered, sorted page the user came from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import quote
+
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import translation
+
+COOKIE = "secpa_lists"
+COOKIE_MAX = 3000  # characters: well under a browser's 4 KB per cookie
+QUERY_MAX = 600
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sortable column: its label, the fields it orders by (all reversed by a ``-`` in front of the key),
+    fields that follow unreversed (``then``), the annotations it needs, and where empty values go."""
+
+    label: str
+    fields: tuple[str, ...]
+    then: tuple[str, ...] = ()
+    annotations: dict = field(default_factory=dict)
+    nulls_last: bool = False
+
+    def order(self, queryset, descending: bool):
+        if self.annotations:
+            queryset = queryset.annotate(**self.annotations)
+        first, *rest = self.fields
+        nulls = {"nulls_last": True} if self.nulls_last else {}
+        expression = F(first).desc(**nulls) if descending else F(first).asc(**nulls)
+        rest = [f"-{name}" if descending else name for name in rest]
+        return queryset.order_by(expression, *rest, *self.then, "pk")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How one list page sorts and paginates; see the module's docstring."""
+
+    sorts: dict[str, Sort]
+    default: str
+    sort_param: str = "o"
+    page_size: int = 25
+    # Parameters whose removal means « no value » rather than « the page's default » (e.g. the dotation
+    # list shows the current campaign when ``campaign`` is absent): their tag sets them empty.
+    empty_means_all: frozenset = frozenset()
+
+    # --- sorting ---------------------------------------------------------------------------------------------
+
+    def sort_value(self, params) -> str:
+        """The ``?o=`` value if it is a whitelisted key (optionally with one ``-``), else an empty string."""
+        value = params.get(self.sort_param, "") or ""
+        key = value[1:] if value.startswith("-") else value
+        return value if key in self.sorts else ""
+
+    def current_sort(self, params) -> str:
+        return self.sort_value(params) or self.default
+
+    def order(self, queryset, params):
+        value = self.current_sort(params)
+        descending = value.startswith("-")
+        return self.sorts[value.lstrip("-")].order(queryset, descending)
+
+    def columns(self, params) -> dict:
+        """Each sortable column: label, ``aria-sort`` state and the querystring update that sorts by it."""
+        current = self.current_sort(params)
+        columns = {}
+        for key, sort in self.sorts.items():
+            if current == key:
+                state, following = "ascending", f"-{key}"
+            elif current == f"-{key}":
+                state, following = "descending", key
+            else:
+                state, following = "", key
+            columns[key] = {
+                "key": key,
+                "label": sort.label,
+                "state": state,
+                "next": following,
+                "query": {self.sort_param: following, "page": None},
+            }
+        return columns
+
+    # --- pagination ------------------------------------------------------------------------------------------
+
+    def paginate(self, queryset, params, *, count: int | None = None):
+        """The requested page (an odd or out-of-range number gives the nearest page, never an error).
+
+        ``count``, when the view already knows it (from its totals), spares the paginator's ``COUNT``."""
+        paginator = Paginator(queryset, self.page_size)
+        if count is not None:
+            paginator.count = count  # a cached_property: the paginator then never counts
+        page = paginator.get_page(params.get("page"))
+        page.page_range_elided = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        return page
+
+    # --- filters ---------------------------------------------------------------------------------------------
+
+    def active_filters(self, filterset, params) -> list[dict]:
+        """A tag per filter the user set (in the form, valid, not empty), each with the link that removes it."""
+        form = filterset.form
+        if not filterset.is_bound:
+            return []
+        form.is_valid()  # an invalid value is ignored by the filter: it gets no tag either
+        tags = []
+        for name, bound in form.fields.items():
+            if name in (self.sort_param, "page") or name in form.errors or not params.get(name):
+                continue
+            value = form.cleaned_data.get(name)
+            if value in (None, "", False):
+                continue
+            label = str(bound.label)
+            text = _display(bound, value)
+            query = params.copy()
+            query.pop("page", None)
+            if name in self.empty_means_all:
+                query[name] = ""
+            else:
+                query.pop(name, None)
+            tags.append(
+                {
+                    "name": name,
+                    "text": f"{label} : {text}" if text else label,
+                    "remove": "?" + query.urlencode() if query else "?",
+                }
+            )
+        return tags
+
+    def context(self, request, filterset, queryset, *, count: int | None = None, reset_url: str = "") -> dict:
+        """Everything the shared includes need: the page, its columns, the filter layout's parts."""
+        params = request.GET
+        page = self.paginate(queryset, params, count=count)
+        tags = self.active_filters(filterset, params)
+        return {
+            "page_obj": page,
+            "page_range": page.page_range_elided,
+            "ellipsis": Paginator.ELLIPSIS,
+            "columns": self.columns(params),
+            "filtered": bool(tags),
+            "filters": {
+                "form": filterset.form,
+                "tags": tags,
+                "reset_url": reset_url or request.path,
+                "sort_param": self.sort_param,
+                "sort": self.sort_value(params),
+            },
+        }
+
+
+def _display(bound_field, value) -> str:
+    """The text of a filter's value as the form offers it: a choice's label, an object's name, « text »."""
+    choices = getattr(bound_field, "choices", None)
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, bool):
+        return ""
+    if choices is not None and not hasattr(choices, "queryset"):
+        labels = {str(key): label for key, label in choices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    return f"« {value} »"
+
+
+# --- Labels and URLs resolved once ----------------------------------------------------------------------------
+
+
+@cache
+def _labels(choices_class, language: str) -> dict:
+    return {value: str(label) for value, label in choices_class.choices}
+
+
+def labels(choices_class) -> dict:
+    """``{value: label}`` of a ``TextChoices``, translated once per language (not once per row as
+    ``get_FOO_display`` does, which also hashes the whole choices list on every call)."""
+    return _labels(choices_class, translation.get_language() or "")
+
+
+SENTINEL = 987654321
+
+
+def url_pattern(name: str) -> str:
+    """The URL of ``name`` for one integer argument, as a pattern whose ``{}`` the ``fill`` filter replaces:
+    one ``reverse`` per page instead of one per row."""
+    return reverse(name, args=[SENTINEL]).replace("{", "{{").replace("}", "}}").replace(str(SENTINEL), "{}")
+
+
+# --- The list's querystring kept for the breadcrumbs ------------------------------------------------------------
+
+
+def _stored(request) -> dict:
+    try:
+        stored = json.loads(request.COOKIES.get(COOKIE, "") or "{}")
+    except ValueError:
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def remember(request, response):
+    """Keep the list's querystring (filters, sort, page) for the breadcrumbs that lead back to it."""
+    stored = _stored(request)
+    query = request.GET.urlencode()
+    if len(query) > QUERY_MAX:
+        query = ""
+    if stored.get(request.path, "") == query:
+        return response
+    if query:
+        stored[request.path] = query
+    else:
+        stored.pop(request.path, None)
+    value = json.dumps(stored, separators=(",", ":"))
+    while len(quote(value)) > COOKIE_MAX and stored:
+        stored.pop(next(iter(stored)))
+        value = json.dumps(stored, separators=(",", ":"))
+    response.set_cookie(COOKIE, value, httponly=True, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+def back_url(request, url: str) -> str:
+    """``url`` with the querystring its list had when the user left it (when ``url`` is a list's plain path)."""
+    if not url or "?" in url or request is None:
+        return url
+    query = _stored(request).get(url, "")
+    if not query:
+        return url
+    # Only parameters, re-encoded: the cookie is the user's own, but never a way to inject markup or a URL.
+    return f"{url}?{QueryDict(query).urlencode()}"

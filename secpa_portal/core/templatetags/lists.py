@@ -1,0 +1,25 @@
+"""Template helpers of the list mechanism (``secpa_portal.core.lists``)."""
+
+from django import template
+
+from secpa_portal.core import lists
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def list_url(context, url):
+    """A crumb's URL, with its list's querystring when it leads back to a list the user filtered."""
+    return lists.back_url(context.get("request"), url)
+
+
+@register.filter
+def fill(pattern, value):
+    """``url_pattern`` with its argument: ``{{ urls.detail|fill:row.pk }}``."""
+    return pattern.format(value)
+
+
+@register.filter
+def label(labels, value):
+    """The label of ``value`` in a ``labels`` dict built once per request: ``{{ labels.status|label:x.status }}``."""
+    return labels.get(value, value)

@@ -1,0 +1,127 @@
+"""The list mechanism shared by every list page: whitelisted sorts with a primary-key tiebreak, one filter
+layout with active-filter tags, and the list's querystring carried back by the breadcrumbs."""
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+
+from secpa_portal.core.lists import Listing, Sort
+from structures.enums import StructureStatus as S
+from structures.models import Structure
+from tests.conftest import client_for
+from tests.structures.factories import make_structure
+
+LIST = reverse("structures:list")
+
+
+class Links(HTMLParser):
+    """Every ``<a>``: its attributes and text."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self._open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open = {**dict(attrs), "text": ""}
+            self.links.append(self._open)
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._open = None
+
+
+def links(html):
+    parser = Links()
+    parser.feed(html)
+    return parser.links
+
+
+def test_only_whitelisted_sort_values_are_read():
+    listing = Listing(sorts={"name": Sort("Nom", ("name",))}, default="name")
+    for value, expected in [("name", "name"), ("-name", "-name"), ("--name", ""), ("password", ""), ("", "")]:
+        assert listing.sort_value(QueryDict(f"o={value}")) == expected
+    assert listing.current_sort(QueryDict("o=x")) == "name"
+
+
+@pytest.mark.django_db
+def test_equal_sort_keys_are_ordered_by_primary_key(manager):
+    for _ in range(3):
+        make_structure(manager, state=S.SUBMITTED, name="Même nom")
+    listing = Listing(sorts={"name": Sort("Nom", ("name",))}, default="name")
+    for value in ("name", "-name"):
+        ordered = listing.order(Structure.objects.all(), QueryDict(f"o={value}"))
+        assert list(ordered.values_list("pk", flat=True)) == sorted(Structure.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_active_filters_are_tags_each_removing_its_own_filter(manager, cnam):
+    make_structure(manager, state=S.SUBMITTED, name="Centre Pleyel")
+    html = client_for(cnam).get(LIST, {"status": "submitted", "q": "pleyel", "o": "-name", "page": "1"}).content
+    tags = [link for link in links(html.decode()) if "fr-tag" in link.get("class", "")]
+    assert [(tag["text"], tag["href"]) for tag in tags] == [
+        ("Rechercher : « pleyel »", "?status=submitted&o=-name"),
+        ("Statut : Déposé", "?q=pleyel&o=-name"),
+    ]
+    assert tags[0]["aria-label"] == "Retirer le filtre « Rechercher : « pleyel » »"
+    reset = [link for link in links(html.decode()) if link["text"] == "Réinitialiser les filtres"]
+    assert [link["href"] for link in reset] == [LIST]
+    # No filter, no tag and no reset link; an invalid value is ignored, so it gets no tag either.
+    html = client_for(cnam).get(LIST, {"status": "n'importe"}).content.decode()
+    assert "fr-tag" not in html
+    assert "Réinitialiser les filtres" not in html
+
+
+@pytest.mark.django_db
+def test_every_list_uses_the_same_filter_layout(manager, cnam):
+    pages = [
+        (reverse("structures:list"), {"q": "x"}),
+        (reverse("conventions:list"), {"q": "x"}),
+        (reverse("conventions:report_list"), {"statut": "draft"}),
+        (reverse("dotations:dotation_list"), {"campaign": ""}),
+        (reverse("dotations:payments"), {"q": "x"}),
+    ]
+    client = client_for(cnam)
+    for url, params in pages:
+        html = client.get(url, params).content.decode()
+        assert 'class="fr-mb-3w secpa-list-filters"' in html, url
+        assert '<h2 class="fr-h6" id="filters-title">Filtrer</h2>' in html, url
+        if url != reverse("dotations:dotation_list"):
+            assert "Réinitialiser les filtres" in html, url
+        assert "Effacer les filtres" not in html
+
+
+@pytest.mark.django_db
+def test_the_breadcrumb_returns_to_the_filtered_list(manager, ars_idf):
+    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Centre du 19e")
+    client = client_for(ars_idf)
+    client.get(LIST, {"status": "in_review", "o": "-name", "page": "1"})
+    detail = client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
+    crumbs = [link for link in links(detail) if "fr-breadcrumb__link" in link.get("class", "")]
+    assert [link.get("href") for link in crumbs][:2] == [
+        reverse("core:home"),
+        f"{LIST}?status=in_review&o=-name&page=1",
+    ]
+    # Back on the plain list, the breadcrumb forgets the filters.
+    client.get(LIST)
+    detail = client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
+    crumbs = [link for link in links(detail) if "fr-breadcrumb__link" in link.get("class", "")]
+    assert crumbs[1]["href"] == LIST
+
+
+@pytest.mark.django_db
+def test_a_forged_cookie_only_gives_parameters(manager, ars_idf):
+    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf)
+    client = client_for(ars_idf)
+    client.cookies["secpa_lists"] = json.dumps({LIST: 'a="><script>x</script>'})
+    detail = client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
+    assert "<script>x" not in detail
+    client.cookies["secpa_lists"] = "not json"
+    assert client.get(reverse("structures:detail", args=[structure.pk])).status_code == 200
