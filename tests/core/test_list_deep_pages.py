@@ -1,0 +1,83 @@
+"""Search, sorting, filter combinations and deep pages of a list give the right rows, on SQLite and on
+PostgreSQL (run with ``DATABASE_URL``): deep pages are read narrowly (ids first), shallow ones in one query."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+
+from secpa_portal.core import lists
+from structures.enums import StructureStatus as S
+from structures.filters import LISTING
+from structures.models import Structure
+from tests.conftest import client_for
+from tests.structures.factories import make_structure
+
+LIST = reverse("structures:list")
+COUNT = 140
+
+
+def _rows(html) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    return re.findall(r'<th scope="row">\s*(?:<a [^>]*>)?([^<]+?)(?:</a>)?\s*(?:<br>|</th>)', body)
+
+
+@pytest.fixture
+def many(manager):
+    model = make_structure(manager, state=S.SUBMITTED, name="Modèle")
+    clones = []
+    for i in range(COUNT):
+        clone = Structure.objects.get(pk=model.pk)
+        clone.pk = clone.id = None
+        clone.finess_et = ""
+        clone.name = f"Centre n° {(i * 37) % COUNT:03d}"
+        clone.commune_name = "Lyon" if i % 3 == 0 else "Paris"
+        clones.append(clone)
+    Structure.objects.bulk_create(clones)
+    Structure.objects.filter(pk=model.pk).delete()
+    return Structure.objects.all()
+
+
+def _expected(params: dict, start: int, stop: int) -> list[str]:
+    query = QueryDict(mutable=True)
+    query.update(params)
+    ordered = LISTING.order(Structure.objects.exclude(status=S.DRAFT), query)
+    if "q" in params:
+        ordered = ordered.filter(commune_name__icontains=params["q"])
+    return [structure.name for structure in ordered][start:stop]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", ["name", "-name", "commune", "-commune", "-status", "submitted"])
+def test_a_deep_page_has_the_rows_of_the_whole_sort(order, many, cnam):
+    client = client_for(cnam)
+    last = client.get(LIST, {"o": order, "page": "6"}).content.decode()  # rows 126 to 140: read narrowly
+    assert _rows(last) == _expected({"o": order}, 125, 140)
+    first = client.get(LIST, {"o": order}).content.decode()
+    assert _rows(first) == _expected({"o": order}, 0, 25)
+    assert lists.NARROW_FROM <= 125
+
+
+@pytest.mark.django_db
+def test_search_with_filters_sort_and_pages(many, cnam):
+    client = client_for(cnam)
+    lyon = [name for name in _expected({"o": "-name", "q": "lyon"}, 0, COUNT)]
+    assert len(lyon) == 47
+    pages = [_rows(client.get(LIST, {"q": "LYON", "o": "-name", "page": str(n)}).content.decode()) for n in (1, 2)]
+    assert pages[0] + pages[1] == lyon
+    # The search combines with the other filters: status and région.
+    assert _rows(client.get(LIST, {"q": "lyon", "status": "in_review"}).content.decode()) == []
+    combined = client.get(LIST, {"q": "ntre n° 13", "status": "submitted", "region": "11", "o": "name"})
+    assert _rows(combined.content.decode()) == [f"Centre n° {i}" for i in range(130, 140)]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm indexes exist on PostgreSQL only")
+def test_text_search_has_trigram_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
+        indexes = dict(cursor.fetchall())
+    assert set(indexes) == {"structure_name_trgm", "structure_commune_trgm", "convention_reference_trgm"}
+    assert all("gin_trgm_ops" in definition and "upper" in definition for definition in indexes.values())
