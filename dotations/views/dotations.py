@@ -42,6 +42,7 @@ def dotation_list(request):
             "filter": filterset,
             "sums": sums,
             "staff": not user.is_manager,
+            "can_bulk": user.is_cnam_agent,
             "status_labels": lists.labels(DotationStatus),
             "urls": {"detail": lists.url_pattern("dotations:dotation_detail")},
         }

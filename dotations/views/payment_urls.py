@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import exports, funding, payments
+from . import bulk, exports, funding, payments
 
 urlpatterns = [
     path("versements/", payments.payment_list, name="payments"),
+    path("versements/enregistrer/", bulk.payment_bulk_record, name="payment_bulk_record"),
+    path("dotations/actions-groupees/", bulk.dotation_bulk, name="dotation_bulk"),
     path("versements/<int:pk>/enregistrer/", payments.payment_record, name="payment_record"),
     path("versements/<int:pk>/annuler/", payments.payment_cancel, name="payment_cancel"),
     path("mes-financements/", funding.my_funding, name="my_funding"),

@@ -1,0 +1,119 @@
+"""Bulk actions of CNAM agents (issue 12 §11): the selection form posted as the list renders it, a confirmation
+page, a summary of what was done and what was refused and why (PostgreSQL races: ``test_bulk_postgres.py``)."""
+
+import datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from dotations.enums import DotationStatus, PaymentStatus
+from dotations.models import Dotation, Payment
+from dotations.services import compute
+from tests.conftest import client_for
+from tests.dotations.builders import make_campaign, make_funded_convention
+
+
+class Forms(HTMLParser):
+    """Each POST form: its action and the values a browser would submit (checkboxes ticked, first option)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._select = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method") == "post":
+            self.forms.append({"action": attrs.get("action"), "fields": []})
+        elif not self.forms:
+            return
+        elif tag == "input" and attrs.get("name"):
+            if attrs.get("type") == "checkbox":
+                attrs["value"] = attrs.get("value", "on")  # ticked: the agent's selection
+            self.forms[-1]["fields"].append((attrs["name"], attrs.get("value", "")))
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select:
+            self.forms[-1]["fields"].append((self._select, attrs.get("value", "")))
+            self._select = None
+
+
+def post_form(client, html, url, **choices):
+    """Post the page's form to ``url`` with the values it renders; ``choices`` pick among rendered options."""
+    parser = Forms()
+    parser.feed(html)
+    (form,) = [form for form in parser.forms if form["action"] == url]
+    rendered = {name for name, _value in form["fields"]}
+    assert set(choices) <= rendered | {"paid_on", "reference"}
+    data = {}
+    for name, value in form["fields"]:
+        data.setdefault(name, []).append(value)
+    data = {name: values if name == "ids" else values[0] for name, values in data.items()}
+    data.update(choices)
+    return client.post(url, data)
+
+
+def _campaign(n, cnam, envelope=Decimal("14000000")):
+    campaign = make_campaign(envelope=envelope)
+    for index in range(n):
+        make_funded_convention(region="11" if index % 2 else "84")
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    return campaign
+
+
+@pytest.mark.django_db
+def test_propose_approve_and_record_a_selection_through_the_pages(cnam, cnam2):
+    _campaign(3, cnam)
+    bulk = reverse("dotations:dotation_bulk")
+    # The preparer proposes the whole page.
+    client = client_for(cnam)
+    confirm = post_form(client, client.get(reverse("dotations:dotation_list")).content.decode(), bulk)
+    assert confirm.status_code == 200
+    assert "3 dotations sélectionnées" in confirm.content.decode()
+    summary = post_form(client, confirm.content.decode(), bulk).content.decode()
+    assert "3 sur 3 dotations proposées" in summary
+    assert set(Dotation.objects.values_list("status", flat=True)) == {DotationStatus.PROPOSED}
+    # The preparer may not approve them: each is refused with its reason, nothing changes.
+    page = client.get(reverse("dotations:dotation_list")).content.decode()
+    confirm = post_form(client, page, bulk, action="approve")
+    summary = post_form(client, confirm.content.decode(), bulk).content.decode()
+    assert "0 sur 3 dotations approuvées ; 3 refusées" in summary
+    assert summary.count("préparée") >= 3 or summary.count("préparé") >= 3, summary
+    assert not Dotation.objects.filter(status=DotationStatus.APPROVED).exists()
+    # Another agent approves them.
+    other = client_for(cnam2)
+    confirm = post_form(other, other.get(reverse("dotations:dotation_list")).content.decode(), bulk, action="approve")
+    summary = post_form(other, confirm.content.decode(), bulk).content.decode()
+    assert "3 sur 3 dotations approuvées" in summary
+    assert set(Dotation.objects.values_list("approved_by", flat=True)) == {cnam2.pk}
+    # The payments list: the scheduled payments with an amount are ticked and recorded at once.
+    record = reverse("dotations:payment_bulk_record")
+    recordable = set(
+        Payment.objects.filter(status=PaymentStatus.SCHEDULED, amount__isnull=False).values_list("pk", flat=True)
+    )
+    assert recordable
+    confirm = post_form(other, other.get(reverse("dotations:payments")).content.decode(), record)
+    assert "Date du virement" in confirm.content.decode()
+    # Without a date, the confirmation page says so in French and nothing is recorded.
+    again = post_form(other, confirm.content.decode(), record)
+    assert "La date du virement est obligatoire." in again.content.decode()
+    summary = post_form(
+        other, confirm.content.decode(), record, paid_on="15/03/2026", reference="VIR-2026-000001"
+    ).content.decode()
+    assert f"{len(recordable)} sur {len(recordable)} versement" in summary
+    paid = Payment.objects.filter(pk__in=recordable)
+    assert {p.status for p in paid} == {PaymentStatus.PAID}
+    assert {(p.paid_on, p.reference) for p in paid} == {(datetime.date(2026, 3, 15), "VIR-2026-000001")}
+
+
+@pytest.mark.django_db
+def test_only_cnam_agents_have_bulk_actions_and_only_in_their_scope(cnam, ars_idf, manager):
+    _campaign(2, cnam)
+    assert 'name="ids"' not in client_for(ars_idf).get(reverse("dotations:dotation_list")).content.decode()
+    pk = Dotation.objects.first().pk
+    response = client_for(ars_idf).post(reverse("dotations:dotation_bulk"), {"ids": [pk], "action": "propose"})
+    assert response.status_code == 404
+    response = client_for(cnam).post(reverse("dotations:dotation_bulk"), {"ids": [999999], "action": "propose"})
+    assert response.status_code == 302
+    assert not Dotation.objects.filter(status=DotationStatus.PROPOSED).exists()
