@@ -4,6 +4,7 @@ from . import actions, amendments, conventions, documents, indicators
 
 urlpatterns = [
     path("", conventions.convention_list, name="list"),
+    path("export.<str:fmt>", conventions.convention_export, name="export"),
     path("a-preparer/", conventions.structures_to_prepare, name="to_prepare"),
     path("preparer/<int:structure_pk>/", conventions.convention_prepare, name="prepare"),
     path("<int:pk>/", conventions.convention_detail, name="detail"),

@@ -7,14 +7,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from secpa_portal.core import exports as spreadsheet
 from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.lists import Listing
 from secpa_portal.journal.models import Event
 from structures.models import Structure
 
-from .. import terms_defaults
+from .. import list_exports, terms_defaults
 from ..enums import ConventionStatus
 from ..filters import LISTING, ConventionFilter
 from ..forms.conventions import IndicatorLineFormSet, ObjectiveForm, TermsForm, indicator_choices, line_initial
@@ -287,3 +289,10 @@ def objective_delete(request, pk, objective_pk):
             "breadcrumb": crumbs((_("Supprimer un objectif"), None), convention=convention),
         },
     )
+
+
+@require_GET
+def convention_export(request, fmt):
+    """The convention list as filtered and sorted on the page, in the user's scope, as CSV or XLSX."""
+    rows = list_exports.convention_rows(request.user, request.GET)
+    return spreadsheet.respond(fmt, list_exports.CONVENTION_COLUMNS, rows, "conventions", _("Conventions"))

@@ -4,6 +4,7 @@ from . import national, reports, structure_indicators
 
 urlpatterns = [
     path("rapports/", reports.report_list, name="report_list"),
+    path("rapports/export.<str:fmt>", reports.report_export, name="report_export"),
     path("<int:convention_pk>/rapports/<int:year>/ouvrir/", reports.report_open, name="report_open"),
     path("rapports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("rapports/<int:pk>/saisie/", reports.report_edit, name="report_edit"),

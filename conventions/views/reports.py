@@ -5,14 +5,16 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from secpa_portal.core import exports as spreadsheet
 from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.enums import ProfessionalCategory
 from structures.models import Membership
 
+from .. import list_exports
 from ..filters import REPORT_LISTING, ReportFilter
 from ..forms.reports import ReportForm, ReturnForm
 from ..models import AnnualReport, Convention, ReportValue
@@ -233,3 +235,10 @@ def report_review(request, pk):
     context = _page_context(report)
     context.update(return_form=return_form, crumbs=_crumbs(report, _("Validation")))
     return render(request, "conventions/reports/review.html", context)
+
+
+@require_GET
+def report_export(request, fmt):
+    """The annual report list as filtered and sorted on the page, in the user's scope, as CSV or XLSX."""
+    rows = list_exports.report_rows(request.user, request.GET)
+    return spreadsheet.respond(fmt, list_exports.REPORT_COLUMNS, rows, "rapports-annuels", _("Rapports annuels"))

@@ -41,6 +41,7 @@ CNAM_ONLY.update(cnam=OK, cnam2=OK)
 # URL name → (kind of arguments, expected status per role) on a convention in force with one avenant sent.
 MATRIX = {
     "list": ("none", dict.fromkeys(ROLES, OK)),
+    "export": ("export", dict.fromkeys(ROLES, OK)),
     "to_prepare": ("none", CNAM_ONLY),
     "prepare": ("structure", _in_scope_redirect(OK)),
     "detail": ("convention", IN_SCOPE_READ),
@@ -114,6 +115,7 @@ def world(manager, ars_idf, ars_ara, cnam, cnam2):
     make_eligible_structure(people["other_manager"], ars_idf)
     args = {
         "none": [],
+        "export": ["csv"],
         "structure": [structure.pk],
         "convention": [convention.pk],
         "objective": [convention.pk, convention.objectives.first().pk],

@@ -111,3 +111,31 @@ def test_national_query_count_does_not_grow(count, manager, ars_idf, cnam, cnam2
     with django_assert_max_num_queries(8):
         response = client.get(reverse("conventions:national_export", args=["csv"]))
         assert b"".join(response.streaming_content).decode("utf-8").count("\r\n") == 1 + 10 * count
+
+
+@pytest.mark.django_db
+def test_the_report_and_convention_lists_export_what_the_page_shows_with_labels(
+    manager, ars_idf, ars_ara, cnam, cnam2
+):
+    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
+    make_report(convention, manager, state="submitted", ars=ars_idf)
+    text = b"".join(client_for(ars_idf).get(reverse("conventions:report_export", args=["csv"])).streaming_content)
+    rows = [line.split(";") for line in text.decode("utf-8").lstrip("\ufeff").splitlines()]
+    assert rows[0][:5] == ["Structure", "Région", "Convention", "Année", "Statut"]
+    assert rows[1][2] == convention.reference and rows[1][4] == "Déposé", "the status by its label"
+    other_region = b"".join(
+        client_for(ars_ara).get(reverse("conventions:report_export", args=["csv"])).streaming_content
+    )
+    assert convention.reference not in other_region.decode("utf-8")
+    # Filtered like the page: another status gives no row.
+    filtered = client_for(ars_idf).get(reverse("conventions:report_export", args=["csv"]), {"statut": "validated"})
+    assert len(b"".join(filtered.streaming_content).decode().splitlines()) == 1
+
+    response = client_for(cnam).get(reverse("conventions:export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    row = {h: sheet.cell(row=2, column=i + 1) for i, h in enumerate(header)}
+    assert row["Référence"].value == convention.reference
+    assert row["Statut"].value == "En vigueur"
+    assert row["Début"].number_format == "DD/MM/YYYY"
+    assert sheet.freeze_panes == "A2"

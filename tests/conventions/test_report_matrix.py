@@ -62,6 +62,7 @@ class Route:
 
 MATRIX = {
     "report_list": [Route("get", R.SUBMITTED, PAGE, PAGE, PAGE, other_manager=ABSENT, other_ars=ABSENT)],
+    "report_export": [Route("get", R.SUBMITTED, PAGE, PAGE, PAGE, other_manager=ABSENT, other_ars=ABSENT)],
     "report_open": [Route("post", "none", DONE, REFUSED, REFUSED, after=R.DRAFT)],
     "report_detail": [Route("get", R.SUBMITTED, PAGE, PAGE, PAGE)],
     "report_edit": [
@@ -100,6 +101,8 @@ def _url(name, report, convention):
         return reverse("conventions:report_open", args=[convention.pk, 2026])
     if name == "structure_indicators":
         return reverse("conventions:structure_indicators", args=[convention.structure_id])
+    if name == "report_export":
+        return reverse("conventions:report_export", args=["csv"])
     if name == "national_export":
         return reverse("conventions:national_export", args=["csv"]) + "?annee=2026"
     if name in ("report_list", "national_attainment"):
