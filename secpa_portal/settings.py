@@ -163,6 +163,9 @@ AXES_USERNAME_CALLABLE = "secpa_portal.accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# « Mot de passe oublié »: mails sent per address and per client address within an hour (accounts/throttle.py).
+PASSWORD_RESET_MAX_PER_ADDRESS = env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAX_PER_CLIENT = env.int("PASSWORD_RESET_MAX_PER_CLIENT", default=20)
 # Locking by account, not by address, is deliberate: ARS and CNAM agents sit behind shared
 # ministry proxies, so an address-based lock would shut out a whole agency (docs/decisions.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -342,10 +342,10 @@ def membership_add(*, structure, user, email: str) -> Membership:
     _require(
         perms.can_manage_members(user, locked), _("Seul un gestionnaire de la structure peut ajouter un gestionnaire.")
     )
-    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    email = get_user_model().objects.normalize_email(email)
     if not email:
         raise ActionRefused(_("Indiquez l'adresse électronique de la personne à ajouter."))
-    member = get_user_model().objects.filter(email__iexact=email).first()
+    member = get_user_model().objects.filter(email=email).first()
     created = member is None
     if created:
         # A random password the invitee never sees: the invitation's link lets them choose theirs, and

@@ -1,6 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from .identity import normalize_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -19,3 +22,17 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé."),
     }
+
+    def clean_username(self):
+        return normalize_email(self.cleaned_data.get("username"))
+
+
+class NormalizedPasswordResetForm(PasswordResetForm):
+    """The reset finds the account by its normalised address, exactly as the login does."""
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data.get("email"))
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email=normalize_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())

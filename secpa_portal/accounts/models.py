@@ -5,15 +5,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Role
+from .identity import normalize_email
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        """Every stored address in one spelling (``identity.normalize_email``); ``clean()`` calls this too."""
+        return normalize_email(email)
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -30,7 +36,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        """The account whose stored address is exactly the normalised one typed (no ``__iexact``)."""
+        return self.get(email=normalize_email(username))
 
 
 class User(AbstractUser):
@@ -70,6 +77,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.role == Role.ARS_AGENT and not self.region_id:
@@ -97,3 +108,21 @@ class User(AbstractUser):
         if self.role == Role.CNAM_AGENT:
             return f"{self.get_role_display()} · national"
         return self.get_role_display()
+
+
+class PasswordResetRequest(models.Model):
+    """One « mot de passe oublié » request, kept an hour to throttle them (``throttle.py``).
+
+    The address is kept only as a keyed digest: the table tells nothing about who asked.
+    """
+
+    address_digest = models.CharField(max_length=64, db_index=True)
+    client = models.CharField(max_length=45, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("demande de réinitialisation")
+        verbose_name_plural = _("demandes de réinitialisation")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.client}"
