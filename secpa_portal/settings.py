@@ -18,6 +18,12 @@ if DEBUG or TESTING:
 else:
     SECRET_KEY = env.str("SECRET_KEY")  # a missing secret stops start-up in production
 
+# The journal's rows are HMAC-keyed with this secret (secpa_portal/journal/chain.py). Set it apart from
+# SECRET_KEY in production, so that rotating SECRET_KEY does not break the journal's verification.
+JOURNAL_HMAC_KEY = env.str("JOURNAL_HMAC_KEY", default=SECRET_KEY)
+# Optional second copy of the journal's signed checkpoints, on storage the database role cannot reach.
+JOURNAL_CHECKPOINT_FILE = env.str("JOURNAL_CHECKPOINT_FILE", default="")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

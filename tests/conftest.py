@@ -57,6 +57,32 @@ def reference_data_after_flush(request):
         seed_catalogue(Indicator)
 
 
+@pytest.fixture(autouse=True)
+def journal_truncate_for_flush(request):
+    """On PostgreSQL the journal refuses TRUNCATE; the flush after a transactional test needs it.
+
+    The guard is on while the test runs and off only for the runner's flush (this fixture tears down first).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    toggle = "ALTER TABLE {table} {action} TRIGGER {table}_no_truncate"
+    with connection.cursor() as cursor:
+        for table in ("journal_event", "journal_checkpoint"):
+            cursor.execute(toggle.format(table=table, action="ENABLE"))
+    yield
+    with connection.cursor() as cursor:
+        for table in ("journal_event", "journal_checkpoint"):
+            cursor.execute(toggle.format(table=table, action="DISABLE"))
+
+
 def make_user(email, role=Role.MANAGER, region_code=None, **extra):
     return User.objects.create_user(email=email, password="secpa-test-2026", role=role, region_id=region_code, **extra)
 

@@ -1,9 +1,10 @@
-import hashlib
-import json
+import hmac
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import chain
 
 
 class JournalImmutableError(Exception):
@@ -70,24 +71,37 @@ class Event(models.Model):
 
     def content(self):
         """The canonical content the hash covers."""
-        return {
-            "created_at": self.created_at.isoformat(),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "actor_role": self.actor_role,
-            "verb": self.verb,
-            "summary": self.summary,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "structure_id": self.structure_id,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-            "reason": self.reason,
-            "amount": None if self.amount is None else f"{self.amount:.2f}",
-            "payload": self.payload,
-            "internal": self.internal,
-        }
+        return chain.content_of(self)
 
     def compute_hash(self):
-        blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256((self.prev_hash + blob).encode()).hexdigest()
+        return chain.keyed_hash(self)
+
+
+class Checkpoint(models.Model):
+    """The journal's head as ``verify_journal --checkpoint`` saw it intact, signed with the journal's key.
+
+    Verification checks the chain still reaches this row with this hash, so deleting the last events
+    (or the whole journal) is detected. Append-only like the journal (PostgreSQL triggers).
+    """
+
+    created_at = models.DateTimeField(_("date"))
+    last_id = models.BigIntegerField(_("dernier événement"))
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(_("événements"))
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("point de contrôle du journal")
+        verbose_name_plural = _("points de contrôle du journal")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} n° {self.last_id}"
+
+    def expected_signature(self) -> str:
+        return chain.checkpoint_signature(
+            last_id=self.last_id, last_hash=self.last_hash, count=self.count, created_at=self.created_at.isoformat()
+        )
+
+    def is_authentic(self) -> bool:
+        return hmac.compare_digest(self.signature, self.expected_signature())
