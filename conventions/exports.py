@@ -16,7 +16,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from secpa_portal.core.exports import BOM, Echo, finish_sheet, prepare_sheet, workbook_response, xlsx_cell
+from secpa_portal.core.exports import BOM, Echo, finish_sheet, neutralise, prepare_sheet, workbook_response, xlsx_cell
 
 from .attainment import attainment
 from .charts import display
@@ -177,14 +177,16 @@ def row_values():
 def csv_value(value) -> str:
     kind = type(value)
     if kind is str:
-        return value
+        return neutralise(value)
     if value is None:
         return ""
     if kind is Decimal:
         return format(value, "f").replace(".", ",")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if kind is int:
+        return str(value)
+    return neutralise(str(value))
 
 
 def stream_csv(rows):

@@ -4,7 +4,12 @@ from their scoped, filtered querysets, so an export's totals are its page's.
 
 An XLSX opens as a spreadsheet user expects: the header row frozen and filterable, columns wide enough for
 their header, dates shown ``jj/mm/aaaa``, amounts with two decimals; decimals are rounded to the places their
-column asks (FTE to two), in the CSV too."""
+column asks (FTE to two), in the CSV too.
+
+Text typed by users (a structure named ``=HYPERLINK(…)``, a reason, a payment reference) never becomes a
+formula: in CSV a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
+with ``'``; in XLSX every text cell is written as a string cell. Numbers stay numbers (``-12,50`` included).
+Every export writes its cells through ``csv_value`` / ``xlsx_cell`` here."""
 
 import csv
 import datetime
@@ -54,7 +59,16 @@ class Echo:
         return value
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would read as a formula, prefixed with ``'`` so it shows as typed."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def csv_value(value) -> str:
+    """One CSV cell: French number and date formats; text neutralised (``neutralise``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -65,7 +79,9 @@ def csv_value(value) -> str:
         return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return neutralise(str(value))
 
 
 def xlsx_value(value):
@@ -113,7 +129,11 @@ def finish_sheet(sheet, columns: int, rows: int):
 
 
 def xlsx_cell(sheet, value, *, money=False):
-    cell = WriteOnlyCell(sheet, value=xlsx_value(value))
+    """One XLSX cell; text is always a string cell (openpyxl would make ``=…`` a formula)."""
+    converted = xlsx_value(value)
+    cell = WriteOnlyCell(sheet, value=converted)
+    if isinstance(converted, str):
+        cell.data_type = "s"
     if money:
         cell.number_format = MONEY_FORMAT
     elif isinstance(value, datetime.datetime):
