@@ -351,13 +351,14 @@ def membership_add(*, structure, user, email: str) -> Membership:
         # A random password the invitee never sees: the invitation's link lets them choose theirs, and
         # « Mot de passe oublié » works later (it ignores accounts without a usable password).
         member = get_user_model().objects.create_user(email=email, password=get_random_string(40))
-    elif not member.is_manager:
+    elif not member.is_manager or not member.is_active:
+        # One message whatever the account is (an agent's, a disabled one): the form tells nothing about it.
         raise ActionRefused(
-            _("Cette adresse est celle d'un compte « %(role)s » : elle ne peut pas gérer une structure.")
-            % {"role": member.get_role_display()}
+            _(
+                "Cette adresse ne peut pas être ajoutée comme gestionnaire de la structure : "
+                "contactez l'administrateur du portail."
+            )
         )
-    elif not member.is_active:
-        raise ActionRefused(_("Le compte de cette adresse est désactivé : contactez l'administrateur du portail."))
     elif Membership.objects.filter(structure=locked, user=member).exists():
         raise ActionRefused(_("%(email)s gère déjà cette structure.") % {"email": member.email})
     membership = Membership.objects.create(structure=locked, user=member)

@@ -75,3 +75,79 @@ def rendered_form_items(html: str, marker: str | None = None) -> list[tuple[str,
     reader.feed(html)
     assert reader.done, f"no form {marker or ''} in the page"
     return reader.data
+
+
+class _FormsParser(HTMLParser):
+    """Every form of a page, for ``form_holding``."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._select_first = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action"), "data": {}}
+            self.forms.append(self._form)
+            return
+        if self._form is None:
+            return
+        data = self._form["data"]
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    data.setdefault(name, []).append(attrs.get("value", "on"))
+                return
+            data.setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "select" and name:
+            self._select, self._select_first = name, None
+            data.setdefault(name, [])
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in attrs:
+                data[self._select].append(value)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            data.setdefault(name, []).append("")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select:
+            values = self._form["data"][self._select]
+            if not values and self._select_first is not None:
+                values.append(self._select_first)
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, text):
+        if self._textarea and self._form is not None:
+            self._form["data"][self._textarea][-1] += text
+
+
+def _all_forms(response) -> list[dict]:
+    parser = _FormsParser()
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def form_holding(response, having: str | None = None, *, index: int | None = None) -> dict:
+    """The data of the page's POST form holding the field ``having`` (or number ``index``), as a browser posts it.
+
+    Multi-valued fields (checkboxes, multiple selects) keep a list of their values."""
+    forms = [form for form in _all_forms(response) if form["method"] == "post"]
+    if having is not None:
+        forms = [form for form in forms if having in form["data"]]
+    form = forms[index or 0]
+    return {name: values[0] if len(values) == 1 else values for name, values in form["data"].items()}

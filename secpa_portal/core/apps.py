@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "secpa_portal.core"
     label = "core"
     verbose_name = "Portail"
+
+    def ready(self):
+        from . import text
+
+        text.install()

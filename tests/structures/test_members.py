@@ -72,13 +72,19 @@ def test_an_unknown_address_gets_an_account_and_a_link_to_choose_its_password(
     assert structure.name in client.get(reverse("structures:list")).content.decode()
 
 
+NOT_A_MANAGER = (
+    "Cette adresse ne peut pas être ajoutée comme gestionnaire de la structure : "
+    "contactez l'administrateur du portail."
+)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("email", "message"),
     [
-        ("ars.idf@test.example", "compte « Agent ARS » : elle ne peut pas gérer une structure"),
-        ("cnam@test.example", "compte « Agent CNAM »"),
-        ("ancien@test.example", "désactivé"),
+        ("ars.idf@test.example", NOT_A_MANAGER),
+        ("cnam@test.example", NOT_A_MANAGER),
+        ("ancien@test.example", NOT_A_MANAGER),
         ("gestion@test.example", "gère déjà cette structure"),
         ("   ", "Indiquez l'adresse électronique"),
     ],
@@ -141,6 +147,20 @@ def test_removing_a_colleague_tells_them_and_the_last_active_manager_stays(
 
 
 @pytest.mark.django_db
+def test_the_refusal_is_the_same_whatever_the_account(manager, ars_idf, cnam):
+    """Issue 10: « compte « Agent ARS » » told a manager who holds an address; now nothing does."""
+    make_user("ancien@test.example", is_active=False)
+    structure = make_structure(manager)
+    messages = set()
+    for email in ("ars.idf@test.example", "cnam@test.example", "ancien@test.example"):
+        with pytest.raises(ActionRefused) as refused:
+            services.membership_add(structure=structure, user=manager, email=email)
+        messages.add(refused.value.message)
+    assert messages == {NOT_A_MANAGER}
+    assert not any(role in NOT_A_MANAGER for role in ("ARS", "CNAM", "désactivé"))
+
+
+@pytest.mark.django_db
 def test_the_page_adds_a_colleague_and_keeps_a_refused_address(manager, ars_idf):
     structure = make_structure(manager, state="submitted")
     client = client_for(manager)
@@ -153,7 +173,8 @@ def test_the_page_adds_a_colleague_and_keeps_a_refused_address(manager, ars_idf)
     assert refused.status_code == 200
     html = refused.content.decode()
     assert 'value="ars.idf@test.example"' in html
-    assert "elle ne peut pas gérer une structure" in html
+    assert "ne peut pas être ajoutée comme gestionnaire" in html
+    assert "Agent ARS" not in html.split("<main", 1)[1].split("</main>")[0], "another account's role never shows"
     invalid = client.post(url, {"email": "pas-une-adresse"})
     assert "Saisissez une adresse électronique valide" in invalid.content.decode()
     assert 'value="pas-une-adresse"' in invalid.content.decode()
