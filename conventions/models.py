@@ -54,6 +54,8 @@ class Indicator(models.Model):
     activity_figure = models.CharField(_("donnée d'activité"), max_length=30, blank=True)
     is_active = models.BooleanField(_("en usage"), default=True)
     order = models.PositiveIntegerField(_("ordre"), default=0)
+    # Optimistic concurrency: a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -314,6 +316,8 @@ class Amendment(models.Model):
     )
     cnam_signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic concurrency: a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("avenant")

@@ -133,7 +133,10 @@ class _FormsParser(HTMLParser):
 
     def handle_data(self, text):
         if self._textarea and self._form is not None:
-            self._form["data"][self._textarea][-1] += text
+            values = self._form["data"][self._textarea]
+            if not values[-1] and text.startswith("\n"):
+                text = text[1:]  # the newline right after <textarea> is not part of the value
+            values[-1] += text
 
 
 def _all_forms(response) -> list[dict]:

@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.forms import VersionedFormMixin
+
 from .conventions import _decimal, check_value, indicator_choices, plain
 
 ADD_ROWS = 2
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(VersionedFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Objet de l'avenant"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -23,9 +25,10 @@ class AmendmentForm(forms.Form):
         error_messages={"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2029.")},
     )
 
-    def __init__(self, *args, convention, lines, **kwargs):
+    def __init__(self, *args, convention, lines, amendment=None, **kwargs):
         """``lines``: the convention's indicators followed by an objective (prefetched targets)."""
         super().__init__(*args, **kwargs)
+        self.add_version(amendment)
         self.convention = convention
         self.years = convention.years
         self.lines = lines

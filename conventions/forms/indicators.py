@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.forms import VersionedFormMixin
 from structures.enums import ActivityFigure
 
 from ..enums import IndicatorDirection, IndicatorUnit
 from ..models import Indicator
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, forms.ModelForm):
     activity_figure = forms.ChoiceField(
         label=_("Donnée d'activité utilisée par le barème"),
         choices=[("", _("Aucune : indicateur d'objectif"))] + list(ActivityFigure.choices),
@@ -46,6 +47,7 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_version(self.instance)
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Le code ne change pas : les rapports et les avenants y font référence.")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.services import check_version
 from secpa_portal.journal.services import record_event
 
 from .. import notifications
@@ -193,8 +194,10 @@ def _record(convention, user, verb, amendment, summary, from_state="", payload=N
 
 
 @transaction.atomic
-def amendment_save(*, convention, user, summary: str, amendment=None, **requested) -> Amendment:
-    """Prepare an avenant (or change one in preparation). ``requested``: see ``build_changes``."""
+def amendment_save(*, convention, user, summary: str, amendment=None, expected_version=None, **requested) -> Amendment:
+    """Prepare an avenant (or change one in preparation). ``requested``: see ``build_changes``.
+
+    A change based on an older ``version`` than the avenant's is refused (``ConflictError``)."""
     locked = _locked_convention(convention)
     if amendment is None:
         in_progress = locked.amendments.filter(status__in=IN_PROGRESS).exists()
@@ -213,6 +216,8 @@ def amendment_save(*, convention, user, summary: str, amendment=None, **requeste
             perms.can_edit_amendment(user, amendment),
             _("Cet avenant ne peut plus être modifié : il a été envoyé à la structure."),
         )
+        check_version(amendment, expected_version)
+        amendment.version += 1
     if not summary.strip():
         raise ActionRefused(_("Indiquez l'objet de l'avenant."))
     amendment.summary = summary.strip()

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.services import check_version
 from secpa_portal.journal.services import record_event
 
 from ..models import Indicator
@@ -13,8 +14,10 @@ EDITABLE_FIELDS = {"label", "category", "unit", "direction", "description", "act
 
 
 @transaction.atomic
-def indicator_save(*, user, fields: dict, indicator=None, code: str = "") -> Indicator:
-    """Create an indicator (``code`` given) or change one (its code never changes: reports and avenants use it)."""
+def indicator_save(*, user, fields: dict, indicator=None, code: str = "", expected_version=None) -> Indicator:
+    """Create an indicator (``code`` given) or change one (its code never changes: reports and avenants use it).
+
+    A change based on an older ``version`` than the row's is refused (``ConflictError``)."""
     if not perms.can_manage_indicators(user):
         raise ActionRefused(_("Seuls les agents de la CNAM modifient le référentiel des indicateurs."))
     unknown = set(fields) - EDITABLE_FIELDS
@@ -25,6 +28,8 @@ def indicator_save(*, user, fields: dict, indicator=None, code: str = "") -> Ind
         indicator = Indicator(code=code.strip())
     else:
         indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        check_version(indicator, expected_version)
+        indicator.version += 1
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator.is_activity = bool(indicator.activity_figure)

@@ -82,6 +82,7 @@ def amendment_form(request, pk, number=None):
         request.POST or None,
         convention=convention,
         lines=lines,
+        amendment=amendment,
         initial=_initial(amendment, lines) if amendment else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -91,6 +92,7 @@ def amendment_form(request, pk, number=None):
                 user=request.user,
                 amendment=amendment,
                 summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data.get("version"),
                 **form.cleaned_data["requested"],
             )
         except DomainError as error:

@@ -38,7 +38,11 @@ def indicator_form(request, pk=None):
         fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
         try:
             saved = indicator_save(
-                user=request.user, fields=fields, indicator=indicator, code=form.cleaned_data.get("code", "")
+                user=request.user,
+                fields=fields,
+                indicator=indicator,
+                code=form.cleaned_data.get("code", ""),
+                expected_version=form.cleaned_data.get("version"),
             )
         except DomainError as error:
             form.add_error(None, error.message)

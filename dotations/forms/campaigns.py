@@ -166,7 +166,8 @@ class ComponentForm(forms.Form):
         error_messages={"invalid": _("Lettres sans accent, chiffres, tirets ou soulignés uniquement.")},
     )
     label = forms.CharField(label=_("Libellé"), max_length=200)
-    basis = forms.ChoiceField(label=_("Base de calcul"), choices=BasisChoices.choices)
+    # The first choice is what a browser sends for an untouched extra row: as the initial, that row stays blank.
+    basis = forms.ChoiceField(label=_("Base de calcul"), choices=BasisChoices.choices, initial=BasisChoices.FLAT)
     key = forms.ChoiceField(label=_("Catégorie ou donnée d'activité"), choices=key_choices, required=False)
     rate = FrenchDecimalField(label=_("Taux (€)"), help_text=_("Par ETP, par unité, par patientèle de référence."))
     quantity_cap = FrenchDecimalField(label=_("Plafond de quantité"), required=False, decimal_places=4, max_digits=12)

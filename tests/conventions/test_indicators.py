@@ -10,6 +10,7 @@ from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from structures.enums import ActivityFigure
 from tests.conftest import client_for
+from tests.forms import form_holding
 
 VALID = {
     "code": "vaccination_hpv",
@@ -80,10 +81,10 @@ def test_invalid_indicators_are_refused_in_french_and_input_is_kept(cnam, change
 
 def test_the_code_never_changes_once_created(cnam):
     indicator = Indicator.objects.get(code="coordination_meetings")
-    response = client_for(cnam).post(
-        reverse("conventions:indicator_edit", args=[indicator.pk]),
-        {**VALID, "code": "autre_code", "label": "Réunions de concertation"},
-    )
+    client = client_for(cnam)
+    url = reverse("conventions:indicator_edit", args=[indicator.pk])
+    rendered = form_holding(client.get(url), "label")  # with the version the page was opened at
+    response = client.post(url, {**VALID, **rendered, "code": "autre_code", "label": "Réunions de concertation"})
     assert response.status_code == 302
     indicator.refresh_from_db()
     assert (indicator.code, indicator.label) == ("coordination_meetings", "Réunions de concertation")
