@@ -34,10 +34,11 @@ def list_totals(queryset) -> dict:
     return _sums(queryset)
 
 
-def totals_by_campaign():
-    """Approved, proposed and computed totals of every campaign, in one query."""
+def totals_by_campaign(dotations=None):
+    """Approved, proposed and computed totals of every campaign, in one query (over ``dotations``: the reader's)."""
     return (
-        Dotation.objects.order_by()
+        (Dotation.objects.all() if dotations is None else dotations)
+        .order_by()
         .values("campaign_id")
         .annotate(
             count=Count("pk"),
@@ -50,11 +51,12 @@ def totals_by_campaign():
 
 @dataclass
 class Gauge:
-    envelope: Decimal
+    envelope: Decimal | None  # None: an ARS agent's region has no envelope of its own
     approved: Decimal
     proposed: Decimal
     computed: Decimal
     counts: dict
+    scope: str = ""  # the region an ARS agent's gauge covers; empty for the national one
 
     @property
     def total(self):
@@ -62,7 +64,7 @@ class Gauge:
 
     @property
     def available(self):
-        return self.envelope - self.approved
+        return None if self.envelope is None else self.envelope - self.approved
 
     def share(self, value):
         return (value * HUNDRED / self.envelope) if self.envelope else ZERO
@@ -85,7 +87,7 @@ class Gauge:
 
     @property
     def over_envelope(self):
-        return self.total > self.envelope
+        return self.envelope is not None and self.total > self.envelope
 
     @property
     def engaged(self):
@@ -109,14 +111,43 @@ class Gauge:
         )
 
 
-def campaign_gauge(campaign, dotations=None) -> Gauge:
+def campaign_gauge(campaign, dotations=None, *, scope=None) -> Gauge:
+    """The envelope's consumption; with a ``CampaignScope`` (an ARS agent), their region's only."""
+    if scope is not None:
+        dotations = scope.dotations
     sums = _sums(Dotation.objects.filter(campaign=campaign) if dotations is None else dotations)
     return Gauge(
-        envelope=campaign.envelope,
+        envelope=campaign.envelope if scope is None or scope.region_id is None else scope.envelope,
         approved=sums["approved_total"],
         proposed=sums["proposed_total"],
         computed=sums["computed_total"],
         counts=sums,
+        scope=scope.label if scope is not None else "",
+    )
+
+
+@dataclass
+class CampaignScope:
+    """What of a campaign's totals a reader may see: all for the CNAM, their region's for an ARS agent."""
+
+    dotations: object  # a Dotation queryset
+    region_id: str | None = None
+    envelope: Decimal | None = None
+    label: str = ""
+
+
+def campaign_scope(user, campaign) -> CampaignScope:
+    dotations = Dotation.objects.visible_to(user).filter(campaign=campaign)
+    if not user.is_ars_agent:
+        return CampaignScope(dotations=dotations)
+    envelope = (
+        RegionalEnvelope.objects.filter(campaign=campaign, region_id=user.region_id).values_list("amount", flat=True)
+    ).first()
+    return CampaignScope(
+        dotations=dotations,
+        region_id=user.region_id,
+        envelope=envelope,
+        label=Region.objects.filter(pk=user.region_id).values_list("name", flat=True).first() or "",
     )
 
 
@@ -135,8 +166,12 @@ class RegionRow:
         return self.approved + self.proposed + self.computed
 
 
-def region_totals(campaign, dotations=None) -> list[RegionRow]:
-    """One row per region that has dotations or a regional envelope, in two queries (plus region names)."""
+def region_totals(campaign, dotations=None, *, scope=None) -> list[RegionRow]:
+    """One row per region that has dotations or a regional envelope, in two queries (plus region names).
+
+    With a ``CampaignScope`` (an ARS agent): their region's row only."""
+    if scope is not None:
+        dotations = scope.dotations
     queryset = Dotation.objects.filter(campaign=campaign) if dotations is None else dotations
     grouped = {
         row["region_id"]: row
@@ -149,7 +184,10 @@ def region_totals(campaign, dotations=None) -> list[RegionRow]:
             computed=Sum("total", filter=Q(status=DotationStatus.COMPUTED)),
         )
     }
-    envelopes = {e.region_id: e.amount for e in RegionalEnvelope.objects.filter(campaign=campaign)}
+    regional = RegionalEnvelope.objects.filter(campaign=campaign)
+    if scope is not None and scope.region_id is not None:
+        regional = regional.filter(region_id=scope.region_id)
+    envelopes = {e.region_id: e.amount for e in regional}
     codes = set(grouped) | set(envelopes)
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     rows = []

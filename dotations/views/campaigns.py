@@ -17,7 +17,7 @@ from secpa_portal.reference.models import Region
 from .. import inputs, selectors
 from ..enums import ComputeState
 from ..forms.campaigns import BandFormSet, BaremeForm, CampaignForm, ComponentFormSet, bareme_errors
-from ..models import Campaign
+from ..models import Campaign, Dotation
 from ..payment_selectors import campaign_fund_totals
 from ..perms import campaigns as perms
 from ..services import campaigns as services
@@ -42,7 +42,7 @@ def campaign_list(request):
     if not perms.can_view_campaigns(request.user):
         raise Http404
     campaigns = list(Campaign.objects.visible_to(request.user).order_by("-year"))
-    sums = {row["campaign_id"]: row for row in selectors.totals_by_campaign()}
+    sums = {row["campaign_id"]: row for row in selectors.totals_by_campaign(Dotation.objects.visible_to(request.user))}
     rows = [(campaign, sums.get(campaign.pk)) for campaign in campaigns]
     return render(
         request,
@@ -132,8 +132,9 @@ def _ineligible(user, campaign) -> list:
 def campaign_detail(request, year):
     campaign = _campaign_or_404(request.user, year)
     campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign.pk)
-    gauge = selectors.campaign_gauge(campaign)
-    regions = selectors.region_totals(campaign)
+    scope = selectors.campaign_scope(request.user, campaign)  # an ARS agent sees their region's totals only
+    gauge = selectors.campaign_gauge(campaign, scope=scope)
+    regions = selectors.region_totals(campaign, scope=scope)
     events = list(Event.objects.for_object(campaign).select_related("actor").order_by("-created_at", "-id")[:20])
     user = request.user
     return render(
@@ -144,7 +145,7 @@ def campaign_detail(request, year):
             "gauge": gauge,
             "regions": regions,
             "region_chart": selectors.region_chart(regions),
-            "fund_totals": campaign_fund_totals(campaign),
+            "fund_totals": campaign_fund_totals(campaign, scope.dotations),
             "ineligible": _ineligible(user, campaign),
             "ineligible_shown": INELIGIBLE_SHOWN,
             "events": events,
