@@ -63,9 +63,17 @@ def campaign_compute_start(*, campaign, user) -> Campaign:
     locked = _locked(campaign)
     if not perms.can_compute(user, locked):
         raise ActionRefused(_("Seul un agent de la CNAM peut calculer une campagne ouverte."))
-    running_since = timezone.now() - locked.updated_at
-    if locked.compute_state == ComputeState.RUNNING and running_since < STALE_AFTER:
-        raise ConflictError(_("Un calcul de cette campagne est déjà en cours : attendez qu'il se termine."))
+    if locked.compute_state == ComputeState.RUNNING:
+        if not is_interrupted(locked):
+            raise ConflictError(_("Un calcul de cette campagne est déjà en cours : attendez qu'il se termine."))
+        # The previous run's worker died without a word (killed, restarted host): the journal says so now.
+        _record_failure(
+            locked,
+            user,
+            verb="campaign_compute_interrupted",
+            summary=_("Calcul de la campagne %(year)s interrompu sans fin après %(done)s convention(s) sur %(total)s")
+            % {"year": locked.year, "done": locked.compute_done, "total": locked.compute_total},
+        )
     errors = engine.validate_bareme(bareme_module.load(locked))
     if errors:
         raise ActionRefused(_("Le barème est incohérent : ") + " ".join(errors))
@@ -88,19 +96,51 @@ def campaign_compute_start(*, campaign, user) -> Campaign:
     return locked
 
 
+def is_interrupted(campaign) -> bool:
+    """A run marked as running whose worker has not reported a batch for ``STALE_AFTER``: it died."""
+    return campaign.compute_state == ComputeState.RUNNING and timezone.now() - campaign.updated_at >= STALE_AFTER
+
+
+def _record_failure(campaign, user, *, verb: str, summary: str, error: str = "") -> None:
+    record_event(
+        actor=user,
+        verb=verb,
+        summary=summary,
+        obj=campaign,
+        payload={"done": campaign.compute_done, "total": campaign.compute_total, "error": error[:500]},
+        internal=True,
+    )
+
+
 def run_compute(*, campaign_id: int, user_id: int, batch_size: int = BATCH_SIZE) -> dict:
-    """Compute every dotation of the campaign; returns counts. Marks the campaign failed on an error."""
+    """Compute every dotation of the campaign; returns counts.
+
+    Each batch commits on its own, so a run that fails leaves a consistent state: every dotation holds either
+    this run's result or its previous one, each with its own lines. The campaign is then marked failed, the
+    failure is journaled, and the page offers to restart, which recomputes every dotation still computed.
+    """
     campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign_id)
     user = get_user_model().objects.get(pk=user_id)
     try:
         counts = _run(campaign, user, batch_size)
     except Exception as exc:
         logger.exception("Computing campaign %s failed", campaign_id)
-        Campaign.objects.filter(pk=campaign_id).update(
-            compute_state=ComputeState.FAILED,
-            compute_error=_("Le calcul a échoué : %(error)s") % {"error": exc},
-            updated_at=timezone.now(),
-        )
+        with transaction.atomic():
+            locked = _locked(campaign)
+            locked.compute_state = ComputeState.FAILED
+            locked.compute_error = _(
+                "Le calcul a échoué après %(done)s convention(s) sur %(total)s : %(error)s. Les dotations déjà "
+                "recalculées sont enregistrées, les autres gardent leur résultat précédent : relancez le calcul."
+            ) % {"done": locked.compute_done, "total": locked.compute_total, "error": exc}
+            locked.save(update_fields=["compute_state", "compute_error", "updated_at"])
+            _record_failure(
+                locked,
+                user,
+                verb="campaign_compute_failed",
+                summary=_("Échec du calcul de la campagne %(year)s après %(done)s convention(s) sur %(total)s")
+                % {"year": locked.year, "done": locked.compute_done, "total": locked.compute_total},
+                error=str(exc),
+            )
         raise
     return counts
 

@@ -87,7 +87,7 @@ def test_a_failed_computation_shows_its_message_and_offers_to_compute_again(cnam
     assert "<progress" not in content
     assert "État du calcul : <strong>Échec du calcul</strong>" in content
     assert '<div class="fr-alert fr-alert--error fr-alert--sm"><p>Le calcul a échoué : test.</p></div>' in content
-    assert "Calculer la campagne</button>" in content
+    assert "Relancer le calcul</button>" in content, "a failed run is offered again, as a restart"
 
 
 def test_an_ars_agent_sees_no_progress_bar(ars_idf):
