@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "secpa_portal.core",
     "secpa_portal.accounts",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "secpa_portal.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -170,6 +175,9 @@ AXES_USERNAME_CALLABLE = "secpa_portal.accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Two-factor authentication (accounts/twofactor.py): required of ARS and CNAM agents and administrators.
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "SECPA"
 # « Mot de passe oublié »: mails sent per address and per client address within an hour (accounts/throttle.py).
 PASSWORD_RESET_MAX_PER_ADDRESS = env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=3)
 PASSWORD_RESET_MAX_PER_CLIENT = env.int("PASSWORD_RESET_MAX_PER_CLIENT", default=20)

@@ -36,3 +36,18 @@ class NormalizedPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email=normalize_email(email), is_active=True)
         return (user for user in users if user.has_usable_password())
+
+
+class TokenForm(forms.Form):
+    """A code from the authentication application, or a recovery code."""
+
+    token = forms.CharField(
+        label=_("Code à usage unique"),
+        max_length=16,
+        help_text=_("Les 6 chiffres affichés par votre application, ou un de vos codes de secours."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"required": _("Saisissez le code affiché par votre application.")},
+    )
+
+    def clean_token(self):
+        return "".join(self.cleaned_data["token"].split())

@@ -9,6 +9,8 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("double-authentification/", views.two_factor_verify, name="two_factor_verify"),
+    path("double-authentification/activer/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "mot-de-passe/oubli/",
         views.PasswordResetView.as_view(
