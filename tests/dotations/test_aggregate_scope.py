@@ -84,3 +84,17 @@ def test_the_scoped_campaign_page_query_count(count, cnam, ars_idf, django_asser
     client = client_for(ars_idf)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("dotations:campaign_detail", args=[2026])).status_code == 200
+
+
+def test_fund_totals_on_the_campaign_page_are_the_agents_region(manager, cnam, cnam2, ars_idf):
+    from tests.conftest import make_user
+    from tests.dotations.payment_builders import approved_dotation
+
+    idf = approved_dotation(manager, cnam, cnam2, total=Decimal("100000.00"), region="11")
+    approved_dotation(make_user("ara@test.example"), cnam, cnam2, total=Decimal("300000.00"), region="84")
+    funds = (
+        client_for(ars_idf).get(reverse("dotations:campaign_detail", args=[idf.campaign.year])).context["fund_totals"]
+    )
+    assert funds["fiss"] + funds["fir"] == Decimal("60000.00")  # the advance of the IdF dotation only
+    national = client_for(cnam).get(reverse("dotations:campaign_detail", args=[idf.campaign.year])).context
+    assert national["fund_totals"]["fiss"] + national["fund_totals"]["fir"] == Decimal("240000.00")
