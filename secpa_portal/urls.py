@@ -13,3 +13,8 @@ urlpatterns = [
     path("financements/", include("dotations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "secpa_portal.core.error_views.bad_request"
+handler403 = "secpa_portal.core.error_views.permission_denied"
+handler404 = "secpa_portal.core.error_views.page_not_found"
+handler500 = "secpa_portal.core.error_views.server_error"

@@ -4,6 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.forms import FiniteDecimalField
+
 from ..enums import IndicatorDirection, IndicatorUnit, Obligation
 from ..models import Indicator
 
@@ -11,7 +13,7 @@ DAY_MONTH = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
 HUNDRED = Decimal("100")
 
 
-class FrenchDecimalField(forms.DecimalField):
+class FrenchDecimalField(FiniteDecimalField):
     """Accepts « 1 234,5 » as typed in France: spaces of any kind between thousands, a decimal comma."""
 
     def to_python(self, value):

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.forms import FiniteDecimalField
+
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 HUNDRED = Decimal("100")
 
 
-class FrenchDecimalField(forms.DecimalField):
+class FrenchDecimalField(FiniteDecimalField):
     default_error_messages = {
         "invalid": _("Saisissez un nombre, par exemple 1 250 ou 12,5."),
         "max_digits": _("Ce nombre est trop grand."),

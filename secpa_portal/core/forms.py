@@ -1,6 +1,7 @@
 """Form pieces every app uses."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 VERSION_MISSING = _(
@@ -39,3 +40,18 @@ class VersionedFormMixin:
         # A hidden field's error would show nowhere: it is the form's.
         if self._errors and "version" in self._errors:
             self.add_error(None, self._errors.pop("version"))
+
+
+class FiniteDecimalField(forms.DecimalField):
+    """A decimal field that refuses « NaN », « sNaN » and « Infinity » as soon as it reads them.
+
+    Django refuses non-finite numbers only in ``validate()``; ``has_changed()`` calls ``to_python()`` and
+    compares first, and comparing a signalling NaN raises ``InvalidOperation`` (a 500 on ``fte=sNaN``).
+    Every French decimal field of the apps derives from this one.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value

@@ -6,13 +6,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.core.forms import FiniteDecimalField
+
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Counts declared by a structure: far above any real figure, far below the database's integer range.
 MAX_COUNT = 10_000_000
 TEXT_MAX_LENGTH = 5000
 
 
-class FrenchDecimalField(forms.DecimalField):
+class FrenchDecimalField(FiniteDecimalField):
     default_error_messages = {
         "invalid": _("Saisissez un nombre, par exemple 12 ou 12,5."),
         "max_digits": _("Ce nombre est trop grand."),

@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 from conventions.models import Convention
 from tests.conftest import client_for
 from tests.conventions.factories import make_convention, make_eligible_structure
+from tests.special_numbers import special_numbers
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-text = st.text(max_size=40).map(lambda value: value.replace("\x00", ""))
+text = st.one_of(st.text(max_size=40).map(lambda value: value.replace("\x00", "")), special_numbers)
 
 
 def _draft(manager, ars_idf, cnam):

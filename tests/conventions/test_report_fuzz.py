@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from conventions.models import AnnualReport, Indicator
 from tests.conftest import client_for
 from tests.conventions.report_builders import make_report, make_reporting_convention
+from tests.special_numbers import special_numbers
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -15,6 +16,7 @@ text = st.text(max_size=30).map(lambda value: value.replace("\x00", ""))
 numberish = st.one_of(
     text,
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    special_numbers,
     st.integers(min_value=-(10**16), max_value=10**16).map(str),
     st.sampled_from(["12,5", "1 200", "1e3", "-0", "100,01", "0,001", "NaN", "∞", "١٢"]),
 )

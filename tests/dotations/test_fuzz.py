@@ -10,6 +10,7 @@ from dotations.models import Campaign, Dotation
 from dotations.services import compute, dotations
 from tests.conftest import client_for
 from tests.dotations.builders import make_campaign, make_funded_convention
+from tests.special_numbers import special_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ anything = st.one_of(
     st.text(alphabet="0123456789 ,.-€%", max_size=20),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    special_numbers,
     st.sampled_from(["", " ", "\x00", "1e999", "NaN", "-0", "per_fte", "flat", "health_mediator", "31/02/2026"]),
 )
 

@@ -10,6 +10,7 @@ from structures.forms.missions import MISSIONS
 from structures.forms.team import CATEGORIES
 from structures.models import Structure
 from tests.conftest import client_for
+from tests.special_numbers import special_numbers
 from tests.structures.factories import make_structure
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,7 @@ anything = st.one_of(
     st.text(alphabet="0123456789 ,.-AQNPMI2B", max_size=20),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    special_numbers,
     st.sampled_from(["", " ", "\x00", "2A0001234", "93066", "QN09301M", "356000000000", "1e999", "NaN", "-0"]),
 )
 
