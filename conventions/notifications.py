@@ -1,11 +1,10 @@
 """E-mails of the convention workflow, sent through django.tasks after the transaction commits."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.tasks import task
 
 from secpa_portal.accounts.enums import Role
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import Amendment, Convention
 
@@ -55,12 +54,12 @@ def send_amendment_mail(amendment_id: int, template: str) -> int:
 
 def notify_convention(convention, template: str, reason: str = ""):
     assert template in TO_MANAGERS | TO_CNAM, template
-    transaction.on_commit(lambda: send_convention_mail.enqueue(convention.pk, template, reason))
+    queue_notification(send_convention_mail, convention.pk, template, reason)
 
 
 def notify_amendment(amendment, template: str):
     assert template in AMENDMENT_TO_MANAGERS | AMENDMENT_TO_CNAM, template
-    transaction.on_commit(lambda: send_amendment_mail.enqueue(amendment.pk, template))
+    queue_notification(send_amendment_mail, amendment.pk, template)
 
 
 @task
@@ -78,4 +77,4 @@ def send_structure_not_eligible(convention_id: int, verb: str, reason: str = "")
 def notify_structure_not_eligible(convention, verb: str, reason: str = ""):
     assert verb in ("ineligible", "reopened"), verb
     convention_id = convention.pk
-    transaction.on_commit(lambda: send_structure_not_eligible.enqueue(convention_id, verb, reason))
+    queue_notification(send_structure_not_eligible, convention_id, verb, reason)

@@ -1,11 +1,10 @@
 """E-mails of the annual report workflow and its reminders, sent through django.tasks after the commit."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.tasks import task
 
 from secpa_portal.accounts.enums import Role
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import AnnualReport
 from .notifications import manager_emails
@@ -33,4 +32,4 @@ def send_report_mail(report_id: int, template: str, reason: str = "") -> int:
 
 def notify_report(report, template: str, reason: str = ""):
     assert template in TO_REGION_AGENTS | TO_MANAGERS, template
-    transaction.on_commit(lambda: send_report_mail.enqueue(report.pk, template, reason))
+    queue_notification(send_report_mail, report.pk, template, reason)

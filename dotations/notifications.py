@@ -1,9 +1,8 @@
 """E-mails of the dotation workflow, sent through django.tasks after the transaction commits."""
 
-from django.db import transaction
 from django.tasks import task
 
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import Dotation
 
@@ -23,4 +22,4 @@ def send_dotation_approved(dotation_id: int) -> int:
 
 def notify_dotation_approved(dotation):
     dotation_id = dotation.pk
-    transaction.on_commit(lambda: send_dotation_approved.enqueue(dotation_id))
+    queue_notification(send_dotation_approved, dotation_id)

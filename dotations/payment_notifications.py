@@ -1,9 +1,8 @@
 """E-mails about payments to the structure's managers, sent through django.tasks after the commit."""
 
-from django.db import transaction
 from django.tasks import task
 
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import Payment
 
@@ -20,4 +19,4 @@ def send_payment_notice(payment_id: int, template: str) -> int:
 
 
 def notify_payment(payment, template: str):
-    transaction.on_commit(lambda: send_payment_notice.enqueue(payment.pk, template))
+    queue_notification(send_payment_notice, payment.pk, template)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from secpa_portal.core.mail_config import mailers_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -212,16 +214,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 MAX_REQUEST_BODY_SIZE = env.int("MAX_REQUEST_BODY_SIZE", default=11 * 1024 * 1024)
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SECPA <ne-pas-repondre@secpa.example>")
-MAILERS = {
-    "default": {
-        "BACKEND": env.str(
-            "MAILER_BACKEND",
-            default="django.core.mail.backends.console.EmailBackend"
-            if DEBUG or TESTING
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-    }
-}
+# One URL configures the mail server: smtp://user:pass@host:port, smtp+tls://… (STARTTLS), smtp+ssl://….
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG or TESTING else "smtp://localhost:25")
+MAILERS = mailers_from_url(EMAIL_URL)
 
 TASKS = {
     "default": {

@@ -2,14 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from secpa_portal.accounts.enums import Role
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import Structure
 
@@ -44,11 +43,11 @@ def send_structure_decision(structure_id: int, verb: str, reason: str = "") -> i
 
 
 def notify_submitted(structure):
-    transaction.on_commit(lambda: send_structure_submitted.enqueue(structure.pk))
+    queue_notification(send_structure_submitted, structure.pk)
 
 
 def notify_decision(structure, verb, reason=""):
-    transaction.on_commit(lambda: send_structure_decision.enqueue(structure.pk, verb, reason))
+    queue_notification(send_structure_decision, structure.pk, verb, reason)
 
 
 @task
@@ -80,8 +79,8 @@ def send_member_removed(structure_id: int, user_id: int) -> int:
 
 def notify_member_added(structure, member, *, invited_by, new_account):
     label = str(invited_by)
-    transaction.on_commit(lambda: send_member_added.enqueue(structure.pk, member.pk, label, new_account))
+    queue_notification(send_member_added, structure.pk, member.pk, label, new_account)
 
 
 def notify_member_removed(structure, member):
-    transaction.on_commit(lambda: send_member_removed.enqueue(structure.pk, member.pk))
+    queue_notification(send_member_removed, structure.pk, member.pk)

@@ -29,12 +29,13 @@ def test_a_decision_email_keeps_apostrophes_and_brackets(manager, ars_idf, djang
 
 
 @pytest.mark.django_db
-def test_every_template_family_renders_unescaped(manager, ars_idf):
+def test_every_template_family_renders_unescaped(manager, ars_idf, django_capture_on_commit_callbacks):
     structure = make_structure(manager, name=NAME)
-    send_templated_mail(
-        template="structure_changes_requested",
-        context={"structure": structure, "reason": REASON},
-        recipients=["a@test.example", "A@test.example".lower(), "b@test.example"],
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers once the caller commits
+        send_templated_mail(
+            template="structure_changes_requested",
+            context={"structure": structure, "reason": REASON},
+            recipients=["a@test.example", "A@test.example".lower(), "b@test.example"],
+        )
     assert [m.to for m in mail.outbox] == [["a@test.example"], ["b@test.example"]], "one message per address, once"
     assert all(REASON in m.body and NAME in m.subject for m in mail.outbox)

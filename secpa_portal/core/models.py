@@ -1,0 +1,43 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMailQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+    def due(self, now=None):
+        return self.pending().filter(next_attempt_at__lte=now or timezone.now())
+
+
+class OutboxMail(models.Model):
+    """One e-mail to one address, stored with the change that caused it and kept until the SMTP server took it.
+
+    Written by ``secpa_portal.core.mail.send_templated_mail``; delivered by the ``deliver_mail`` task, retried
+    with a growing delay (``next_attempt_at``) until sent. Undelivered mail is listed in the admin.
+    """
+
+    template = models.CharField(_("modèle"), max_length=100)
+    to = models.CharField(_("destinataire"), max_length=254)
+    subject = models.CharField(_("objet"), max_length=998)
+    body = models.TextField(_("texte"))
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    objects = OutboxMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("courriel")
+        verbose_name_plural = _("courriels (file d'envoi)")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(sent_at__isnull=True), name="core_outbox_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
