@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test check lint format python-version install migrate serve clean benchmark
+.PHONY: demo test check lint format python-version install migrate serve clean benchmark smoke
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -51,6 +51,12 @@ check: lint
 	$(BIN)/lint-imports --no-cache
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Production smoke test (scripts/smoke.py): PostgreSQL, collectstatic, gunicorn, the task worker, SMTP, Chromium.
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secpa_smoke
+
+smoke: install
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) $(BIN)/python scripts/smoke.py
 
 # Volume benchmark (design §8) on its own PostgreSQL database; writes docs/benchmarks.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secpa_bench

@@ -234,3 +234,5 @@ LOGGING = {
 # In development and tests whitenoise serves straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Pages only ever link the manifest's hashed names: keeping (and compressing) only those halves collectstatic.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
