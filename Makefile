@@ -43,9 +43,9 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # Production-like environment for `check --deploy`; the values are dummies.
+# Only the three variables an operator must set: every other security setting is secure by default.
 DEPLOY_ENV := DEBUG=false TESTING=false SECRET_KEY=deploy-check-$$(date +%s)-a-long-random-string-for-the-check-only \
-	ALLOWED_HOSTS=secpa.example.gouv.fr SESSION_COOKIE_SECURE=true CSRF_COOKIE_SECURE=true SECURE_SSL_REDIRECT=true \
-	SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true
+	ALLOWED_HOSTS=secpa.example.gouv.fr DATABASE_URL=postgres://secpa@127.0.0.1:5432/secpa
 
 check: lint
 	$(BIN)/lint-imports --no-cache
