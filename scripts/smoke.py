@@ -6,6 +6,7 @@ apply, that a manager, an ARS agent and a CNAM agent each reach their dashboard,
 arrives through SMTP via the worker, and that /nope is the French 404. Every process is stopped at the end.
 """
 
+import json
 import os
 import signal
 import socket
@@ -195,7 +196,7 @@ def main():
         step(f"SMTP on {smtp_port}, a task worker")
         processes.append(
             subprocess.Popen(
-                [PYTHON, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"],
+                [PYTHON, "manage.py", "worker", "--interval", "0.5", "--no-startup-delay"],
                 cwd=ROOT,
                 env=env,
                 start_new_session=True,
@@ -214,6 +215,10 @@ def main():
             )
         )
         wait_for(f"{base_url}/healthz")
+        with urllib.request.urlopen(f"{base_url}/readyz", timeout=5) as response:
+            ready = json.load(response)
+        assert ready["statut"] == "prêt" and ready["worker"].startswith("ok"), ready
+        step(f"/readyz: {ready}")
         check_in_browser(base_url, structure_pk, inbox)
         step("passed")
     finally:

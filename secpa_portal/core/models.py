@@ -41,3 +41,17 @@ class OutboxMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Each running task worker (``manage.py worker``) writes its row every few seconds; ``/readyz`` reads them."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("signe de vie d'un worker")
+        verbose_name_plural = _("signes de vie des workers")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.seen_at:%Y-%m-%d %H:%M:%S})"

@@ -47,5 +47,7 @@ def test_hsts_and_ssl_redirect_are_on_unless_turned_off():
 
 
 def test_s3_settings_switch_the_document_storage():
-    result = _run("shell", "--no-imports", "-c", SHOW, S3_BUCKET="secpa-documents", S3_ENDPOINT_URL="http://127.0.0.1:9000")
+    result = _run(
+        "shell", "--no-imports", "-c", SHOW, S3_BUCKET="secpa-documents", S3_ENDPOINT_URL="http://127.0.0.1:9000"
+    )
     assert result.stdout.split()[-1] == "storages.backends.s3.S3Storage", result.stderr
