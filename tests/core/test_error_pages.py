@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from structures.forms.team import CATEGORIES
 from tests.conftest import client_for
-from tests.rendered_form import form_values
+from tests.forms import rendered_form
 from tests.structures import wizard_data
 from tests.structures.factories import make_structure
 
@@ -79,9 +79,10 @@ def test_team_step_refuses_special_numbers_in_french(manager, value):
     client.post(url, {**wizard_data.team(), "action": "save", "version": structure.version})
     saved = list(structure.team_lines.values_list("category", "fte"))
     assert saved
-    data = form_values(client.get(url).content.decode(), containing="equipe-0-fte")
+    data = rendered_form(client.get(url).content.decode(), "data-secpa-step-form")
+    assert "equipe-0-fte" in data
     assert len(CATEGORIES) > 1
-    data.update({"equipe-0-fte": [value], "action": ["next"]})
+    data.update({"equipe-0-fte": value, "action": "next"})
     response = client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
