@@ -176,6 +176,8 @@ def main():
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "LOG_LEVEL": "WARNING",
+        # The smoke accounts sign in with a password only; two-factor enrolment has its own tests.
+        "REQUIRE_2FA_FOR_STAFF": "false",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     processes = []
