@@ -126,6 +126,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Tests keep one connection per request so that threaded tests leave none open behind them.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The reference tables (35,000 communes) are not serialized for the tests that roll back by reloading a
+# serialized copy row by row: tests/conftest.py reloads them with the migrations' own fast loaders.
+TEST_NON_SERIALIZED_APPS = ["secpa_portal.reference"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -49,10 +49,13 @@ def reference_data_after_flush(request):
 
     from conventions.catalogue import seed_catalogue
     from conventions.models import Indicator
-    from secpa_portal.reference.models import Region
+    from secpa_portal.reference.models import Commune, Region
 
     if not Region.objects.exists():
         importlib.import_module("secpa_portal.reference.migrations.0002_load_regions_departements").load(apps, None)
+    if not Commune.objects.exists():
+        # Not serialized (settings.TEST_NON_SERIALIZED_APPS): about 0.4 s with the migration's loader.
+        importlib.import_module("secpa_portal.reference.migrations.0004_load_communes").load(apps, None)
     if not Indicator.objects.exists():
         seed_catalogue(Indicator)
 

@@ -23,6 +23,9 @@ CORSICA_DEPARTEMENTS = ("2A", "2B")
 MAINLAND_DEPARTEMENTS = frozenset(f"{n:02d}" for n in range(1, 96) if n != 20) | frozenset(CORSICA_DEPARTEMENTS)
 # Départements et régions d'outre-mer: Guadeloupe, Martinique, Guyane, La Réunion, Mayotte.
 OVERSEAS_DEPARTEMENTS = frozenset({"971", "972", "973", "974", "976"})
+# Overseas collectivities whose communes have INSEE codes: Saint-Pierre-et-Miquelon, Saint-Barthélemy,
+# Saint-Martin.
+OVERSEAS_COLLECTIVITIES = frozenset({"975", "977", "978"})
 
 # FINESS overseas prefixes (4 characters) and the département they stand for.
 FINESS_OVERSEAS_PREFIXES = {
@@ -243,11 +246,11 @@ def validate_commune_code(value) -> str:
             "(Corse-du-Sud) ou 2B (Haute-Corse), ex. 2A004 pour Ajaccio.",
             code="commune_corsica",
         )
-    if code[:2] not in MAINLAND_DEPARTEMENTS and code[:3] not in OVERSEAS_DEPARTEMENTS:
+    if code[:2] not in MAINLAND_DEPARTEMENTS and code[:3] not in OVERSEAS_DEPARTEMENTS | OVERSEAS_COLLECTIVITIES:
         shown = code[:3] if code.startswith("97") else code[:2]
         raise ValidationError(
             f"Le code commune INSEE commence par le code du département ; « {shown} » n'en est pas un "
-            "(attendu : 01 à 95, 2A, 2B, ou 971 à 974 et 976 outre-mer). " + _COMMUNE_HELP,
+            "(attendu : 01 à 95, 2A, 2B, ou 971 à 978 outre-mer). " + _COMMUNE_HELP,
             code="commune_departement",
         )
     if code.startswith("75") and code != "75056" and not ("75101" <= code <= "75120"):

@@ -47,3 +47,29 @@ class QPV(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+
+class Commune(models.Model):
+    """A commune of the official geographic code (COG), or a municipal arrondissement of Paris, Lyon, Marseille.
+
+    Loaded from ``data/communes.csv.gz`` by a data migration; ``manage.py import_communes`` refreshes it.
+    """
+
+    code = models.CharField(_("code commune INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    departement_code = models.CharField(_("département"), max_length=3)
+    region_code = models.CharField(_("région"), max_length=3)
+    # Space-separated, e.g. "93200 93210 93380": looked up only when a postal code is typed instead.
+    postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return self.postal_codes.split()

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from secpa_portal.reference.communes import check_commune, commune_warnings
 from secpa_portal.reference.identifiers import (
     FINESS_EXAMPLE,
     SIRET_EXAMPLE,
@@ -18,7 +19,6 @@ from secpa_portal.reference.identifiers import (
     finess_departement_code,
     finess_warnings,
     parse_qpv_codes,
-    validate_commune_code,
     validate_finess,
     validate_siret,
 )
@@ -179,6 +179,7 @@ class LocationForm(forms.Form):
 
     def __init__(self, *args, structure=None, **kwargs):
         self.structure = structure
+        self.commune = None
         super().__init__(*args, **kwargs)
         self.warnings: list[str] = []
 
@@ -186,6 +187,13 @@ class LocationForm(forms.Form):
         cleaned = super().clean()
         if self.structure is not None:
             self.warnings += finess_commune_warnings(self.structure.finess_et, cleaned.get("commune_code"))
+        if self.commune is not None:
+            # The official name fills an empty « Commune »; a different one is pointed out.
+            if "commune_name" in cleaned and not cleaned["commune_name"]:
+                cleaned["commune_name"] = self.commune.name
+            self.warnings += commune_warnings(
+                self.commune, typed_name=cleaned.get("commune_name", ""), postal_code=cleaned.get("postal_code", "")
+            )
         return cleaned
 
     def clean_postal_code(self):
@@ -198,13 +206,18 @@ class LocationForm(forms.Form):
         value = self.cleaned_data["commune_code"].strip()
         if not value:
             return ""
-        code = validate_commune_code(value)
-        departement = code[:3] if code.startswith("97") else code[:2]
-        if not Departement.objects.filter(code=departement).exists():
+        commune = check_commune(value)
+        if not Departement.objects.filter(code=commune.departement_code).exists():
+            # Saint-Pierre-et-Miquelon has its own social security fund and no ARS (docs/decisions.md).
             raise ValidationError(
-                _("Le département « %(code)s » ne figure pas dans le référentiel.") % {"code": departement}
+                _(
+                    "%(name)s (%(code)s) ne relève d'aucune ARS : le portail ne peut pas instruire le dossier "
+                    "d'une structure de cette collectivité."
+                )
+                % {"name": commune.name, "code": commune.code}
             )
-        return code
+        self.commune = commune
+        return commune.code
 
     def clean_qpv_codes(self):
         codes = parse_qpv_codes(self.cleaned_data["qpv_codes"])

@@ -229,6 +229,10 @@ def test_make_siret():
         ("97101", "971"),
         ("97411", "974"),
         ("97611", "976"),
+        # Overseas collectivities: Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin.
+        ("97502", "975"),
+        ("97701", "977"),
+        ("97801", "978"),
     ],
 )
 def test_valid_commune_code(code, departement):
@@ -258,7 +262,7 @@ def test_corsican_postal_code_is_refused():
     assert "2A" in error.messages[0] and "2B" in error.messages[0]
 
 
-@pytest.mark.parametrize(("code", "shown"), [("97500", "975"), ("97701", "977"), ("96001", "96"), ("00123", "00")])
+@pytest.mark.parametrize(("code", "shown"), [("97900", "979"), ("97001", "970"), ("96001", "96"), ("00123", "00")])
 def test_commune_code_with_unknown_departement(code, shown):
     error = error_of(validate_commune_code, code)
     assert error.code == "commune_departement"

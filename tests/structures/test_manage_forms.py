@@ -72,6 +72,9 @@ def test_each_bad_qpv_code_gets_its_message():
 
 def test_a_corsican_postal_code_is_not_a_commune_code():
     form = LocationForm({"commune_code": "20000"})
+    assert form.errors["commune_code"] == ["20000 est un code postal (Ajaccio) : le code commune INSEE est 2A004."]
+    # A code of the old département 20 that is no postal code either: the format check explains 2A / 2B.
+    form = LocationForm({"commune_code": "20999"})
     assert "ressemble à un code postal de Corse" in form.errors["commune_code"][0]
 
 

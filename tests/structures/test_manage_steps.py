@@ -178,7 +178,10 @@ def test_location_step_refuses_a_postal_code_as_commune_code_and_bad_qpv_codes(c
     response = post_step(client, draft, "localisation", data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "« 75019 » est un code postal" in html
+    assert (
+        "75019 est un code postal (Paris : 75056 ; Paris 19e Arrondissement : 75119) : "
+        "indiquez le code commune INSEE de la commune." in html.replace("&#x27;", "'")
+    )
     assert "Le code postal comporte 5 chiffres" in html
     assert "« QP93028 »" in html
     assert "QN09301M, QP93028" in html  # kept as typed
