@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from secpa_portal.reference.identifiers import validate_finess, validate_qpv_code, validate_siret
+from secpa_portal.reference.identifiers import validate_finess, validate_siret
+from secpa_portal.reference.qpv import check_qpv_codes
 
 from .enums import (
     MANDATORY_DOCUMENTS,
@@ -122,16 +123,15 @@ def _territory(structure) -> Criterion:
     if kind == TerritoryType.QPV:
         if not structure.qpv_codes:
             return Criterion("territory", label, False, "Aucun code QPV n'est indiqué.", targeting=True)
-        bad = []
-        for code in structure.qpv_codes:
-            try:
-                validate_qpv_code(code)
-            except ValidationError:
-                bad.append(code)
-        if bad:
-            return Criterion("territory", label, False, f"Codes QPV invalides : {', '.join(bad)}.", targeting=True)
+        findings = check_qpv_codes(structure.qpv_codes, structure.commune_code)
+        if findings.errors:
+            return Criterion("territory", label, False, " ".join(findings.errors), targeting=True)
         return Criterion(
-            "territory", label, True, f"Implantée en QPV ({', '.join(structure.qpv_codes)}).", targeting=True
+            "territory",
+            label,
+            True,
+            " ".join([f"Implantée en QPV ({', '.join(structure.qpv_codes)}).", *findings.warnings]),
+            targeting=True,
         )
     if not structure.territory_justification.strip():
         return Criterion(

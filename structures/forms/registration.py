@@ -22,7 +22,8 @@ from secpa_portal.reference.identifiers import (
     validate_finess,
     validate_siret,
 )
-from secpa_portal.reference.models import QPV, Departement
+from secpa_portal.reference.models import Departement
+from secpa_portal.reference.qpv import check_qpv_codes
 
 from ..enums import StructureKind, TerritoryType
 from ..models import Structure
@@ -187,6 +188,13 @@ class LocationForm(forms.Form):
         cleaned = super().clean()
         if self.structure is not None:
             self.warnings += finess_commune_warnings(self.structure.finess_et, cleaned.get("commune_code"))
+        if cleaned.get("qpv_codes"):
+            # The same check as the pre-check's: membership of the loaded list, 2015 codes, département.
+            commune_code = cleaned.get("commune_code", self.structure.commune_code if self.structure else "")
+            findings = check_qpv_codes(cleaned["qpv_codes"], commune_code)
+            for error in findings.errors:
+                self.add_error("qpv_codes", error)
+            self.warnings += findings.warnings
         if self.commune is not None:
             # The official name fills an empty « Commune »; a different one is pointed out.
             if "commune_name" in cleaned and not cleaned["commune_name"]:
@@ -220,16 +228,7 @@ class LocationForm(forms.Form):
         return commune.code
 
     def clean_qpv_codes(self):
-        codes = parse_qpv_codes(self.cleaned_data["qpv_codes"])
-        if codes and QPV.objects.exists():
-            # The reference list is loaded (manage.py import_qpv): the codes must be in it.
-            known = set(QPV.objects.filter(code__in=codes).values_list("code", flat=True))
-            unknown = [code for code in codes if code not in known]
-            if unknown:
-                raise ValidationError(
-                    _("Ces codes ne figurent pas dans la liste des QPV : %(codes)s.") % {"codes": ", ".join(unknown)}
-                )
-        return codes
+        return parse_qpv_codes(self.cleaned_data["qpv_codes"])
 
     def clean_address(self):
         return self.cleaned_data["address"].strip()

@@ -137,3 +137,11 @@ def test_file_not_utf8(tmp_path):
 def test_file_not_found(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         run_import(str(tmp_path / "absent.csv"))
+
+
+@pytest.mark.django_db
+def test_the_official_files_column_names_are_read(tmp_path):
+    content = "code_qp;lib_qp;insee_com;lib_com\nQN09301M;Franc-Moisin;93066;Saint-Denis\n"
+    assert "1 QPV importé (1 créé, 0 mis à jour)." in run_import(write(tmp_path, content))
+    franc_moisin = QPV.objects.get(code="QN09301M")
+    assert (franc_moisin.name, franc_moisin.commune_code, franc_moisin.generation) == ("Franc-Moisin", "93066", "2024")

@@ -194,7 +194,7 @@ def test_location_step_checks_qpv_codes_against_the_reference_list_when_loaded(c
 
     QPV.objects.create(code="QN09301M", name="Franc-Moisin", commune_code="93066", generation="2024")
     response = post_step(client, draft, "localisation", wizard_data.location(qpv_codes="QN09301M, QN09399M"))
-    assert "Ces codes ne figurent pas dans la liste des QPV : QN09399M." in response.content.decode()
+    assert "QN09399M ne figure pas dans la liste 2024 des quartiers prioritaires (QPV)." in response.content.decode()
     response = post_step(client, draft, "localisation", wizard_data.location(qpv_codes="QN09301M"))
     assert response.status_code == 302
 
@@ -443,7 +443,8 @@ def test_a_mission_can_be_left_out_again(client, draft):
 
 def test_a_finess_of_another_departement_than_the_commune_is_flagged(client, draft):
     post_step(client, draft, "identite", wizard_data.identity(finess_et=make_finess("75000123")))
-    response = post_step(client, draft, "localisation", wizard_data.location())
+    # Without the default's 2015 QPV code, which has a warning of its own.
+    response = post_step(client, draft, "localisation", wizard_data.location(qpv_codes=wizard_data.QPV_SAINT_DENIS))
     assert response.status_code == 302  # a warning, not an error
     [warning] = messages_of(response, WARNING)
     assert "désigne le département 75, mais la commune est dans le département 93" in warning

@@ -3,6 +3,13 @@
 The file is UTF-8 (with or without BOM), separated by commas or semicolons, with the header
 ``code,name,commune_code,generation``; ``commune_code`` and ``generation`` may be left out.  Nothing is
 imported unless every row is valid.
+
+The official file: the list of the QPV in force since 1 January 2024 (the 2024 list, codes ``QN…``), published
+by the Agence nationale de la cohésion des territoires (ANCT) on its SIG Ville site and on data.gouv.fr as
+« Quartiers prioritaires de la politique de la ville (QPV) 2024 », export CSV of the table of quartiers.  Its
+columns ``code_qp`` (code), ``lib_qp`` (name) and ``insee_com`` (the main commune) are read under these names
+too, so the file can be imported as downloaded, once saved in UTF-8.  A quartier spanning several communes
+keeps its main one.  The demo loads an invented sample in the same format (``data/qpv_demo_sample.csv``).
 """
 
 import csv
@@ -17,6 +24,8 @@ from secpa_portal.reference.models import QPV
 
 EXPECTED_HEADER = "code,name,commune_code,generation"
 REQUIRED_COLUMNS = ("code", "name")
+# The official file's column names (ANCT, 2024 list).
+COLUMN_ALIASES = {"code_qp": "code", "lib_qp": "name", "insee_com": "commune_code"}
 NAME_MAX_LENGTH = QPV._meta.get_field("name").max_length
 
 
@@ -31,7 +40,8 @@ def _detect_delimiter(header_line: str) -> str:
 class Command(BaseCommand):
     help = (
         "Importe ou met à jour la liste des quartiers prioritaires (QPV) depuis un fichier CSV UTF-8 "
-        f"d'en-tête « {EXPECTED_HEADER} » (séparateur virgule ou point-virgule). "
+        f"d'en-tête « {EXPECTED_HEADER} » (séparateur virgule ou point-virgule), ou le fichier officiel de la "
+        "liste 2024 publié par l'ANCT (colonnes code_qp, lib_qp, insee_com). "
         "Rien n'est importé si une ligne est invalide."
     )
 
@@ -62,6 +72,7 @@ class Command(BaseCommand):
             raise CommandError(f"Le fichier {path} est vide : en-tête attendu « {EXPECTED_HEADER} ».")
         reader = csv.DictReader(lines, delimiter=_detect_delimiter(lines[0]))
         columns = [(name or "").strip().lower() for name in reader.fieldnames or []]
+        columns = [COLUMN_ALIASES.get(name, name) for name in columns]
         missing = [column for column in REQUIRED_COLUMNS if column not in columns]
         if missing:
             raise CommandError(

@@ -9,6 +9,7 @@ from conventions import demo_reports as conventions_demo_reports
 from dotations import demo as dotations_demo
 from dotations import demo_payments as dotations_demo_payments
 from secpa_portal.accounts.demo import DEMO_PASSWORD, seed_accounts
+from secpa_portal.reference import demo as reference_demo
 from structures import demo as structures_demo
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         """Each app's seeder, in dependency order (a structure before its convention, a dotation before its
         payments)."""
         return [
+            reference_demo.seed,
             structures_demo.seed,
             conventions_demo.seed,
             conventions_demo_reports.seed,
