@@ -572,7 +572,8 @@ def _team(serial: int) -> list[dict]:
     gps = 2 + serial % 4
     return [
         {"category": Cat.GENERAL_PRACTITIONER, "headcount": gps, "fte": Decimal(gps) * Decimal("0.80")},
-        {"category": Cat.NURSE, "headcount": 1 + serial % 3, "fte": Decimal("1.50") + Decimal(serial % 3) / 2},
+        # At most 1 FTE a person: the team step refuses more, so does the pre-check (structures/rules.py).
+        {"category": Cat.NURSE, "headcount": 1 + serial % 3, "fte": Decimal(1 + serial % 3) * Decimal("0.90")},
         {"category": Cat.PSYCHOLOGIST, "headcount": 1, "fte": Decimal("0.80")},
         {"category": Cat.HEALTH_MEDIATOR, "headcount": 2, "fte": Decimal("1.60")},
         {"category": Cat.SOCIAL_WORKER, "headcount": 1, "fte": Decimal("0.50")},

@@ -57,6 +57,7 @@ class ProfessionalCategory(models.TextChoices):
     OTHER_PARAMEDICAL = "other_paramedical", _("Autre auxiliaire médical")
     SPECIALIST = "specialist", _("Médecin spécialiste")
     DENTIST = "dentist", _("Chirurgien-dentiste")
+    PHARMACIST = "pharmacist", _("Pharmacien ou pharmacienne")
     PSYCHOLOGIST = "psychologist", _("Psychologue")
     HEALTH_MEDIATOR = "health_mediator", _("Médiateur ou médiatrice en santé")
     INTERPRETER = "interpreter", _("Interprète professionnel")
@@ -66,15 +67,18 @@ class ProfessionalCategory(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-# "At least one GP and one other health professional" (domain.md, rule 5).
-OTHER_HEALTH_PROFESSIONS = {
+# "At least one GP and one paramedical professional" (domain.md, rule 5): the *auxiliaires médicaux* of the
+# code de la santé publique (4th part, book III).  A midwife, a dentist, a specialist (medical professions)
+# or a pharmacist is a health professional, not a paramedical one.
+PARAMEDICAL_PROFESSIONS = {
     ProfessionalCategory.NURSE,
-    ProfessionalCategory.MIDWIFE,
     ProfessionalCategory.PHYSIOTHERAPIST,
     ProfessionalCategory.OTHER_PARAMEDICAL,
-    ProfessionalCategory.SPECIALIST,
-    ProfessionalCategory.DENTIST,
 }
+PARAMEDICAL_EXAMPLES = (
+    "infirmier, masseur-kinésithérapeute, orthophoniste, orthoptiste, pédicure-podologue, ergothérapeute, "
+    "psychomotricien, diététicien"
+)
 
 
 class TerritoryType(models.TextChoices):

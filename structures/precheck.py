@@ -10,14 +10,13 @@ from django.core.exceptions import ValidationError
 from secpa_portal.reference.identifiers import validate_finess, validate_siret
 from secpa_portal.reference.qpv import check_qpv_codes
 
+from . import rules
 from .enums import (
     MANDATORY_DOCUMENTS,
     MANDATORY_MISSIONS,
-    OTHER_HEALTH_PROFESSIONS,
     DeliveryMode,
     DocumentKind,
     Mission,
-    ProfessionalCategory,
     TerritoryType,
 )
 
@@ -30,6 +29,8 @@ class Criterion:
     explanation: str
     # A targeting criterion is weighed by the ARS, it never blocks a submission.
     targeting: bool = False
+    # A weighed criterion is reported to both sides but never blocks a submission: the ARS decides.
+    weighed: bool = False
 
 
 def _messages(error: ValidationError) -> str:
@@ -85,7 +86,7 @@ def _missions(mission_lines) -> Criterion:
         elif problem := _mission_problem(line):
             problems.append(f"« {Mission(mission).label} » : {problem}")
     if problems:
-        return Criterion("missions", "Les sept missions obligatoires", False, "; ".join(problems) + ".")
+        return Criterion("missions", "Les sept missions obligatoires", False, "; ".join(problems))
     return Criterion(
         "missions",
         "Les sept missions obligatoires",
@@ -95,20 +96,44 @@ def _missions(mission_lines) -> Criterion:
 
 
 def _team(team_lines) -> Criterion:
-    categories = {line.category for line in team_lines if line.headcount > 0}
-    has_gp = ProfessionalCategory.GENERAL_PRACTITIONER in categories
-    has_other = bool(categories & OTHER_HEALTH_PROFESSIONS)
-    label = "Au moins un médecin généraliste et un autre professionnel de santé"
-    if has_gp and has_other:
+    problems = rules.team_problems(rules.team_rows(team_lines))
+    if problems:
+        return Criterion("team", rules.TEAM_LABEL, False, "L'équipe : " + " ; ".join(problems) + ".")
+    return Criterion("team", rules.TEAM_LABEL, True, rules.TEAM_TEXT)
+
+
+def _mission_fte(mission_lines, team_lines) -> Criterion:
+    problems = rules.mission_fte_problems(rules.mission_rows(mission_lines), rules.team_rows(team_lines))
+    if problems:
         return Criterion(
-            "team", label, True, "L'équipe compte un médecin généraliste et un autre professionnel de santé."
+            "mission_fte", rules.MISSION_FTE_LABEL, False, " ".join(rules.mission_fte_messages(problems)), weighed=True
         )
-    missing = []
-    if not has_gp:
-        missing.append("aucun médecin généraliste")
-    if not has_other:
-        missing.append("aucun autre professionnel de santé (infirmier, sage-femme, kinésithérapeute…)")
-    return Criterion("team", label, False, "L'équipe ne compte " + " et ".join(missing) + ".")
+    return Criterion(
+        "mission_fte",
+        rules.MISSION_FTE_LABEL,
+        True,
+        "Les ETP salariés des missions tiennent dans ceux de l'équipe.",
+        weighed=True,
+    )
+
+
+def _in_house(team_lines) -> Criterion:
+    missing = rules.in_house_problems(rules.team_rows(team_lines))
+    if missing:
+        return Criterion(
+            "in_house",
+            rules.IN_HOUSE_LABEL,
+            False,
+            rules.in_house_message(missing),
+            weighed=True,
+        )
+    return Criterion(
+        "in_house",
+        rules.IN_HOUSE_LABEL,
+        True,
+        "L'équipe compte un psychologue et un médiateur ou travailleur social salariés.",
+        weighed=True,
+    )
 
 
 def _attestation(code, label, value, ok, ko) -> Criterion:
@@ -189,6 +214,7 @@ def run_precheck(structure) -> list[Criterion]:
     return [
         _kind(structure),
         _missions(mission_lines),
+        _mission_fte(mission_lines, team_lines),
         _attestation(
             "open_to_all",
             "Ouverte à toute personne",
@@ -198,12 +224,20 @@ def run_precheck(structure) -> list[Criterion]:
         ),
         _attestation(
             "tiers_payant",
-            "Tiers payant et aucun dépassement d'honoraires",
-            structure.attests_tiers_payant and structure.attests_no_overbilling,
-            "Tiers payant pratiqué et aucun dépassement d'honoraires, attestés.",
-            "Les attestations de tiers payant et d'absence de dépassement d'honoraires sont requises.",
+            "Tiers payant",
+            structure.attests_tiers_payant,
+            "Tiers payant pratiqué par les médecins, attesté.",
+            "L'attestation de tiers payant manque : les patients ne doivent rien avancer.",
+        ),
+        _attestation(
+            "no_overbilling",
+            "Aucun dépassement d'honoraires",
+            structure.attests_no_overbilling,
+            "Aucun dépassement d'honoraires, attesté.",
+            "L'attestation d'absence de dépassement d'honoraires manque.",
         ),
         _team(team_lines),
+        _in_house(team_lines),
         _attestation(
             "general_medicine",
             "Médecine générale comme activité principale",
@@ -219,8 +253,9 @@ def run_precheck(structure) -> list[Criterion]:
 
 
 def submission_blockers(criteria: list[Criterion]) -> list[Criterion]:
-    """Everything must be filled in to submit; targeting criteria too (with their justification)."""
-    return [criterion for criterion in criteria if not criterion.passed]
+    """Everything must be filled in to submit; targeting criteria too (with their justification). Weighed
+    criteria are left to the ARS."""
+    return [criterion for criterion in criteria if not criterion.passed and not criterion.weighed]
 
 
 def failing_criteria(criteria: list[Criterion]) -> list[Criterion]:

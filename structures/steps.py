@@ -22,7 +22,7 @@ STEPS = [
     Step("localisation", _("Localisation et territoire"), ("location", "territory")),
     Step("equipe", _("Équipe et activité"), ("team",)),
     Step("missions", _("Missions"), ("missions",)),
-    Step("attestations", _("Attestations"), ("open_to_all", "tiers_payant", "general_medicine")),
+    Step("attestations", _("Attestations"), ("open_to_all", "tiers_payant", "no_overbilling", "general_medicine")),
     Step("documents", _("Pièces justificatives"), ("documents",)),
     Step("recapitulatif", _("Récapitulatif et dépôt")),
 ]

@@ -6,6 +6,7 @@ One function, used by the location step and by the pre-check (hence by submissio
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, Subquery
 
 from .identifiers import QPV_2015, commune_departement_code, qpv_departement_code, qpv_generation
 
@@ -35,8 +36,11 @@ def check_qpv_codes(codes: list[str], commune_code: str = "") -> QPVFindings:
     findings = QPVFindings()
     if not codes:
         return findings
-    loaded = {qpv.code: qpv for qpv in QPV.objects.filter(code__in=codes)}
-    list_loaded = bool(loaded) or QPV.objects.filter(generation=QPV.Generation.G2024).exists()
+    # One query: the codes typed, plus any one quartier of the 2024 list, to know whether it is loaded.
+    any_2024 = QPV.objects.filter(generation=QPV.Generation.G2024).order_by("code").values("code")[:1]
+    rows = list(QPV.objects.filter(Q(code__in=codes) | Q(code__in=Subquery(any_2024))))
+    loaded = {qpv.code: qpv for qpv in rows if qpv.code in codes}
+    list_loaded = bool(rows)
     try:
         departement = commune_departement_code(commune_code) if commune_code else ""
     except ValidationError:

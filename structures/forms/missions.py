@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import rules
 from ..enums import MANDATORY_MISSIONS, DeliveryMode, Mission
 from .fields import TEXT_MAX_LENGTH, FrenchDecimalField, text
 
@@ -89,8 +90,21 @@ class MissionLineForm(forms.Form):
 
 
 class BaseMissionFormSet(forms.BaseFormSet):
+    structure = None
+
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "mission": MISSIONS[index]}
+
+    def clean(self):
+        super().clean()
+        self.warnings = []
+        if self.structure is None or any(form.errors for form in self.forms):
+            return
+        # Weighed like the pre-check's « ETP des missions » criterion (structures/rules.py): a warning.
+        problems = rules.mission_fte_problems(
+            rules.mission_rows(self.lines()), rules.team_rows(self.structure.team_lines.all())
+        )
+        self.warnings = rules.mission_fte_messages(problems)
 
     def lines(self) -> list[dict]:
         return [line for form in self.forms if (line := form.line())]
@@ -123,4 +137,6 @@ def mission_formset(structure, data=None) -> BaseMissionFormSet:
             if line
             else {}
         )
-    return MissionFormSet(data, initial=initial, prefix="missions")
+    formset = MissionFormSet(data, initial=initial, prefix="missions")
+    formset.structure = structure
+    return formset

@@ -6,12 +6,11 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from ..enums import OTHER_HEALTH_PROFESSIONS, ProfessionalCategory
+from .. import rules
+from ..enums import ProfessionalCategory
 from .fields import CountField, FrenchDecimalField
 
 CATEGORIES = list(ProfessionalCategory)
-# Categories the pre-check looks for, hinted next to their line.
-HEALTH_CATEGORIES = {ProfessionalCategory.GENERAL_PRACTITIONER, *OTHER_HEALTH_PROFESSIONS}
 
 
 class TeamLineForm(forms.Form):
@@ -31,17 +30,12 @@ class TeamLineForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        headcount, fte = cleaned.get("headcount"), cleaned.get("fte")
         if self.errors:
             return cleaned
-        if headcount and fte is None:
-            self.add_error("fte", _("Indiquez les équivalents temps plein de ces %(n)s personnes.") % {"n": headcount})
-        elif fte and not headcount:
-            self.add_error("headcount", _("Indiquez combien de personnes représentent ces ETP."))
-        elif headcount and fte > headcount:
-            self.add_error(
-                "fte", _("Les ETP ne peuvent dépasser l'effectif : une personne compte au plus pour 1 ETP.")
-            )
+        # The pre-check applies the same rule to the saved lines (structures/rules.py).
+        row = rules.TeamRow(self.category, cleaned.get("headcount"), cleaned.get("fte"))
+        for field, message in rules.team_line_problems(row):
+            self.add_error(field, message)
         return cleaned
 
     def line(self) -> dict | None:
@@ -53,8 +47,23 @@ class TeamLineForm(forms.Form):
 
 
 class BaseTeamFormSet(forms.BaseFormSet):
+    structure = None
+
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "category": CATEGORIES[index]}
+
+    def clean(self):
+        super().clean()
+        self.warnings = []
+        if self.structure is None or any(form.errors for form in self.forms):
+            return
+        # Weighed like the pre-check's « ETP des missions » criterion: a warning, the ARS judges.
+        problems = rules.mission_fte_problems(
+            rules.mission_rows(self.structure.mission_lines.all()), rules.team_rows(self.lines())
+        )
+        self.warnings = rules.mission_fte_messages(problems)
+        if missing := rules.in_house_problems(rules.team_rows(self.lines())):
+            self.warnings.append(rules.in_house_message(missing))
 
     def lines(self) -> list[dict]:
         return [line for form in self.forms if (line := form.line())]
@@ -78,4 +87,6 @@ def team_formset(structure, data=None) -> BaseTeamFormSet:
         {"headcount": line.headcount, "fte": line.fte} if (line := by_category.get(category)) else {}
         for category in CATEGORIES
     ]
-    return TeamFormSet(data, initial=initial, prefix="equipe")
+    formset = TeamFormSet(data, initial=initial, prefix="equipe")
+    formset.structure = structure
+    return formset

@@ -65,7 +65,9 @@ def test_a_failing_criterion_is_shown_with_its_reason(in_review, ars_idf):
     Structure.objects.filter(pk=in_review.pk).update(attests_tiers_payant=False)
     html = client_for(ars_idf).get(_url("review", in_review)).content.decode()
     assert f"1 critère sur {len(run_precheck(in_review))} non rempli." in html
-    assert "Les attestations de tiers payant et d&#x27;absence de dépassement d&#x27;honoraires sont requises." in html
+    # Tiers payant and no dépassement are two criteria: only the first fails.
+    assert "L&#x27;attestation de tiers payant manque : les patients ne doivent rien avancer." in html
+    assert "Aucun dépassement d&#x27;honoraires, attesté." in html
     assert "Une décision d'éligibilité doit alors être motivée." in html
 
 
