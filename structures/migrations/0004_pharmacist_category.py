@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('structures', '0002_list_order_indexes'),
+        ('structures', '0003_trigram_search'),
     ]
 
     operations = [
