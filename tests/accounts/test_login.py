@@ -10,7 +10,7 @@ from secpa_portal.reference.models import Departement, Region
 @pytest.mark.django_db
 def test_reference_data_loaded():
     assert Region.objects.count() == 18
-    assert Departement.objects.count() == 101
+    assert Departement.objects.count() == 103  # 101 départements, then Saint-Barthélemy (977) and Saint-Martin (978)
     assert Departement.objects.get(code="63").region.name == "Auvergne-Rhône-Alpes"
     assert Departement.objects.get(code="2A").region_id == "94"
 
