@@ -6,5 +6,7 @@ class ConventionsConfig(AppConfig):
 
     def ready(self):
         from . import eligibility
+        from .threads import register_threads
 
         eligibility.connect()
+        register_threads()

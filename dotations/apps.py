@@ -9,5 +9,7 @@ class DotationsConfig(AppConfig):
 
         from . import receivers  # noqa: F401  (connects the signal receivers)
         from .terms import current_campaign_defaults
+        from .threads import register_threads
 
         terms_defaults.register(current_campaign_defaults)
+        register_threads()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.journal.services import record_event
+from secpa_portal.messaging.services import post_message
 from secpa_portal.reference.identifiers import commune_departement_code
 from secpa_portal.reference.models import Departement
 
@@ -291,6 +292,8 @@ def structure_decide(*, structure, user, decision: str, reason: str = "") -> Str
         "changes_requested": _("Compléments demandés à la structure"),
     }
     _record(locked, user, verb, from_state, summaries[verb], reason=reason.strip(), payload=payload)
+    if decision == "request_changes":  # the reason opens the file's message thread
+        post_message(user=user, obj=locked, text=reason, opens_with_reason="changes_requested", checked=True)
     notifications.notify_decision(locked, verb, reason.strip())
     if verb == "ineligible":
         eligibility_withdrawn.send(sender=Structure, structure=locked, user=user, verb=verb, reason=reason.strip())

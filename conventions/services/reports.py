@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.journal.services import record_event
+from secpa_portal.messaging.services import post_message
 from structures.enums import ProfessionalCategory
 
 from .. import report_notifications as notifications
@@ -265,6 +266,7 @@ def report_return(*, report, user, reason: str) -> AnnualReport:
         _("Rapport annuel %(year)s renvoyé") % {"year": locked.year},
         reason,
     )
+    post_message(user=user, obj=locked, text=reason, opens_with_reason="report_returned", checked=True)
     notifications.notify_report(locked, "report_returned", reason)
     _sync(report, locked)
     return locked

@@ -57,6 +57,9 @@ class User(AbstractUser):
         blank=True,
         related_name="agents",
     )
+    # Messages of the dossier threads not read yet (secpa_portal.messaging keeps it equal to its Unread rows):
+    # the header shows it without a query, the user being loaded on every request anyway.
+    unread_messages = models.PositiveIntegerField(_("messages non lus"), default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
