@@ -42,6 +42,20 @@ def send_structure_decision(structure_id: int, verb: str, reason: str = "") -> i
     )
 
 
+@task
+def send_structure_resubmitted(structure_id: int) -> int:
+    """To the agent who sent the file back, to whom it returns."""
+    structure = Structure.objects.select_related("region", "reviewer").get(pk=structure_id)
+    recipients = [structure.reviewer.email] if structure.reviewer and structure.reviewer.is_active else []
+    return send_templated_mail(
+        template="structure_resubmitted", context={"structure": structure}, recipients=recipients
+    )
+
+
+def notify_resubmitted(structure):
+    transaction.on_commit(lambda: send_structure_resubmitted.enqueue(structure.pk))
+
+
 def notify_submitted(structure):
     queue_notification(send_structure_submitted, structure.pk)
 

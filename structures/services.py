@@ -14,6 +14,7 @@ from secpa_portal.reference.identifiers import commune_departement_code
 from secpa_portal.reference.models import Departement
 
 from . import notifications, perms
+from .changes import snapshot
 from .eligibility_hooks import eligibility_withdrawn
 from .enums import StructureStatus
 from .models import Document, Membership, MissionLine, ReviewNote, Structure, TeamLine
@@ -227,7 +228,29 @@ def structure_submit(*, structure, user) -> Structure:
     locked.last_decision_reason = ""
     locked.save()
     _record(locked, user, "submitted", from_state, _("Dossier déposé auprès de l'ARS"))
-    notifications.notify_submitted(locked)
+    reviewer = locked.reviewer
+    if (
+        from_state == StructureStatus.CHANGES_REQUESTED
+        and reviewer
+        and reviewer.is_active
+        and perms.can_take(reviewer, locked)
+    ):
+        # The file returns to the agent who sent it back, in review: nobody has to take it again.
+        taken_from = _move(locked, "take")
+        locked.save()
+        record_event(
+            actor=None,
+            verb="returned_to_reviewer",
+            summary=_("Dossier complété revenu en instruction auprès de %(agent)s") % {"agent": reviewer},
+            obj=locked,
+            structure_id=locked.pk,
+            from_state=taken_from,
+            to_state=locked.status,
+            payload={"reviewer": reviewer.pk},
+        )
+        notifications.notify_resubmitted(locked)
+    else:
+        notifications.notify_submitted(locked)
     return locked
 
 
@@ -277,6 +300,9 @@ def structure_decide(*, structure, user, decision: str, reason: str = "") -> Str
                 % {"list": ", ".join(c.label for c in failing)}
             )
         payload = {"overridden_criteria": [c.code for c in failing]}
+    if decision == "request_changes":
+        # What the file was when sent back: the review page shows what changed when it comes back.
+        payload = {"snapshot": snapshot(locked)}
     from_state = _move(locked, decision, reason)
     locked.last_decision_reason = reason.strip()
     locked.reviewer = locked.reviewer or user

@@ -19,6 +19,7 @@ from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 
 from .. import perms, services
+from ..changes import changes_since_send_back
 from ..eligibility_hooks import withdrawal_warnings
 from ..enums import STATUS_BADGE, StructureStatus
 from ..forms.review import DecisionForm, NoteForm, ReopenForm
@@ -95,7 +96,7 @@ def _render_review(request, structure, *, decision_form=None, reopen_form=None, 
     user = request.user
     criteria = run_precheck(structure)
     failing = failing_criteria(criteria)
-    timeline = Event.objects.for_structure(structure.pk).order_by("-created_at", "-id")
+    timeline = list(Event.objects.for_structure(structure.pk).order_by("-created_at", "-id"))
     context = {
         "structure": structure,
         "crumbs": _crumbs(structure),
@@ -103,7 +104,8 @@ def _render_review(request, structure, *, decision_form=None, reopen_form=None, 
         "failing": failing,
         "notes": list(structure.review_notes.all()),
         "recipients": _recipients(structure),
-        "timeline": list(timeline),
+        "timeline": timeline,
+        "changes": changes_since_send_back(structure, timeline),
         "can_take": perms.can_take(user, structure),
         "can_decide": perms.can_decide(user, structure),
         "can_reopen": perms.can_reopen(user, structure),

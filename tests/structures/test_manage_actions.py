@@ -86,7 +86,7 @@ def test_a_file_sent_back_is_submitted_again(manager, ars_idf):
     assert "Compléments demandés par l'ARS" in html
     assert "Merci de joindre les statuts signés." in html
     client_for(manager).post(reverse("structures:submit", args=[structure.pk]))
-    assert status(structure) == StructureStatus.SUBMITTED
+    assert status(structure) == StructureStatus.IN_REVIEW  # back to the agent who sent it back
 
 
 def test_submitting_twice_says_why_in_french(manager):

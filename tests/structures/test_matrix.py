@@ -102,7 +102,8 @@ MATRIX = {
     ],
     "submit": [
         Route("get", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED),
-        Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED, after=S.SUBMITTED),
+        # Back to the agent who sent it back, in review (structures.services.structure_submit).
+        Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED, after=S.IN_REVIEW),
     ],
     "withdraw": [
         Route("get", S.SUBMITTED, manager=PAGE, ars=REFUSED, cnam=REFUSED),

@@ -43,7 +43,9 @@ def _withdraw(structure, user, reason):
 
 # name → (service call, a source state, the allowed actor fixture, journal verb, who is e-mailed)
 CASES = {
-    "submit": (_submit, S.CHANGES_REQUESTED, "manager", "submitted", "region_agents"),
+    # A first submission waits for the region's agents; a file sent back returns to its reviewer
+    # (tests/structures/test_changes.py).
+    "submit": (_submit, S.DRAFT, "manager", "submitted", "region_agents"),
     "take": (_take, S.SUBMITTED, "ars_idf", "taken", "managers"),
     "declare_eligible": (_decide("declare_eligible"), S.IN_REVIEW, "ars_idf", "eligible", "managers"),
     "declare_ineligible": (_decide("declare_ineligible"), S.IN_REVIEW, "ars_idf", "ineligible", "managers"),
@@ -66,7 +68,7 @@ def people(manager, co_manager, ars_idf, ars_idf2, bystanders):
 
 
 def _structure(people, state):
-    structure = make_structure(people["manager"], state=state, reviewer=people["ars_idf"])
+    structure = make_structure(people["manager"], state=state, reviewer=people["ars_idf"], complete_=True)
     return with_managers(structure, people["co_manager"], people["inactive_manager"])
 
 
