@@ -34,6 +34,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # SIRET in production; the default only has the right form (the CNAM's SIREN and a placeholder NIC).
 OPEN_DATA_GRANTOR_NAME = env.str("OPEN_DATA_GRANTOR_NAME", default="Caisse nationale de l'assurance maladie")
 OPEN_DATA_GRANTOR_SIRET = env.str("OPEN_DATA_GRANTOR_SIRET", default="18003502400009")
+# Days during which the managers of a withdrawn file may reopen it as a draft (structures.perms).
+WITHDRAWN_REOPEN_DAYS = env.int("WITHDRAWN_REOPEN_DAYS", default=90)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,10 @@
 """Who may do what on a structure. Templates and services ask the same predicates."""
 
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
 from .enums import StructureStatus
 
 
@@ -72,3 +77,16 @@ def can_add_note(user, structure) -> bool:
 def can_manage_members(user, structure) -> bool:
     """A manager of the structure adds or removes its managers, whatever the file's state."""
     return is_member(user, structure)
+
+
+def withdrawn_reopen_deadline(structure) -> datetime.datetime | None:
+    """Until when a withdrawn file may be reopened (``WITHDRAWN_REOPEN_DAYS`` after its withdrawal)."""
+    if structure.status != StructureStatus.WITHDRAWN or structure.status_changed_at is None:
+        return None
+    return structure.status_changed_at + datetime.timedelta(days=settings.WITHDRAWN_REOPEN_DAYS)
+
+
+def can_reopen_withdrawn(user, structure) -> bool:
+    """A manager of the structure reopens its withdrawn file (back to draft) within the settings' delay."""
+    deadline = withdrawn_reopen_deadline(structure)
+    return is_member(user, structure) and deadline is not None and timezone.now() <= deadline

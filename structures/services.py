@@ -1,5 +1,6 @@
 """Every write on a structure's file: lock, check, change, journal, notify (design.md §4)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -262,6 +263,28 @@ def structure_withdraw(*, structure, user, reason: str = "") -> Structure:
     from_state = _move(locked, "withdraw")
     locked.save()
     _record(locked, user, "withdrawn", from_state, _("Dossier retiré par la structure"), reason=reason)
+    return locked
+
+
+@transaction.atomic
+def structure_reopen_withdrawn(*, structure, user) -> Structure:
+    """The managers take back a withdrawn file as a draft, within ``WITHDRAWN_REOPEN_DAYS`` of its withdrawal."""
+    locked = _locked(structure)
+    check_transition("reopen_withdrawn", locked.status)
+    _require(perms.is_member(user, locked), _("Seul un gestionnaire de la structure peut rouvrir son dossier retiré."))
+    if not perms.can_reopen_withdrawn(user, locked):
+        raise TransitionError(
+            _(
+                "Le dossier a été retiré il y a plus de %(days)s jours : il ne peut plus être rouvert. "
+                "Contactez l'administrateur du portail pour enregistrer à nouveau la structure."
+            )
+            % {"days": settings.WITHDRAWN_REOPEN_DAYS}
+        )
+    from_state = _move(locked, "reopen_withdrawn")
+    locked.reviewer = None  # a new submission waits for the region's agents
+    locked.last_decision_reason = ""
+    locked.save()
+    _record(locked, user, "withdrawn_reopened", from_state, _("Dossier retiré rouvert en brouillon par la structure"))
     return locked
 
 

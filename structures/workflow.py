@@ -56,6 +56,9 @@ TRANSITIONS = {
             Role.MANAGER,
         ),
         Transition(
+            "reopen_withdrawn", _("Rouvrir le dossier retiré"), frozenset({S.WITHDRAWN}), S.DRAFT, Role.MANAGER
+        ),
+        Transition(
             "reopen",
             _("Rouvrir l'instruction"),
             frozenset({S.ELIGIBLE, S.INELIGIBLE}),

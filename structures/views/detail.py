@@ -18,6 +18,8 @@ def structure_detail(request, pk):
             "can_edit": perms.can_edit(user, structure),
             "can_submit": perms.can_submit(user, structure),
             "can_withdraw": perms.can_withdraw(user, structure),
+            "can_reopen_withdrawn": perms.can_reopen_withdrawn(user, structure),
+            "reopen_deadline": perms.withdrawn_reopen_deadline(structure),
             "can_see_review": perms.can_see_review(user, structure),
             "can_manage_members": perms.can_manage_members(user, structure),
             "is_staff_view": user.is_ars_agent or user.is_cnam_agent,

@@ -122,3 +122,23 @@ def document_delete(request, pk, document_pk):
         return redirect("structures:detail", pk=structure.pk)
     messages.success(request, _("La pièce « %(name)s » est retirée du dossier.") % {"name": name})
     return redirect(step_url(structure, STEPS_BY_SLUG["documents"]))
+
+
+@require_POST
+def structure_reopen_withdrawn(request, pk):
+    """A manager takes back a withdrawn file as a draft (within the delay the settings give)."""
+    structure = load_structure(request, pk)
+    try:
+        services.structure_reopen_withdrawn(structure=structure, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Le dossier est rouvert en brouillon : complétez-le puis déposez-le à nouveau, "
+                "il reviendra alors à l'%(ars)s."
+            )
+            % {"ars": _ars_name(structure)},
+        )
+    return redirect("structures:detail", pk=structure.pk)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/saisie/<slug:step>/", wizard.structure_step, name="step"),
     path("<int:pk>/depot/", manage.structure_submit, name="submit"),
     path("<int:pk>/retrait/", manage.structure_withdraw, name="withdraw"),
+    path("<int:pk>/reouverture/", manage.structure_reopen_withdrawn, name="reopen_withdrawn"),
     path("<int:pk>/pieces/<int:document_pk>/", manage.document_download, name="document_download"),
     path("<int:pk>/pieces.zip", documents_zip.documents_zip, name="documents_zip"),
     path("<int:pk>/pieces/<int:document_pk>/suppression/", manage.document_delete, name="document_delete"),

@@ -117,6 +117,8 @@ MATRIX = {
             after=S.WITHDRAWN,
         ),
     ],
+    # A withdrawn file that was submitted stays visible to the agents, who cannot reopen it.
+    "reopen_withdrawn": [Route("post", S.WITHDRAWN, manager=DONE, ars=REFUSED, cnam=REFUSED, after=S.DRAFT)],
     "document_download": [Route("get", S.SUBMITTED, manager=FILE, ars=FILE, cnam=FILE)],
     "documents_zip": [Route("get", S.SUBMITTED, manager=ZIP, ars=ZIP, cnam=ZIP)],
     "document_delete": [Route("post", S.CHANGES_REQUESTED, manager=DONE, ars=REFUSED, cnam=REFUSED)],

@@ -41,6 +41,10 @@ def _withdraw(structure, user, reason):
     return services.structure_withdraw(structure=structure, user=user, reason=reason)
 
 
+def _reopen_withdrawn(structure, user, reason):
+    return services.structure_reopen_withdrawn(structure=structure, user=user)
+
+
 # name → (service call, a source state, the allowed actor fixture, journal verb, who is e-mailed)
 CASES = {
     # A first submission waits for the region's agents; a file sent back returns to its reviewer
@@ -52,6 +56,7 @@ CASES = {
     "request_changes": (_decide("request_changes"), S.IN_REVIEW, "ars_idf", "changes_requested", "managers"),
     "reopen": (_reopen, S.ELIGIBLE, "ars_idf", "reopened", "managers"),
     "withdraw": (_withdraw, S.SUBMITTED, "manager", "withdrawn", None),
+    "reopen_withdrawn": (_reopen_withdrawn, S.WITHDRAWN, "manager", "withdrawn_reopened", None),
 }
 REASON = "Motif détaillé : l'équipe ne compte pas encore de médiateur en santé salarié."
 # Everyone who is neither the allowed actor nor out of scope by the queryset: each is refused by the service.
