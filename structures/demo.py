@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from secpa_portal.accounts.demo import DEMO_PASSWORD
 from secpa_portal.accounts.enums import Role
 from secpa_portal.accounts.models import User
+from secpa_portal.messaging.services import post_message
 from secpa_portal.reference.identifiers import make_finess, make_siren, make_siret
 
 from . import services
@@ -172,6 +173,20 @@ STRUCTURES = [
                 "request_changes",
                 "Les statuts transmis ne sont pas signés : merci de joindre la version adoptée en assemblée générale.",
             ),
+            # The manager answers in the thread, corrects the file and submits it again: it returns to the
+            # agent, whose review page shows what changed (structures.changes).
+            (
+                "message",
+                "manager",
+                "Bonjour, voici les statuts signés adoptés le 12 mars. Nous avons aussi recruté une deuxième "
+                "médiatrice en santé : l'équipe est mise à jour.",
+                "statuts-signes.pdf",
+            ),
+            ("document", DocumentKind.STATUTES, "statuts-signes.pdf"),
+            ("update", {"legal_form": "Association loi 1901 reconnue d'intérêt général"}),
+            ("team_fte", "health_mediator", 3, Decimal("2.40")),
+            ("submit",),
+            ("message", "agent", "Merci, je reprends l'instruction avec les statuts signés.", None),
         ),
     ),
     DemoStructure(
@@ -406,6 +421,14 @@ STRUCTURES = [
                 "request_changes",
                 "Le projet de santé joint date de 2019 : merci de transmettre la version actualisée et validée.",
             ),
+            (
+                "message",
+                "manager",
+                "Le projet de santé actualisé sera validé par notre conseil d'administration le mois prochain : "
+                "pouvons-nous vous transmettre d'ici là la version de travail ?",
+                None,
+            ),
+            ("message", "agent", "Oui, transmettez la version de travail ; la version validée suivra.", None),
         ),
     ),
     # Grand Est
@@ -635,6 +658,23 @@ def _play(structure: Structure, steps, manager, agent) -> None:
             services.structure_reopen(structure=structure, user=agent, reason=args[0])
         elif action == "note":
             services.review_note_add(structure=structure, user=agent, text=args[0])
+        elif action == "message":
+            author, text, filename = args
+            files = [SimpleUploadedFile(filename, PDF, content_type="application/pdf")] if filename else []
+            post_message(user=manager if author == "manager" else agent, obj=structure, text=text, files=files)
+        elif action == "document":
+            upload = SimpleUploadedFile(args[1], PDF, content_type="application/pdf")
+            services.document_add(structure=structure, user=manager, kind=args[0], uploaded_file=upload)
+        elif action == "update":
+            services.structure_update(structure=structure, user=manager, fields=args[0])
+        elif action == "team_fte":
+            category, headcount, fte = args
+            lines = [
+                {"category": line.category, "headcount": line.headcount, "fte": line.fte}
+                for line in structure.team_lines.exclude(category=category)
+            ]
+            lines.append({"category": category, "headcount": headcount, "fte": fte})
+            services.team_replace(structure=structure, user=manager, lines=lines)
         else:
             raise ValueError(action)
 

@@ -8,6 +8,7 @@ from conventions import demo as conventions_demo
 from conventions import demo_reports as conventions_demo_reports
 from dotations import demo as dotations_demo
 from dotations import demo_payments as dotations_demo_payments
+from dotations import demo_threads as dotations_demo_threads
 from secpa_portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from secpa_portal.reference import demo as reference_demo
 from structures import demo as structures_demo
@@ -41,4 +42,5 @@ class Command(BaseCommand):
             conventions_demo_reports.seed,
             dotations_demo.seed,
             dotations_demo_payments.seed,
+            dotations_demo_threads.seed,
         ]
