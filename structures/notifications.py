@@ -53,7 +53,7 @@ def send_structure_resubmitted(structure_id: int) -> int:
 
 
 def notify_resubmitted(structure):
-    transaction.on_commit(lambda: send_structure_resubmitted.enqueue(structure.pk))
+    queue_notification(send_structure_resubmitted, structure.pk)
 
 
 def notify_submitted(structure):

@@ -1,11 +1,10 @@
 """The e-mail « message_posted »: a notice to the other side, with a link and never the message's text."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import Message
 
@@ -29,4 +28,4 @@ def send_message_posted(message_id: int, recipient_ids: list[int]) -> int:
 def notify_message_posted(message, recipients) -> None:
     ids = [user.pk for user in recipients]
     if ids:
-        transaction.on_commit(lambda: send_message_posted.enqueue(message.pk, ids))
+        queue_notification(send_message_posted, message.pk, ids)
