@@ -135,6 +135,8 @@ class Convention(models.Model):
     )
     cnam_signed_at = models.DateTimeField(null=True, blank=True)
     terminated_at = models.DateTimeField(null=True, blank=True)
+    # The last day in force of a terminated convention (asked when terminating; today by default).
+    terminated_on = models.DateField(_("dernier jour en vigueur"), null=True, blank=True)
     termination_reason = models.TextField(_("motif de résiliation"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

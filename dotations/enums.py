@@ -80,3 +80,20 @@ class BalanceRule(models.TextChoices):
             "un solde négatif donne lieu à un ordre de reversement"
         ),
     )
+
+
+class RecoveryStatus(models.TextChoices):
+    """An ordre de reversement (design.md §4): issued → notified → recovered, or cancelled with a reason."""
+
+    ISSUED = "issued", _("Émis")
+    NOTIFIED = "notified", _("Notifié à la structure")
+    RECOVERED = "recovered", _("Recouvré")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+RECOVERY_BADGE = {
+    RecoveryStatus.ISSUED: "fr-badge--new",
+    RecoveryStatus.NOTIFIED: "fr-badge--warning",
+    RecoveryStatus.RECOVERED: "fr-badge--success",
+    RecoveryStatus.CANCELLED: "",
+}

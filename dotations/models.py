@@ -16,6 +16,7 @@ from .enums import (
     DOTATION_BADGE,
     FUND_SHORT,
     PAYMENT_BADGE,
+    RECOVERY_BADGE,
     BalanceRule,
     BasisChoices,
     CampaignStatus,
@@ -24,6 +25,7 @@ from .enums import (
     Fund,
     PaymentKind,
     PaymentStatus,
+    RecoveryStatus,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -394,3 +396,60 @@ class Payment(models.Model):
     @property
     def fund_short(self) -> str:
         return FUND_SHORT.get(self.fund, self.fund)
+
+
+class RecoveryOrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """CNAM: all; others: the orders of dotations they see, once notified to the structure."""
+        if user.is_authenticated and (user.is_superuser or user.is_cnam_agent):
+            return self
+        return self.filter(dotation__in=Dotation.objects.visible_to(user), notified_at__isnull=False)
+
+    def claimed(self):
+        """The orders that count against what was paid: every one not cancelled."""
+        return self.exclude(status=RecoveryStatus.CANCELLED)
+
+
+class RecoveryOrder(models.Model):
+    """An *ordre de reversement*: what the structure must pay back, the basis of the *titre de recette*.
+
+    From its issue it counts in the dotation's ledger (paid − claimed ≤ approved, refused otherwise by the
+    database, migration 0009_recovery_orders); « recouvré » records that the money came back.
+    """
+
+    dotation = models.ForeignKey(Dotation, on_delete=models.PROTECT, related_name="recovery_orders")
+    amount = models.DecimalField(_("montant à reverser"), **MONEY)
+    reason = models.TextField(_("motif"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=RecoveryStatus.choices, default=RecoveryStatus.ISSUED, db_index=True
+    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    recovered_on = models.DateField(_("recouvré le"), null=True, blank=True)
+    reference = models.CharField(_("référence du titre de recette"), max_length=100, blank=True)
+    cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = RecoveryOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ordre de reversement")
+        verbose_name_plural = _("ordres de reversement")
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="recovered") | Q(recovered_on__isnull=False), name="recovered_order_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ordre de reversement {self.pk} — {self.dotation}"
+
+    @property
+    def status_badge_class(self):
+        return RECOVERY_BADGE.get(self.status, "")

@@ -290,3 +290,21 @@ class ReasonForm(forms.Form):
         error_messages={"required": _("Un motif écrit est obligatoire.")},
         help_text=_("Il sera visible des gestionnaires de la structure et conservé dans l'historique."),
     )
+
+
+class TerminateForm(ReasonForm):
+    """The reason and the last day in force (today by default): the money follows that date."""
+
+    terminated_on = forms.DateField(
+        label=_("Dernier jour en vigueur"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Indiquez le dernier jour en vigueur."),
+            "invalid": _("Saisissez une date valide."),
+        },
+        help_text=_(
+            "Aujourd'hui si vous le laissez vide. La dotation de l'année est ramenée aux jours couverts ; "
+            "le trop-versé fait l'objet d'un ordre de reversement."
+        ),
+    )

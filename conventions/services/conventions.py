@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
@@ -21,6 +22,7 @@ from ..enums import ConventionStatus, IndicatorDirection, Obligation
 from ..models import Convention, ConventionIndicator, Indicator, Objective, ReferenceSequence, Target
 from ..pdf import queue_signed_pdf
 from ..perms import conventions as perms
+from ..signals import convention_terminated
 from ..workflow import TransitionError, check_convention_transition
 
 TERM_FIELDS = (
@@ -424,16 +426,32 @@ def convention_sign_cnam(*, convention, user, signatory_name: str, signatory_cap
 
 
 @transaction.atomic
-def convention_terminate(*, convention, user, reason: str) -> Convention:
+def convention_terminate(*, convention, user, reason: str, terminated_on: datetime.date | None = None) -> Convention:
+    """Terminate; ``terminated_on`` is the last day in force (today by default), within the convention's dates.
+
+    Sends ``convention_terminated`` in the transaction: dotations settles the money for the days covered.
+    """
     locked = _locked(convention)
     check_convention_transition("terminate", locked.status, reason)
     _require(perms.can_terminate(user, locked), _("Seul un agent de la CNAM peut résilier une convention."))
+    terminated_on = terminated_on or timezone.localdate()
+    earliest = locked.start_date - datetime.timedelta(days=1)
+    if not earliest <= terminated_on <= locked.end_date:
+        raise TransitionError(
+            _("Le dernier jour en vigueur doit être compris entre le %(start)s et le %(end)s.")
+            % {
+                "start": date_format(earliest, "SHORT_DATE_FORMAT"),
+                "end": date_format(locked.end_date, "SHORT_DATE_FORMAT"),
+            }
+        )
     from_state = _move(locked, "terminate", reason)
     locked.terminated_at = timezone.now()
+    locked.terminated_on = terminated_on
     locked.termination_reason = reason.strip()
     locked.save()
     _record(locked, user, "convention_terminated", from_state, _("Convention résiliée"), reason.strip())
     notifications.notify_convention(locked, "convention_terminated", reason.strip())
+    convention_terminated.send(sender=Convention, convention=locked, user=user)
     _sync(convention, locked)
     return locked
 

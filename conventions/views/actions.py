@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import DomainError
 
-from ..forms.conventions import ReasonForm, SignatureForm, StructureSignatureForm
+from ..forms.conventions import ReasonForm, SignatureForm, StructureSignatureForm, TerminateForm
 from ..perms import conventions as perms
 from ..services import conventions as services
 from ..services.conventions import send_blockers
@@ -176,9 +177,12 @@ def convention_terminate(request, pk):
         convention,
         allowed=perms.can_terminate(request.user, convention),
         refusal=_("Seul un agent de la CNAM peut résilier une convention envoyée, signée ou en vigueur."),
-        form=ReasonForm(request.POST or None),
+        form=TerminateForm(request.POST or None, initial={"terminated_on": timezone.localdate()}),
         action=lambda form: services.convention_terminate(
-            convention=convention, user=request.user, reason=form.cleaned_data["reason"]
+            convention=convention,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            terminated_on=form.cleaned_data["terminated_on"],
         ),
         template_context={
             "title": _("Résilier la convention"),

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ..enums import CampaignStatus, DotationStatus
+from .four_eyes import four_eyes_refusal
 
 
 def _cnam_on_open_campaign(user, dotation) -> bool:
@@ -22,9 +23,7 @@ def approval_refusal(user, dotation) -> str:
         return _("Seul un agent de la CNAM peut approuver une dotation d'une campagne ouverte.")
     if dotation.status != DotationStatus.PROPOSED:
         return _("Seule une dotation proposée peut être approuvée.")
-    if dotation.prepared_by_id == user.pk:
-        return _("Vous avez préparé cette dotation : un autre agent de la CNAM doit l'approuver.")
-    return ""
+    return four_eyes_refusal(user, dotation.prepared_by_id, what=_("cette dotation"))
 
 
 def can_approve(user, dotation) -> bool:

@@ -286,3 +286,19 @@ def test_numbers_typed_the_french_way_are_read(structure, cnam):
     line.refresh_from_db()
     assert (str(line.baseline), str(line.points)) == ("3200.00", "12.50")
     assert sorted(str(t.value) for t in line.targets.all()) == ["3250.00", "3300.50", "3400.00"]
+
+
+def test_terminate_page_asks_the_last_day_in_force_today_by_default(active, cnam, monkeypatch):
+    from tests.forms import rendered_form  # noqa: PLC0415
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 6, 30))
+    client = client_for(cnam)
+    url = reverse("conventions:terminate", args=[active.pk])
+    page = client.get(url).content.decode()
+    assert 'value="2026-06-30"' in page
+    data = rendered_form(page, "data-confirm-form")
+    data["reason"] = "Fermeture de la structure"
+    client.post(url, data)
+    active.refresh_from_db()
+    assert active.status == ConventionStatus.TERMINATED
+    assert active.terminated_on == datetime.date(2026, 6, 30)
