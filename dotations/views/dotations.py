@@ -15,8 +15,10 @@ from ..enums import DotationStatus
 from ..filters import LISTING, DotationFilter
 from ..forms.dotations import ConfirmForm, OpinionForm, ProposeForm, ReturnForm
 from ..inputs import snapshot_rows
-from ..models import Dotation, DotationOpinion
+from ..ledger import ledger_of
+from ..models import Dotation, DotationOpinion, RecoveryOrder
 from ..perms import dotations as perms
+from ..perms import recoveries as recovery_perms
 from ..services import dotations as services
 
 
@@ -66,6 +68,27 @@ def _crumbs(dotation, last=None):
     return crumbs
 
 
+def recovery_context(user, dotation) -> dict:
+    """The ledger and the recovery orders of an approved dotation, with what ``user`` may do on each."""
+    if dotation.status != DotationStatus.APPROVED:
+        return {"ledger": None, "recovery_orders": []}
+    orders = RecoveryOrder.objects.visible_to(user).filter(dotation=dotation)
+    return {
+        "ledger": ledger_of(dotation),
+        "recovery_orders": [
+            (
+                order,
+                {
+                    "notify": recovery_perms.can_notify(user, order),
+                    "recover": recovery_perms.can_recover(user, order),
+                    "cancel": recovery_perms.can_cancel(user, order),
+                },
+            )
+            for order in orders
+        ],
+    }
+
+
 @require_GET
 def dotation_detail(request, pk):
     user = request.user
@@ -89,6 +112,7 @@ def dotation_detail(request, pk):
             "can_return": perms.can_return(user, dotation),
             "can_give_opinion": perms.can_give_opinion(user, dotation),
             "crumbs": _crumbs(dotation),
+            **recovery_context(user, dotation),
         },
     )
 
