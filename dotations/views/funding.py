@@ -6,7 +6,10 @@ from django.utils.translation import gettext as _
 
 from structures.models import Structure
 
+from ..enums import RecoveryStatus
 from ..funding_chart import funding_chart
+from ..ledger import ZERO, Ledger
+from ..models import RecoveryOrder
 from ..payment_selectors import structure_funding
 from ..perms import payments as perms
 
@@ -21,10 +24,37 @@ def funding(request, structure_pk):
             "structure": structure,
             **data,
             "chart": funding_chart(data["rows"]),
+            **recovery_summary(request.user, structure, data["rows"]),
             "can_manage": perms.can_manage_payments(request.user),
             "crumbs": _crumbs(request.user, structure.name),
         },
     )
+
+
+def recovery_summary(user, structure, rows) -> dict:
+    """Per approved year, the ledger (approved, paid, to recover, recovered, remaining) from the rows already
+    read, and the structure's recovery orders the user may see: one query whatever the number of years."""
+    orders = list(
+        RecoveryOrder.objects.visible_to(user)
+        .filter(dotation__structure=structure)
+        .select_related("dotation__campaign")
+        .order_by("dotation__campaign__year", "issued_at", "pk")
+    )
+    ledger_rows = []
+    for row in rows:
+        if row.dotation is None:
+            continue
+        mine = [o for o in orders if o.dotation_id == row.dotation.pk]
+        ledger = Ledger(
+            approved=row.dotation.total,
+            paid=row.paid,
+            recovered=sum((o.amount for o in mine if o.status == RecoveryStatus.RECOVERED), ZERO),
+            to_recover=sum(
+                (o.amount for o in mine if o.status in (RecoveryStatus.ISSUED, RecoveryStatus.NOTIFIED)), ZERO
+            ),
+        )
+        ledger_rows.append((row.year, row.dotation, ledger))
+    return {"ledger_rows": ledger_rows, "funding_recoveries": orders}
 
 
 def _crumbs(user, label=None):

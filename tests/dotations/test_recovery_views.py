@@ -111,3 +111,42 @@ def test_cancel_without_reason_keeps_the_page_with_a_french_error(closed, cnam2)
 def test_unknown_action_is_404(closed, cnam2):
     order = RecoveryOrder.objects.get()
     assert client_for(cnam2).get(f"/financements/reversements/{order.pk}/effacer/").status_code == 404
+
+
+def test_the_funding_page_shows_the_ledger_and_the_notified_order(closed, manager, cnam, cnam2):
+    url = reverse("dotations:funding", args=[closed.structure_id])
+    content = client_for(cnam).get(url).content.decode()
+    assert 'id="funding-ledger"' in content and 'id="funding-recoveries"' in content
+    assert "41\u202f643,84\u00a0€" in content
+    assert 'id="funding-recoveries"' not in client_for(manager).get(url).content.decode()
+    recovery_notify(order=RecoveryOrder.objects.get(), user=cnam2)
+    content = client_for(manager).get(url).content.decode()
+    assert 'id="funding-recoveries"' in content and "Notifié à la structure" in content
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_pages_with_recovery_orders_keep_a_bounded_query_count(
+    manager, cnam, cnam2, django_assert_max_num_queries, count
+):
+    """2 or 30 dotations of one structure, each with a recovery order: the funding page and a dotation page."""
+    from dotations.models import Dotation
+    from dotations.services.recoveries import issue_recovery
+
+    from .payment_builders import approve, make_campaign, make_convention, make_dotation, make_funded_structure
+
+    structure = make_funded_structure(manager)
+    convention = make_convention(structure, cnam, start_year=1990, years=5)
+    for year in range(1990, 1990 + count):
+        dotation = approve(make_dotation(convention, make_campaign(year), cnam=cnam), cnam2)
+        advance = dotation.payments.get(kind=PaymentKind.ADVANCE)
+        payment_record(payment=advance, user=cnam, paid_on=datetime.date(year, 3, 31), reference=f"VIR-{year}")
+        order = issue_recovery(dotation=dotation, amount=Decimal("100.00"), reason="Trop-perçu", user=cnam)
+        recovery_notify(order=order, user=cnam2)
+    one = Dotation.objects.filter(structure=structure).first()
+    for user in (manager, cnam):
+        client = client_for(user)
+        with django_assert_max_num_queries(9):
+            response = client.get(reverse("dotations:funding", args=[structure.pk]))
+        assert response.content.decode().count("Trop-perçu") == count
+        with django_assert_max_num_queries(22):
+            assert client.get(reverse("dotations:dotation_detail", args=[one.pk])).status_code == 200
