@@ -19,14 +19,17 @@ from secpa_portal.core.services import check_version, require, require_reason
 from secpa_portal.core.templatetags.fr_format import euros
 from secpa_portal.journal.services import record_event
 
-from .. import recovery_notifications
+from .. import bareme as bareme_module
+from .. import coverage, engine, recovery_notifications
 from ..enums import DotationStatus, PaymentStatus
+from ..inputs import snapshot_from_json
 from ..ledger import ledger_of
 from ..models import Dotation, RecoveryOrder
 from ..perms import recoveries as perms
 from ..prorata import days_in_force
 from ..recovery_workflow import RECOVERY_WORKFLOW
 from .payments import payment_cancel
+from .recompute import dotation_recompute
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -177,17 +180,56 @@ def recovery_cancel(*, order, user, reason: str, expected_version=None) -> Recov
 
 
 def closure_total(dotation, convention, last_day: datetime.date) -> Decimal:
-    """The dotation's amount for the days its convention covered up to ``last_day``, rounded half-up once.
+    """The dotation's amount for the days its convention covered up to ``last_day``.
 
-    The dotation was computed for the days in force from the start to the end date; it is brought down in
-    proportion of the days left. To be replaced by a prorated recompute through the engine once it lands.
+    A dotation computed by the engine (it has lines) is recomputed through it for those days, as
+    ``dotation_recompute`` will store it; one without lines (entered by hand) is brought down in proportion of the
+    days left, rounded half-up once.
     """
+    if dotation.lines.exists():
+        days, year_days = coverage.days_covered(convention, dotation.campaign.year, last_day)
+        snapshot = snapshot_from_json(dotation.inputs)
+        try:
+            result = engine.compute(
+                bareme_module.load(dotation.campaign),
+                snapshot.engine_inputs(),
+                dotation.reduction,
+                coverage.coefficient(days, year_days),
+            )
+        except (engine.MissingInputs, ValueError):
+            result = None
+        if result is not None:
+            return max(result.total + dotation.adjustment, ZERO)
     year = dotation.campaign.year
     before = days_in_force(year, convention.start_date, convention.end_date)
     after = days_in_force(year, convention.start_date, last_day)
     if before == 0 or after >= before:
         return dotation.total
     return (dotation.total * Decimal(after) / Decimal(before)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def recovery_for_negative_balance(*, dotation, amount: Decimal, report, user) -> RecoveryOrder:
+    """Called by the payment schedule when a year's balance comes out negative (ACI rule): the advance paid
+    beyond the final amount is claimed back, issued on behalf of the agent who validated the report. Only paid
+    money is claimed: while the advance is not paid, it is refused in French (reduce or record the advance)."""
+    ledger = ledger_of(dotation)
+    require(
+        amount <= ledger.paid - ledger.claimed,
+        _(
+            "Le solde %(year)s de cette dotation est négatif (%(amount)s) mais l'avance n'a pas été versée : "
+            "un ordre de reversement ne réclame que des sommes versées. Enregistrez ou réduisez l'avance "
+            "d'abord ; rien n'a été enregistré."
+        )
+        % {"year": dotation.campaign.year, "amount": euros(-amount)},
+    )
+    return issue_recovery(
+        dotation=dotation,
+        amount=amount,
+        reason=_("Solde %(year)s négatif : l'avance versée dépasse le montant final de l'année (rapport validé).")
+        % {"year": dotation.campaign.year},
+        user=user,
+        automatic=True,
+    )
 
 
 @transaction.atomic
@@ -228,11 +270,14 @@ def settle_termination(*, convention, user) -> list[RecoveryOrder]:
         if overpaid > ZERO:
             orders.append(issue_recovery(dotation=dotation, amount=overpaid, reason=reason, user=user, automatic=True))
         before = dotation.total
-        dotation.adjustment = owed - dotation.computed_total
-        dotation.adjustment_reason = reason
-        dotation.total = owed
-        dotation.version += 1
-        dotation.save(update_fields=["adjustment", "adjustment_reason", "total", "version"])
+        if dotation.lines.exists():
+            dotation = dotation_recompute(dotation=dotation, user=user, last_day=last_day, reason=reason)
+        else:
+            dotation.adjustment = owed - dotation.computed_total
+            dotation.adjustment_reason = reason
+            dotation.total = owed
+            dotation.version += 1
+            dotation.save(update_fields=["adjustment", "adjustment_reason", "total", "version"])
         record_event(
             actor=user,
             verb="dotation_closed",

@@ -95,7 +95,7 @@ def test_aci_rule_balance_from_a_report(manager, cnam, cnam2, ars_idf):
     assert _balance(dotation).amount == D("185439.99")
 
 
-def test_a_negative_aci_balance_is_refused_in_french_until_recovery_orders_exist(manager, cnam, cnam2, ars_idf):
+def test_a_negative_aci_balance_is_refused_in_french_while_the_advance_is_unpaid(manager, cnam, cnam2, ars_idf):
     # 400,000 × max(floor 0.5, 0) = 200,000 final; advance 60 % = 240,000: balance −40,000.00 €.
     dotation = approved_dotation(manager, cnam, cnam2, total=D("400000.00"), balance_rule=BalanceRule.ACI)
     missed = [("care_protocols", "0.00", "5.00", "3.00", "10")]
@@ -137,3 +137,20 @@ def test_the_campaign_form_sets_the_balance_rule(cnam):
     assert Campaign.objects.get().balance_rule == "aci"
     detail = client.get(reverse("dotations:campaign_detail", args=[2026])).content.decode()
     assert "Montant final modulé, comme l&#x27;ACI" in detail
+
+
+def test_a_negative_aci_balance_with_the_advance_paid_becomes_a_recovery_order(manager, cnam, cnam2, ars_idf):
+    import datetime
+
+    from dotations.enums import RecoveryStatus
+    from dotations.models import RecoveryOrder
+    from dotations.services.payments import payment_record
+
+    # 400,000 × max(floor 0.5, 0) = 200,000 final; advance 240,000 paid: 40,000.00 € to pay back.
+    dotation = approved_dotation(manager, cnam, cnam2, total=D("400000.00"), balance_rule=BalanceRule.ACI)
+    advance = Payment.objects.get(dotation=dotation, kind=PaymentKind.ADVANCE)
+    payment_record(payment=advance, user=cnam, paid_on=datetime.date(2026, 3, 31), reference="VIR-1")
+    _validated_report(dotation.convention, 2026, ars_idf, [("care_protocols", "0.00", "5.00", "3.00", "10")])
+    order = RecoveryOrder.objects.get(dotation=dotation)
+    assert (order.amount, order.status, order.issued_by) == (D("40000.00"), RecoveryStatus.ISSUED, ars_idf)
+    assert "négatif" in order.reason
