@@ -6,15 +6,15 @@ Rows come from the same scoped and filtered querysets as the pages, so the expor
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.exports import Column
 from structures.enums import ActivityFigure, ProfessionalCategory
 
-from .enums import BasisChoices, PaymentKind, PaymentStatus
+from .enums import BasisChoices, PaymentKind, PaymentStatus, RecoveryStatus
 from .filters import LISTING, DotationFilter
-from .models import Dotation, DotationLine
+from .models import Dotation, DotationLine, RecoveryOrder
 from .payment_selectors import filtered_payments
 
 CHUNK = 2000
@@ -57,7 +57,21 @@ DOTATION_COLUMNS = [
     Column(_("Avance (€)"), lambda d: _money(d.advance_amount), money=True),
     Column(_("Solde (€)"), lambda d: _money(d.balance_amount), money=True),
     Column(_("Versé (€)"), lambda d: _money(d.paid_amount or 0), money=True),
+    Column(_("À reverser (€)"), lambda d: _money(d.to_recover_amount or 0), money=True),
+    Column(_("Reversé (€)"), lambda d: _money(d.recovered_amount or 0), money=True),
 ]
+
+
+def _recovery_sum(*statuses):
+    """The amount of a dotation's recovery orders in ``statuses``, as a subquery (no join: the payments' sums stay
+    exact)."""
+    orders = (
+        RecoveryOrder.objects.filter(dotation=OuterRef("pk"), status__in=statuses)
+        .values("dotation")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(orders)
 
 
 def dotation_rows(user, campaign, params):
@@ -68,6 +82,8 @@ def dotation_rows(user, campaign, params):
             advance_amount=_live(PaymentKind.ADVANCE),
             balance_amount=_live(PaymentKind.BALANCE),
             paid_amount=Sum("payments__amount", filter=Q(payments__status=PaymentStatus.PAID)),
+            to_recover_amount=_recovery_sum(RecoveryStatus.ISSUED, RecoveryStatus.NOTIFIED),
+            recovered_amount=_recovery_sum(RecoveryStatus.RECOVERED),
         )
         .order_by("structure__name", "pk")
     )

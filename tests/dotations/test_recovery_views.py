@@ -150,3 +150,22 @@ def test_pages_with_recovery_orders_keep_a_bounded_query_count(
         assert response.content.decode().count("Trop-perçu") == count
         with django_assert_max_num_queries(22):
             assert client.get(reverse("dotations:dotation_detail", args=[one.pk])).status_code == 200
+
+
+def test_the_dotations_export_carries_what_is_to_recover_and_recovered(closed, cnam, cnam2):
+    import csv
+    import io
+
+    url = reverse("dotations:export_dotations", args=[closed.campaign.year, "csv"])
+    text = b"".join(client_for(cnam).get(url).streaming_content).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]
+    values = dict(zip(header, row, strict=True))
+    assert (values["À reverser (€)"], values["Reversé (€)"]) == ("41643,84", "0,00")
+    order = recovery_notify(order=RecoveryOrder.objects.get(), user=cnam2)
+    from dotations.services.recoveries import recovery_record
+
+    recovery_record(order=order, user=cnam, recovered_on=datetime.date(2026, 9, 1))
+    text = b"".join(client_for(cnam).get(url).streaming_content).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]
+    values = dict(zip(header, row, strict=True))
+    assert (values["À reverser (€)"], values["Reversé (€)"]) == ("0,00", "41643,84")
