@@ -1,14 +1,13 @@
-"""E-mails about recovery orders to the structure's managers, sent through django.tasks after the commit.
+"""E-mails about recovery orders to the structure's managers, queued with the change (durable outbox).
 
 Named notifications: recovery_notified (the order reaches the structure), recovery_recovered, recovery_cancelled
 (only for an order the structure had been notified of). An issued order is internal until a second agent
 notifies it.
 """
 
-from django.db import transaction
 from django.tasks import task
 
-from secpa_portal.core.mail import send_templated_mail
+from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import RecoveryOrder
 
@@ -27,5 +26,4 @@ def send_recovery_notice(order_id: int, template: str) -> int:
 
 def notify_recovery(order, template: str):
     assert template in TEMPLATES
-    order_id = order.pk
-    transaction.on_commit(lambda: send_recovery_notice.enqueue(order_id, template))
+    queue_notification(send_recovery_notice, order.pk, template)

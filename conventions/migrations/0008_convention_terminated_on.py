@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conventions', '0006_signed_pdf'),
+        ('conventions', '0007_indicator_amendment_version'),
     ]
 
     operations = [
