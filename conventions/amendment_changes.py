@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.templatetags.fr_format import date_fr, format_number
+from secpa_portal.core.formats import date_fr, format_number
 
 from .enums import AmendmentStatus
 from .models import Indicator

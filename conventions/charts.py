@@ -7,7 +7,7 @@ page (RGAA); labels carry the figures so that no information depends on colour.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from secpa_portal.core.templatetags.fr_format import format_number
+from secpa_portal.core.formats import format_number
 
 from .enums import IndicatorUnit
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.templatetags.fr_format import format_number
+from secpa_portal.core.formats import format_number
 from structures.enums import ActivityFigure
 
 from .enums import IndicatorUnit

@@ -8,7 +8,7 @@ values on bars, and the table).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from secpa_portal.core.templatetags.fr_format import euros_round
+from secpa_portal.core.formats import euros_round
 
 from .palette import STATUS_COLOURS, STATUS_LABELS
 

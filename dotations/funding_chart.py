@@ -5,7 +5,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from secpa_portal.core.templatetags.fr_format import format_number
+from secpa_portal.core.formats import format_number
 
 from .palette import STATUS_COLOURS
 

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Convention, ReportValue
-from secpa_portal.core.templatetags.fr_format import format_number
+from secpa_portal.core.formats import format_number
 from structures.enums import ActivityFigure, ProfessionalCategory, StructureStatus
 
 from .engine import Basis, Inputs

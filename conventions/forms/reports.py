@@ -12,7 +12,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from secpa_portal.core.templatetags.fr_format import format_number
+from secpa_portal.core.formats import format_number
 from structures.enums import ProfessionalCategory
 
 from ..enums import IndicatorUnit

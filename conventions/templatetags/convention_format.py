@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from secpa_portal.core.templatetags.fr_format import euros, format_number
+from secpa_portal.core.formats import euros, format_number
 
 register = template.Library()
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.templatetags.fr_format import euros
+from secpa_portal.core.formats import euros
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module

@@ -17,7 +17,7 @@ from conventions.attainment import attainment, weighted_attainment
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.templatetags.fr_format import date_fr, euros, fraction_percent
+from secpa_portal.core.formats import date_fr, euros, fraction_percent
 from secpa_portal.journal.services import record_event
 
 from .. import coverage, payment_notifications

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
-from secpa_portal.core.templatetags.fr_format import euros
+from secpa_portal.core.formats import euros
 
 from ..enums import Fund, PaymentKind, PaymentStatus
 from ..forms.payments import PaymentCancelForm, PaymentRecordForm

@@ -4,12 +4,13 @@ A step re-renders with what was typed and French errors when invalid. Each form 
 ``version``: a save based on an older version is refused (``ConflictError``) and the typed values are kept.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from ..forms import (
     structure_initial,
     team_formset,
 )
+from ..models import MissionLine, Structure, TeamLine
 from ..precheck import run_precheck
 from ..steps import STEPS, STEPS_BY_SLUG, step_after, step_before, step_states
 from .common import crumbs, file_context, load_structure
@@ -39,6 +41,42 @@ MISSING_VERSION = gettext_lazy(
     "Le formulaire est incomplet (version du dossier absente) : rechargez la page puis saisissez à nouveau."
 )
 FINESS_TAKEN = gettext_lazy("Une structure est déjà enregistrée avec ce numéro FINESS.")
+SAVE_COLLIDED = gettext_lazy(
+    "Vos saisies n'ont pas été enregistrées : une autre saisie a modifié ce dossier au même moment. "
+    "Rechargez la page puis recommencez."
+)
+
+logger = logging.getLogger(__name__)
+
+# What each unique constraint a step can hit means, in French (field None: at the top of the form). The database
+# names the constraint (PostgreSQL) or its columns (SQLite) in its error.
+UNIQUE_REFUSALS = {
+    "unique_finess_et": ("finess_et", FINESS_TAKEN),
+    "unique_team_category": (None, gettext_lazy("Cette catégorie professionnelle figure déjà dans l'équipe.")),
+    "unique_structure_mission": (None, gettext_lazy("Cette mission figure déjà dans le dossier.")),
+}
+
+
+def _unique_constraints():
+    for model in (Structure, TeamLine, MissionLine):
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and constraint.name in UNIQUE_REFUSALS:
+                columns = ", ".join(
+                    f"{model._meta.db_table}.{model._meta.get_field(f).column}" for f in constraint.fields
+                )
+                yield constraint.name, columns
+
+
+def integrity_refusal(error: IntegrityError) -> ValidationError:
+    """What a database refusal really was (a FINESS taken meanwhile, a team category or a mission entered twice
+    at once), else a save that collided with another one; never a FINESS error for every refusal."""
+    text = str(error)
+    for name, columns in _unique_constraints():
+        if name in text or f"UNIQUE constraint failed: {columns}" in text:
+            field, message = UNIQUE_REFUSALS[name]
+            return ValidationError({field: message} if field else message)
+    logger.warning("Registration step refused by the database: %s", text)
+    return ValidationError(SAVE_COLLIDED)
 
 
 def step_url(structure, step) -> str:
@@ -194,8 +232,8 @@ def _step_forms_page(request, structure, step):
                 conflict = error.message
             except ValidationError as error:
                 _add_validation_errors(forms, error)
-            except IntegrityError:
-                _add_validation_errors(forms, ValidationError({"finess_et": FINESS_TAKEN}))
+            except IntegrityError as error:
+                _add_validation_errors(forms, integrity_refusal(error))
             else:
                 _warn(request, forms)
                 return _after_save(request, structure, step)
@@ -305,8 +343,8 @@ def structure_create(request):
             forms["form"].add_error(None, error.message)
         except ValidationError as error:
             _add_validation_errors(forms, error)
-        except IntegrityError:
-            forms["form"].add_error("finess_et", FINESS_TAKEN)
+        except IntegrityError as error:
+            _add_validation_errors(forms, integrity_refusal(error))
         else:
             _warn(request, forms)
             return _after_save(request, structure, step, created=True)

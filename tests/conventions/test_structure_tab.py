@@ -1,29 +1,31 @@
-"""The Convention tab the structure page can include: the reference, for the structure's managers too."""
+"""What the removed (never rendered) « structure_conventions » tag showed, asserted on the pages that show it:
+a structure's convention references reach its managers once sent, never as a draft; the CNAM is offered to prepare
+one for an eligible structure until a convention exists."""
 
-from django.template import Context, Template
-from django.test import RequestFactory
+from django.urls import reverse
 
+from tests.conftest import client_for
 from tests.conventions.factories import make_active_convention, make_draft_convention, make_eligible_structure
 
-TAB = Template("{% load structure_conventions %}{% structure_conventions structure %}")
+
+def _list(user):
+    return client_for(user).get(reverse("conventions:list")).content.decode()
 
 
-def _render(user, structure):
-    request = RequestFactory().get("/")
-    request.user = user
-    return TAB.render(Context({"request": request, "structure": structure}))
+def _to_prepare(user):
+    return client_for(user).get(reverse("conventions:to_prepare"))
 
 
 def test_managers_see_the_reference_and_cnam_may_prepare(manager, ars_idf, cnam, cnam2):
     structure = make_eligible_structure(manager, ars_idf)
-    assert "Préparer la convention" in _render(cnam, structure)
-    assert "Préparer la convention" not in _render(manager, structure)
+    assert structure.name in _to_prepare(cnam).content.decode()
+    assert _to_prepare(manager).status_code == 404  # managers are never offered to prepare one
     draft = make_draft_convention(structure, cnam)
-    assert draft.reference not in _render(manager, structure)  # managers never see a draft
-    assert draft.reference in _render(ars_idf, structure)
-    assert "Préparer la convention" not in _render(cnam, structure)
+    assert draft.reference not in _list(manager)  # managers never see a draft
+    assert draft.reference in _list(ars_idf)
+    assert structure.name not in _to_prepare(cnam).content.decode()
 
     other = make_eligible_structure(manager, ars_idf)
     active = make_active_convention(other, cnam, cnam2, manager)
-    html = _render(manager, other)
+    html = _list(manager)
     assert active.reference in html and "En vigueur" in html
