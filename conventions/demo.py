@@ -116,15 +116,15 @@ def _convention_for(structure, index, cnam, cnam2):
             description=description,
             lines=_lines(objective_lines, convention.years, index),
         )
-    services.convention_send(convention=convention, user=cnam)
-    services.convention_sign_structure(
+    convention = services.convention_send(convention=convention, user=cnam)
+    convention = services.convention_sign_structure(
         convention=convention,
         user=manager,
         signatory_name=manager.get_full_name() or manager.email,
         signatory_capacity=CAPACITIES[index % len(CAPACITIES)],
         consent=True,
     )
-    services.convention_sign_cnam(
+    convention = services.convention_sign_cnam(
         convention=convention,
         user=cnam2,
         signatory_name=cnam2.get_full_name(),

@@ -25,10 +25,18 @@ from .enums import (
     ReminderKind,
     ReportStatus,
 )
+from .report_workflow import EDITABLE_STATES as REPORT_EDITABLE_STATES
 
 month_day_validator = RegexValidator(
     r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", _("Format attendu : MM-JJ, par exemple 04-30 pour le 30 avril.")
 )
+
+# A convention lasts 1 to 5 whole years (design.md §4): the model's validators and constraint, the services and
+# the form read these, never the numbers.
+MIN_DURATION_YEARS = 1
+MAX_DURATION_YEARS = 5
+DURATION_YEARS = range(MIN_DURATION_YEARS, MAX_DURATION_YEARS + 1)
+DURATION_MESSAGE = _("La durée d'une convention est de 1 à 5 ans.")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -101,7 +109,7 @@ class Convention(models.Model):
     )
     start_date = models.DateField(_("date de début"))
     duration_years = models.PositiveSmallIntegerField(
-        _("durée (années)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("durée (années)"), validators=[MinValueValidator(MIN_DURATION_YEARS), MaxValueValidator(MAX_DURATION_YEARS)]
     )
     end_date = models.DateField(_("date de fin"))
     advance_share = models.DecimalField(
@@ -158,9 +166,9 @@ class Convention(models.Model):
                 violation_error_message=_("Cette structure a déjà une convention en vigueur."),
             ),
             models.CheckConstraint(
-                condition=Q(duration_years__gte=1, duration_years__lte=5),
+                condition=Q(duration_years__gte=MIN_DURATION_YEARS, duration_years__lte=MAX_DURATION_YEARS),
                 name="convention_duration_1_to_5_years",
-                violation_error_message=_("La durée d'une convention est de 1 à 5 ans."),
+                violation_error_message=DURATION_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")),
@@ -393,7 +401,7 @@ class AnnualReport(models.Model):
 
     @property
     def is_late(self) -> bool:
-        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and self.due_date < timezone.localdate()
+        return self.status in REPORT_EDITABLE_STATES and self.due_date < timezone.localdate()
 
     @staticmethod
     def default_due_date(year: int) -> datetime.date:

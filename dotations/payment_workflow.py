@@ -1,32 +1,22 @@
-"""The payment workflow: one table of transitions (design.md §4: scheduled → paid | cancelled)."""
-
-from dataclasses import dataclass
+"""The payment workflow: one table of transitions (design.md §4: scheduled → paid | cancelled), on the core's
+mechanism."""
 
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.accounts.enums import Role
-from secpa_portal.core.errors import DomainError
+from secpa_portal.core.workflow import Transition, TransitionError, Workflow
 
 from .enums import PaymentStatus as P
 
+__all__ = ["TRANSITIONS", "WORKFLOW", "PaymentTransitionError", "Transition"]
 
-class PaymentTransitionError(DomainError):
-    """A refused move on a payment, with a French message the view shows as it is."""
+# Payments refuse with the core's error like every workflow; the old name stays for the callers that use it.
+PaymentTransitionError = TransitionError
 
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    role: str
-    reason_required: bool = False
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in [
+WORKFLOW = Workflow(
+    subject=_("le versement"),
+    states=P,
+    transitions=[
         Transition("record", _("Enregistrer le versement"), frozenset({P.SCHEDULED}), P.PAID, Role.CNAM_AGENT),
         Transition(
             "cancel",
@@ -36,19 +26,7 @@ TRANSITIONS = {
             Role.CNAM_AGENT,
             reason_required=True,
         ),
-    ]
-}
+    ],
+)
 
-
-def check_transition(name: str, current_status: str, reason: str = "") -> Transition:
-    transition = TRANSITIONS[name]
-    if current_status not in transition.sources:
-        raise PaymentTransitionError(
-            _("Action impossible : le versement est « %(status)s », l'action « %(action)s » n'est pas permise.")
-            % {"status": P(current_status).label, "action": transition.label}
-        )
-    if transition.reason_required and not (reason or "").strip():
-        raise PaymentTransitionError(
-            _("Un motif écrit est obligatoire pour l'action « %(action)s ».") % {"action": transition.label}
-        )
-    return transition
+TRANSITIONS = WORKFLOW.transitions

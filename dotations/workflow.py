@@ -1,42 +1,38 @@
-"""The campaign and dotation workflows: one table of transitions each (design.md §4)."""
-
-from dataclasses import dataclass
+"""The campaign and dotation workflows: one table of transitions each (design.md §4), on the core's mechanism.
+The actor column says who moves them; ``perms`` checks the actor (and the four eyes), these tables the states."""
 
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.accounts.enums import Role
-from secpa_portal.core.errors import DomainError
+from secpa_portal.core.workflow import Transition, TransitionError, Workflow
 
 from .enums import CampaignStatus as C
 from .enums import DotationStatus as D
 
+__all__ = [
+    "CAMPAIGN_TRANSITIONS",
+    "CAMPAIGN_WORKFLOW",
+    "DOTATION_TRANSITIONS",
+    "DOTATION_WORKFLOW",
+    "Transition",
+    "TransitionError",
+]
 
-class TransitionError(DomainError):
-    """A refused move, with a French message the view shows as it is."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    role: str
-    reason_required: bool = False
-
-
-CAMPAIGN_TRANSITIONS = {
-    t.name: t
-    for t in [
+CAMPAIGN_WORKFLOW = Workflow(
+    subject=_("la campagne"),
+    states=C,
+    transitions=[
         Transition("open", _("Ouvrir la campagne"), frozenset({C.DRAFT}), C.OPEN, Role.CNAM_AGENT),
         Transition("close", _("Clore la campagne"), frozenset({C.OPEN}), C.CLOSED, Role.CNAM_AGENT),
-    ]
-}
+    ],
+)
 
-DOTATION_TRANSITIONS = {
-    t.name: t
-    for t in [
+DOTATION_WORKFLOW = Workflow(
+    subject=_("la dotation"),
+    states=D,
+    transitions=[
         Transition("propose", _("Proposer la dotation"), frozenset({D.COMPUTED}), D.PROPOSED, Role.CNAM_AGENT),
+        # Approved by a CNAM agent other than the one who prepared it (four eyes, perms.approval_refusal).
         Transition("approve", _("Approuver la dotation"), frozenset({D.PROPOSED}), D.APPROVED, Role.CNAM_AGENT),
         Transition(
             "return",
@@ -46,30 +42,12 @@ DOTATION_TRANSITIONS = {
             Role.CNAM_AGENT,
             reason_required=True,
         ),
-    ]
-}
+    ],
+)
 
-
-def _check(table, labels, subject, name: str, current_status: str, reason: str = "") -> Transition:
-    transition = table[name]
-    if current_status not in transition.sources:
-        raise TransitionError(
-            _(
-                "Action impossible : %(subject)s est « %(status)s », "
-                "l'action « %(action)s » n'est pas permise à ce stade."
-            )
-            % {"subject": subject, "status": labels(current_status).label, "action": transition.label}
-        )
-    if transition.reason_required and not (reason or "").strip():
-        raise TransitionError(
-            _("Un motif écrit est obligatoire pour l'action « %(action)s ».") % {"action": transition.label}
-        )
-    return transition
-
-
-def check_campaign_transition(name: str, current_status: str) -> Transition:
-    return _check(CAMPAIGN_TRANSITIONS, C, _("la campagne"), name, current_status)
+CAMPAIGN_TRANSITIONS = CAMPAIGN_WORKFLOW.transitions
+DOTATION_TRANSITIONS = DOTATION_WORKFLOW.transitions
 
 
 def check_dotation_transition(name: str, current_status: str, reason: str = "") -> Transition:
-    return _check(DOTATION_TRANSITIONS, D, _("la dotation"), name, current_status, reason)
+    return DOTATION_WORKFLOW.check(name, current_status, reason)

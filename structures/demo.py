@@ -627,11 +627,11 @@ def _register(demo: DemoStructure, manager) -> Structure:
     fields = _identity(demo)
     if demo.filled == "full":
         fields |= ATTESTATIONS
-    services.structure_update(structure=structure, user=manager, fields=fields)
+    structure = services.structure_update(structure=structure, user=manager, fields=fields)
     if demo.filled in ("full", "team"):
-        services.team_replace(structure=structure, user=manager, lines=_team(demo.serial))
+        structure = services.team_replace(structure=structure, user=manager, lines=_team(demo.serial))
     if demo.filled == "full":
-        services.missions_replace(structure=structure, user=manager, lines=_missions(demo))
+        structure = services.missions_replace(structure=structure, user=manager, lines=_missions(demo))
         for kind, filename in (
             (DocumentKind.STATUTES, "statuts.pdf"),
             (DocumentKind.HEALTH_PROJECT, "projet-de-sante.pdf"),

@@ -20,6 +20,7 @@ from .enums import (
     StructureStatus,
     TerritoryType,
 )
+from .workflow import EDITABLE_STATES
 
 
 class StructureQuerySet(models.QuerySet):
@@ -157,7 +158,8 @@ class Structure(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in (StructureStatus.DRAFT, StructureStatus.CHANGES_REQUESTED)
+        # The states from which the manager may submit the file (the transitions table says which).
+        return self.status in EDITABLE_STATES
 
     def declared_figures(self) -> dict:
         """The activity figures declared at registration, keyed like ``ActivityFigure``."""

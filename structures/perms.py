@@ -1,11 +1,17 @@
-"""Who may do what on a structure. Templates and services ask the same predicates."""
+"""Who may do what on a structure. Templates and services ask the same predicates.
+
+Each ``can_*`` checks the actor here and asks the transitions table (``workflow.WORKFLOW``) which states allow
+the move: the source states are written once, in the table.
+"""
 
 import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .enums import StructureStatus
+from .workflow import WORKFLOW
 
 
 def is_member(user, structure) -> bool:
@@ -31,37 +37,28 @@ def can_edit(user, structure) -> bool:
 
 def can_submit(user, structure) -> bool:
     """A manager of the structure, from draft or after a request for changes."""
-    return is_member(user, structure) and structure.status in (
-        StructureStatus.DRAFT,
-        StructureStatus.CHANGES_REQUESTED,
-    )
+    return is_member(user, structure) and WORKFLOW.allows("submit", structure.status)
 
 
 def can_withdraw(user, structure) -> bool:
     """A manager of the structure, before any decision."""
-    return is_member(user, structure) and structure.status in (
-        StructureStatus.DRAFT,
-        StructureStatus.SUBMITTED,
-        StructureStatus.CHANGES_REQUESTED,
-    )
+    return is_member(user, structure) and WORKFLOW.allows("withdraw", structure.status)
 
 
 def can_take(user, structure) -> bool:
     """An ARS agent of the structure's region takes a submitted file."""
-    return is_region_agent(user, structure) and structure.status == StructureStatus.SUBMITTED
+    return is_region_agent(user, structure) and WORKFLOW.allows("take", structure.status)
 
 
 def can_decide(user, structure) -> bool:
     """The ARS agent of the region decides on a file in review (any agent of the region may, to cover absences)."""
-    return is_region_agent(user, structure) and structure.status == StructureStatus.IN_REVIEW
+    # The three decisions (declare_eligible, declare_ineligible, request_changes) share their source state.
+    return is_region_agent(user, structure) and WORKFLOW.allows("declare_eligible", structure.status)
 
 
 def can_reopen(user, structure) -> bool:
     """An ARS agent of the region reopens a decided file."""
-    return is_region_agent(user, structure) and structure.status in (
-        StructureStatus.ELIGIBLE,
-        StructureStatus.INELIGIBLE,
-    )
+    return is_region_agent(user, structure) and WORKFLOW.allows("reopen", structure.status)
 
 
 def can_see_review(user, structure) -> bool:
@@ -90,3 +87,35 @@ def can_reopen_withdrawn(user, structure) -> bool:
     """A manager of the structure reopens its withdrawn file (back to draft) within the settings' delay."""
     deadline = withdrawn_reopen_deadline(structure)
     return is_member(user, structure) and deadline is not None and timezone.now() <= deadline
+
+
+_DECIDE_REFUSAL = _("Seul un agent de l'ARS de la région peut statuer sur ce dossier.")
+
+# Why the actor may not make each move: written once, raised by the services and shown by the views.
+ACTOR_REFUSALS = {
+    "submit": _("Seul un gestionnaire de la structure peut déposer son dossier."),
+    "withdraw": _("Seul un gestionnaire de la structure peut retirer son dossier."),
+    "take": _("Seul un agent de l'ARS de la région peut prendre ce dossier en charge."),
+    "declare_eligible": _DECIDE_REFUSAL,
+    "declare_ineligible": _DECIDE_REFUSAL,
+    "request_changes": _DECIDE_REFUSAL,
+    "reopen": _("Seul un agent de l'ARS de la région peut rouvrir l'instruction."),
+}
+
+ALLOWED = {
+    "submit": can_submit,
+    "withdraw": can_withdraw,
+    "take": can_take,
+    "declare_eligible": can_decide,
+    "declare_ineligible": can_decide,
+    "request_changes": can_decide,
+    "reopen": can_reopen,
+}
+
+
+def refusal(user, structure, name: str) -> str:
+    """Why ``user`` cannot make move ``name`` on ``structure`` now, "" when they can: the table's French refusal
+    for a wrong state first, then the actor's. A reason still to be typed is not counted."""
+    return WORKFLOW.refusal(name, structure.status, reason="-") or (
+        "" if ALLOWED[name](user, structure) else str(ACTOR_REFUSALS[name])
+    )

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.accounts.models import User
+from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.services import check_version, lock, require
 from secpa_portal.journal.services import record_event
 from secpa_portal.messaging.services import post_message
 from secpa_portal.reference.identifiers import commune_departement_code
@@ -20,7 +22,7 @@ from .eligibility_hooks import eligibility_withdrawn
 from .enums import StructureStatus
 from .models import Document, Membership, MissionLine, ReviewNote, Structure, TeamLine
 from .precheck import run_precheck, submission_blockers
-from .workflow import TransitionError, check_transition
+from .workflow import WORKFLOW, TransitionError
 
 EDITABLE_FIELDS = {
     "name",
@@ -52,25 +54,6 @@ EDITABLE_FIELDS = {
 }
 
 
-def _locked(structure) -> Structure:
-    return Structure.objects.select_for_update().get(pk=structure.pk)
-
-
-def _check_version(locked, expected_version):
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise ConflictError(
-            _(
-                "Ce dossier a été modifié par une autre personne depuis que vous l'avez ouvert. "
-                "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
-            )
-        )
-
-
-def _require(allowed: bool, message: str):
-    if not allowed:
-        raise ActionRefused(message)
-
-
 def _locate(structure):
     """Derive the département and the region from the commune code."""
     if not structure.commune_code:
@@ -87,8 +70,8 @@ def _locate(structure):
 
 
 @transaction.atomic
-def structure_create(*, user, name: str) -> Structure:
-    _require(perms.can_create_structure(user), _("Seul un gestionnaire de structure peut enregistrer une structure."))
+def structure_create(*, user: User, name: str) -> Structure:
+    require(perms.can_create_structure(user), _("Seul un gestionnaire de structure peut enregistrer une structure."))
     structure = Structure(name=name.strip(), created_by=user)
     structure.full_clean(exclude=["kind"])
     structure.save()
@@ -100,10 +83,10 @@ def structure_create(*, user, name: str) -> Structure:
 
 
 @transaction.atomic
-def structure_update(*, structure, user, fields: dict, expected_version=None) -> Structure:
-    locked = _locked(structure)
-    _require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
-    _check_version(locked, expected_version)
+def structure_update(*, structure: Structure, user: User, fields: dict, expected_version=None) -> Structure:
+    locked = lock(structure)
+    require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
+    check_version(locked, expected_version)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -114,7 +97,6 @@ def structure_update(*, structure, user, fields: dict, expected_version=None) ->
     locked.full_clean(exclude=["kind", "territory_type"] if not locked.kind else ["territory_type"])
     locked.version += 1
     locked.save()
-    structure.__dict__.update(locked.__dict__)
     return locked
 
 
@@ -124,35 +106,33 @@ def _bump(locked):
 
 
 @transaction.atomic
-def team_replace(*, structure, user, lines: list[dict], expected_version=None) -> Structure:
+def team_replace(*, structure: Structure, user: User, lines: list[dict], expected_version=None) -> Structure:
     """Replace the team lines with ``lines`` (dicts of category, headcount, fte)."""
-    locked = _locked(structure)
-    _require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
-    _check_version(locked, expected_version)
+    locked = lock(structure)
+    require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
+    check_version(locked, expected_version)
     locked.team_lines.all().delete()
     TeamLine.objects.bulk_create([TeamLine(structure=locked, **line) for line in lines])
     _bump(locked)
-    structure.version = locked.version
     return locked
 
 
 @transaction.atomic
-def missions_replace(*, structure, user, lines: list[dict], expected_version=None) -> Structure:
+def missions_replace(*, structure: Structure, user: User, lines: list[dict], expected_version=None) -> Structure:
     """Replace the mission lines with ``lines`` (dicts of MissionLine fields)."""
-    locked = _locked(structure)
-    _require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
-    _check_version(locked, expected_version)
+    locked = lock(structure)
+    require(perms.can_edit(user, locked), _("Ce dossier ne peut plus être modifié à ce stade."))
+    check_version(locked, expected_version)
     locked.mission_lines.all().delete()
     MissionLine.objects.bulk_create([MissionLine(structure=locked, **line) for line in lines])
     _bump(locked)
-    structure.version = locked.version
     return locked
 
 
 @transaction.atomic
-def document_add(*, structure, user, kind: str, uploaded_file) -> Document:
-    locked = _locked(structure)
-    _require(perms.can_edit(user, locked), _("Les pièces ne peuvent plus être modifiées à ce stade."))
+def document_add(*, structure: Structure, user: User, kind: str, uploaded_file) -> Document:
+    locked = lock(structure)
+    require(perms.can_edit(user, locked), _("Les pièces ne peuvent plus être modifiées à ce stade."))
     document = Document(
         structure=locked,
         kind=kind,
@@ -174,9 +154,9 @@ def document_add(*, structure, user, kind: str, uploaded_file) -> Document:
 
 
 @transaction.atomic
-def document_delete(*, document, user) -> None:
-    locked = _locked(document.structure)
-    _require(perms.can_edit(user, locked), _("Les pièces ne peuvent plus être modifiées à ce stade."))
+def document_delete(*, document: Document, user: User) -> None:
+    locked = lock(document.structure)
+    require(perms.can_edit(user, locked), _("Les pièces ne peuvent plus être modifiées à ce stade."))
     name = document.original_name
     document.file.delete(save=False)
     document.delete()
@@ -191,33 +171,27 @@ def document_delete(*, document, user) -> None:
 
 def _move(locked, name, reason="") -> str:
     """Apply transition ``name`` to the locked row; returns the state it left."""
-    transition = check_transition(name, locked.status, reason)
-    from_state = locked.status
-    locked.status = transition.target
-    locked.status_changed_at = timezone.now()
-    locked.version += 1
-    return from_state
+    return WORKFLOW.apply(locked, name, reason)
 
 
 def _record(locked, user, verb, from_state, summary, reason="", payload=None):
-    record_event(
+    WORKFLOW.record(
+        locked,
         actor=user,
         verb=verb,
         summary=summary,
-        obj=locked,
-        structure_id=locked.pk,
         from_state=from_state,
-        to_state=locked.status,
+        structure_id=locked.pk,
         reason=reason,
         payload=payload,
     )
 
 
 @transaction.atomic
-def structure_submit(*, structure, user) -> Structure:
-    locked = _locked(structure)
-    check_transition("submit", locked.status)
-    _require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer son dossier."))
+def structure_submit(*, structure: Structure, user: User) -> Structure:
+    locked = lock(structure)
+    WORKFLOW.check("submit", locked.status)
+    require(perms.can_submit(user, locked), perms.ACTOR_REFUSALS["submit"])
     blockers = submission_blockers(run_precheck(locked))
     if blockers:
         raise TransitionError(
@@ -256,10 +230,10 @@ def structure_submit(*, structure, user) -> Structure:
 
 
 @transaction.atomic
-def structure_withdraw(*, structure, user, reason: str = "") -> Structure:
-    locked = _locked(structure)
-    check_transition("withdraw", locked.status)
-    _require(perms.can_withdraw(user, locked), _("Seul un gestionnaire de la structure peut retirer son dossier."))
+def structure_withdraw(*, structure: Structure, user: User, reason: str = "") -> Structure:
+    locked = lock(structure)
+    WORKFLOW.check("withdraw", locked.status)
+    require(perms.can_withdraw(user, locked), perms.ACTOR_REFUSALS["withdraw"])
     from_state = _move(locked, "withdraw")
     locked.save()
     _record(locked, user, "withdrawn", from_state, _("Dossier retiré par la structure"), reason=reason)
@@ -267,11 +241,11 @@ def structure_withdraw(*, structure, user, reason: str = "") -> Structure:
 
 
 @transaction.atomic
-def structure_reopen_withdrawn(*, structure, user) -> Structure:
+def structure_reopen_withdrawn(*, structure: Structure, user: User) -> Structure:
     """The managers take back a withdrawn file as a draft, within ``WITHDRAWN_REOPEN_DAYS`` of its withdrawal."""
-    locked = _locked(structure)
-    check_transition("reopen_withdrawn", locked.status)
-    _require(perms.is_member(user, locked), _("Seul un gestionnaire de la structure peut rouvrir son dossier retiré."))
+    locked = lock(structure)
+    WORKFLOW.check("reopen_withdrawn", locked.status)
+    require(perms.is_member(user, locked), _("Seul un gestionnaire de la structure peut rouvrir son dossier retiré."))
     if not perms.can_reopen_withdrawn(user, locked):
         raise TransitionError(
             _(
@@ -289,12 +263,12 @@ def structure_reopen_withdrawn(*, structure, user) -> Structure:
 
 
 @transaction.atomic
-def structure_take(*, structure, user) -> Structure:
-    locked = _locked(structure)
+def structure_take(*, structure: Structure, user: User) -> Structure:
+    locked = lock(structure)
     if locked.status == StructureStatus.IN_REVIEW and locked.reviewer_id and locked.reviewer_id != user.pk:
         raise TransitionError(_("Ce dossier vient d'être pris en charge par %(agent)s.") % {"agent": locked.reviewer})
-    check_transition("take", locked.status)
-    _require(perms.can_take(user, locked), _("Seul un agent de l'ARS de la région peut prendre ce dossier en charge."))
+    WORKFLOW.check("take", locked.status)
+    require(perms.can_take(user, locked), perms.ACTOR_REFUSALS["take"])
     from_state = _move(locked, "take")
     locked.reviewer = user
     locked.save()
@@ -304,16 +278,16 @@ def structure_take(*, structure, user) -> Structure:
 
 
 @transaction.atomic
-def structure_decide(*, structure, user, decision: str, reason: str = "") -> Structure:
+def structure_decide(*, structure: Structure, user: User, decision: str, reason: str = "") -> Structure:
     """``decision`` is one of declare_eligible, declare_ineligible, request_changes.
 
     Declaring eligible while a pre-check criterion fails needs an override reason.
     """
     if decision not in ("declare_eligible", "declare_ineligible", "request_changes"):
         raise ValueError(decision)
-    locked = _locked(structure)
-    check_transition(decision, locked.status, reason)
-    _require(perms.can_decide(user, locked), _("Seul un agent de l'ARS de la région peut statuer sur ce dossier."))
+    locked = lock(structure)
+    WORKFLOW.check(decision, locked.status, reason)
+    require(perms.can_decide(user, locked), perms.ACTOR_REFUSALS[decision])
     payload = {}
     if decision == "declare_eligible":
         failing = [c for c in run_precheck(locked) if not c.passed]
@@ -350,10 +324,10 @@ def structure_decide(*, structure, user, decision: str, reason: str = "") -> Str
 
 
 @transaction.atomic
-def structure_reopen(*, structure, user, reason: str) -> Structure:
-    locked = _locked(structure)
-    check_transition("reopen", locked.status, reason)
-    _require(perms.can_reopen(user, locked), _("Seul un agent de l'ARS de la région peut rouvrir l'instruction."))
+def structure_reopen(*, structure: Structure, user: User, reason: str) -> Structure:
+    locked = lock(structure)
+    WORKFLOW.check("reopen", locked.status, reason)
+    require(perms.can_reopen(user, locked), perms.ACTOR_REFUSALS["reopen"])
     from_state = _move(locked, "reopen", reason)
     locked.reviewer = user
     locked.last_decision_reason = reason.strip()
@@ -365,8 +339,8 @@ def structure_reopen(*, structure, user, reason: str) -> Structure:
 
 
 @transaction.atomic
-def review_note_add(*, structure, user, text: str) -> ReviewNote:
-    _require(
+def review_note_add(*, structure: Structure, user: User, text: str) -> ReviewNote:
+    require(
         perms.can_add_note(user, structure), _("Seuls les agents de l'ARS de la région peuvent annoter ce dossier.")
     )
     if not text.strip():
@@ -374,7 +348,7 @@ def review_note_add(*, structure, user, text: str) -> ReviewNote:
     # Lock the structure before the journal's lock, as every transition does: PostgreSQL checks the note's
     # deferred foreign key at commit, and a transition holding the row while waiting for the journal would
     # otherwise deadlock with it.
-    locked = _locked(structure)
+    locked = lock(structure)
     note = ReviewNote.objects.create(structure=locked, author=user, text=text.strip())
     record_event(
         actor=user,
@@ -388,10 +362,10 @@ def review_note_add(*, structure, user, text: str) -> ReviewNote:
 
 
 @transaction.atomic
-def membership_add(*, structure, user, email: str) -> Membership:
+def membership_add(*, structure: Structure, user: User, email: str) -> Membership:
     """A manager of the structure gives another person access to it, creating their account when needed."""
-    locked = _locked(structure)
-    _require(
+    locked = lock(structure)
+    require(
         perms.can_manage_members(user, locked), _("Seul un gestionnaire de la structure peut ajouter un gestionnaire.")
     )
     email = get_user_model().objects.normalize_email(email)
@@ -427,10 +401,10 @@ def membership_add(*, structure, user, email: str) -> Membership:
 
 
 @transaction.atomic
-def membership_remove(*, structure, user, member) -> None:
+def membership_remove(*, structure: Structure, user: User, member: User) -> None:
     """A manager of the structure removes a manager (themselves included); the structure keeps at least one."""
-    locked = _locked(structure)
-    _require(
+    locked = lock(structure)
+    require(
         perms.can_manage_members(user, locked), _("Seul un gestionnaire de la structure peut retirer un gestionnaire.")
     )
     memberships = Membership.objects.filter(structure=locked)

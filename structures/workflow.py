@@ -1,32 +1,19 @@
-"""The eligibility workflow of a structure's file: one table of transitions (design.md §4)."""
-
-from dataclasses import dataclass
+"""The eligibility workflow of a structure's file: one table of transitions (design.md §4) on the core's
+mechanism. The actor column says who moves the file; ``perms`` checks the actor, this table the states."""
 
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.accounts.enums import Role
-from secpa_portal.core.errors import DomainError
+from secpa_portal.core.workflow import Transition, TransitionError, Workflow
 
 from .enums import StructureStatus as S
 
+__all__ = ["TRANSITIONS", "WORKFLOW", "Transition", "TransitionError"]
 
-class TransitionError(DomainError):
-    """A refused move, with a French message the view shows as it is."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    role: str
-    reason_required: bool = False
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in [
+WORKFLOW = Workflow(
+    subject=_("le dossier"),
+    states=S,
+    transitions=[
         Transition(
             "submit", _("Déposer le dossier"), frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, Role.MANAGER
         ),
@@ -66,22 +53,10 @@ TRANSITIONS = {
             Role.ARS_AGENT,
             reason_required=True,
         ),
-    ]
-}
+    ],
+)
 
+TRANSITIONS = WORKFLOW.transitions
 
-def check_transition(name: str, current_status: str, reason: str = "") -> Transition:
-    transition = TRANSITIONS[name]
-    if current_status not in transition.sources:
-        raise TransitionError(
-            _(
-                "Action impossible : le dossier est « %(status)s », "
-                "l'action « %(action)s » n'est pas permise à ce stade."
-            )
-            % {"status": S(current_status).label, "action": transition.label}
-        )
-    if transition.reason_required and not (reason or "").strip():
-        raise TransitionError(
-            _("Un motif écrit est obligatoire pour l'action « %(action)s ».") % {"action": transition.label}
-        )
-    return transition
+# The manager edits the file in the states from which they may submit it (draft, sent back for changes).
+EDITABLE_STATES = WORKFLOW["submit"].sources

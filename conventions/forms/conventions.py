@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from secpa_portal.core.forms import FiniteDecimalField
 
 from ..enums import IndicatorDirection, IndicatorUnit, Obligation
-from ..models import Indicator
+from ..models import DURATION_YEARS, MAX_DURATION_YEARS, Indicator
 
 DAY_MONTH = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
 HUNDRED = Decimal("100")
@@ -78,9 +78,9 @@ class TermsForm(forms.Form):
     )
     duration_years = forms.TypedChoiceField(
         label=_("Durée"),
-        choices=[(n, _("%(n)s an") % {"n": n} if n == 1 else _("%(n)s ans") % {"n": n}) for n in range(1, 6)],
+        choices=[(n, _("%(n)s an") % {"n": n} if n == 1 else _("%(n)s ans") % {"n": n}) for n in DURATION_YEARS],
         coerce=int,
-        initial=5,
+        initial=MAX_DURATION_YEARS,
     )
     advance_share = _decimal(
         _("Part de la dotation versée en avance (%)"),

@@ -4,10 +4,24 @@ Templates and services ask the same predicates. Each predicate checks the actor 
 check the state first so that a wrong state gets its own message.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from structures.enums import StructureStatus
 from structures.perms import is_member
 
-from ..enums import AmendmentStatus, ConventionStatus
+from ..enums import ConventionStatus
+from ..workflow import AMENDMENT_WORKFLOW, CONVENTION_WORKFLOW
+
+# The four-eyes rule (docs/conventions.md): the CNAM signatory is never the agent who prepared the document.
+FOUR_EYES_REFUSALS = {
+    "convention": _(
+        "Vous avez préparé cette convention : elle doit être signée par un autre agent de la CNAM "
+        "(principe des quatre yeux)."
+    ),
+    "amendment": _(
+        "Vous avez préparé cet avenant : il doit être signé par un autre agent de la CNAM (principe des quatre yeux)."
+    ),
+}
 
 
 def _cnam(user) -> bool:
@@ -31,40 +45,36 @@ def can_prepare(user, structure) -> bool:
 
 def can_edit(user, convention) -> bool:
     """A CNAM agent edits a convention while it is in preparation."""
-    return _cnam(user) and convention.status == ConventionStatus.DRAFT
+    return _cnam(user) and CONVENTION_WORKFLOW.allows("send", convention.status)
 
 
 def can_send(user, convention) -> bool:
     """A CNAM agent sends a convention in preparation to the structure."""
-    return _cnam(user) and convention.status == ConventionStatus.DRAFT
+    return _cnam(user) and CONVENTION_WORKFLOW.allows("send", convention.status)
 
 
 def can_recall(user, convention) -> bool:
     """A CNAM agent takes back a sent (or structure-signed) convention to correct it; the signature is dropped."""
-    return _cnam(user) and convention.status in (ConventionStatus.SENT, ConventionStatus.SIGNED_BY_STRUCTURE)
+    return _cnam(user) and CONVENTION_WORKFLOW.allows("recall", convention.status)
 
 
 def can_sign_structure(user, convention) -> bool:
     """A manager of the structure signs a sent convention."""
-    return convention.status == ConventionStatus.SENT and _manager_of(user, convention.structure)
+    return CONVENTION_WORKFLOW.allows("sign_structure", convention.status) and _manager_of(user, convention.structure)
 
 
 def can_sign_cnam(user, convention) -> bool:
     """A CNAM agent other than the one who prepared it signs once the structure has signed (four eyes)."""
     return (
         _cnam(user)
-        and convention.status == ConventionStatus.SIGNED_BY_STRUCTURE
-        and convention.prepared_by_id != user.pk
+        and CONVENTION_WORKFLOW.allows("sign_cnam", convention.status)
+        and not prepared_by(user, convention)
     )
 
 
 def can_terminate(user, convention) -> bool:
     """A CNAM agent terminates a convention that is sent, signed or in force, with a reason."""
-    return _cnam(user) and convention.status in (
-        ConventionStatus.SENT,
-        ConventionStatus.SIGNED_BY_STRUCTURE,
-        ConventionStatus.ACTIVE,
-    )
+    return _cnam(user) and CONVENTION_WORKFLOW.allows("terminate", convention.status)
 
 
 def can_prepare_amendment(user, convention, amendment_in_progress=False) -> bool:
@@ -73,21 +83,37 @@ def can_prepare_amendment(user, convention, amendment_in_progress=False) -> bool
 
 
 def can_edit_amendment(user, amendment) -> bool:
-    """A CNAM agent edits or abandons an avenant while it is in preparation."""
-    return _cnam(user) and amendment.status == AmendmentStatus.DRAFT
+    """A CNAM agent edits or abandons an avenant while it is in preparation (the state it is sent from)."""
+    return _cnam(user) and AMENDMENT_WORKFLOW.allows("send", amendment.status)
 
 
 def can_send_amendment(user, amendment) -> bool:
-    return _cnam(user) and amendment.status == AmendmentStatus.DRAFT
+    """A CNAM agent sends an avenant in preparation to the structure."""
+    return _cnam(user) and AMENDMENT_WORKFLOW.allows("send", amendment.status)
 
 
 def can_sign_amendment_structure(user, amendment) -> bool:
     """A manager of the structure signs a sent avenant."""
-    return amendment.status == AmendmentStatus.SENT and _manager_of(user, amendment.convention.structure)
+    return AMENDMENT_WORKFLOW.allows("sign_structure", amendment.status) and _manager_of(
+        user, amendment.convention.structure
+    )
 
 
 def can_sign_amendment_cnam(user, amendment) -> bool:
     """A CNAM agent other than the one who prepared the avenant signs it; it then takes effect."""
     return (
-        _cnam(user) and amendment.status == AmendmentStatus.SIGNED_BY_STRUCTURE and amendment.prepared_by_id != user.pk
+        _cnam(user) and AMENDMENT_WORKFLOW.allows("sign_cnam", amendment.status) and not prepared_by(user, amendment)
     )
+
+
+def prepared_by(user, document) -> bool:
+    """Whether ``user`` prepared the convention or avenant (then another CNAM agent must sign it)."""
+    return document.prepared_by_id == user.pk
+
+
+def four_eyes_refusal(user, document, kind: str) -> str:
+    """The four-eyes refusal when a CNAM agent would sign what they prepared ("" otherwise); ``kind`` is
+    "convention" or "amendment"."""
+    if user.is_authenticated and user.is_cnam_agent and prepared_by(user, document):
+        return str(FOUR_EYES_REFUSALS[kind])
+    return ""

@@ -2,11 +2,12 @@
 
 from structures.perms import is_member, is_region_agent
 
-from ..enums import ConventionStatus, ReportStatus
+from ..enums import ConventionStatus
+from ..report_workflow import EDITABLE_STATES, REPORT_WORKFLOW
 
 # A report may be opened for a convention in force, and still once it ended or was terminated (its last years).
 REPORTABLE_CONVENTION_STATUSES = (ConventionStatus.ACTIVE, ConventionStatus.ENDED, ConventionStatus.TERMINATED)
-EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+EDITABLE_STATUSES = EDITABLE_STATES
 
 
 def can_open(user, convention) -> bool:
@@ -26,12 +27,12 @@ def can_submit(user, report) -> bool:
 
 def can_validate(user, report) -> bool:
     """An ARS agent of the structure's region validates a filed report."""
-    return report.status == ReportStatus.SUBMITTED and is_region_agent(user, report.convention.structure)
+    return REPORT_WORKFLOW.allows("validate", report.status) and is_region_agent(user, report.convention.structure)
 
 
 def can_return(user, report) -> bool:
     """An ARS agent of the structure's region returns a filed report, with a reason."""
-    return can_validate(user, report)
+    return REPORT_WORKFLOW.allows("return", report.status) and is_region_agent(user, report.convention.structure)
 
 
 def can_view_national(user) -> bool:

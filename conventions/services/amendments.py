@@ -19,24 +19,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused
-from secpa_portal.core.services import check_version
+from secpa_portal.core.services import check_version, lock, require
 from secpa_portal.journal.services import record_event
 
 from .. import notifications
 from ..enums import AmendmentStatus, ConventionStatus
-from ..models import Amendment, Convention, ConventionIndicator, Indicator, Objective, Target
+from ..models import DURATION_YEARS, Amendment, Convention, ConventionIndicator, Indicator, Objective, Target
 from ..pdf import queue_signed_pdf
 from ..perms import conventions as perms
-from ..workflow import TransitionError, check_amendment_transition
+from ..workflow import AMENDMENT_WORKFLOW, TransitionError
 from .conventions import target_problem
 
 IN_PROGRESS = (AmendmentStatus.DRAFT, AmendmentStatus.SENT, AmendmentStatus.SIGNED_BY_STRUCTURE)
-
-
-def _require(allowed: bool, message: str):
-    if not allowed:
-        raise ActionRefused(message)
 
 
 def _dec(value):
@@ -49,7 +45,7 @@ def _text(value):
 
 def duration_for(start: datetime.date, end: datetime.date) -> int:
     """The shortest duration in whole years (1–5) whose end date reaches ``end``."""
-    for years in range(1, 6):
+    for years in DURATION_YEARS:
         if Convention.compute_end_date(start, years) >= end:
             return years
     raise ActionRefused(_("Une convention dure au plus 5 ans : la nouvelle date de fin est trop lointaine."))
@@ -177,24 +173,32 @@ def build_changes(convention, *, new_end_date=None, targets=(), add=(), remove=(
 
 
 def _locked_convention(convention) -> Convention:
-    return Convention.objects.select_for_update().select_related("structure").get(pk=convention.pk)
+    return lock(convention, related=("structure",))
 
 
 def _record(convention, user, verb, amendment, summary, from_state="", payload=None):
-    record_event(
+    AMENDMENT_WORKFLOW.record(
+        amendment,
         actor=user,
         verb=verb,
         summary=summary,
+        from_state=from_state,
         obj=convention,
         structure_id=convention.structure_id,
-        from_state=from_state,
-        to_state=amendment.status,
         payload={"amendment": amendment.number, **(payload or {})},
     )
 
 
 @transaction.atomic
-def amendment_save(*, convention, user, summary: str, amendment=None, expected_version=None, **requested) -> Amendment:
+def amendment_save(
+    *,
+    convention: Convention,
+    user: User,
+    summary: str,
+    amendment: Amendment | None = None,
+    expected_version=None,
+    **requested,
+) -> Amendment:
     """Prepare an avenant (or change one in preparation). ``requested``: see ``build_changes``.
 
     A change based on an older ``version`` than the avenant's is refused (``ConflictError``)."""
@@ -207,12 +211,12 @@ def amendment_save(*, convention, user, summary: str, amendment=None, expected_v
             raise ActionRefused(
                 _("Un avenant est déjà en cours pour cette convention : menez-le à son terme d'abord.")
             )
-        _require(perms.can_prepare_amendment(user, locked), _("Seul un agent de la CNAM peut préparer un avenant."))
+        require(perms.can_prepare_amendment(user, locked), _("Seul un agent de la CNAM peut préparer un avenant."))
         last = locked.amendments.order_by("-number").values_list("number", flat=True).first() or 0
         amendment = Amendment(convention=locked, number=last + 1, prepared_by=user)
     else:
         amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
-        _require(
+        require(
             perms.can_edit_amendment(user, amendment),
             _("Cet avenant ne peut plus être modifié : il a été envoyé à la structure."),
         )
@@ -239,7 +243,7 @@ def amendment_save(*, convention, user, summary: str, amendment=None, expected_v
 
 
 @transaction.atomic
-def amendment_delete(*, amendment, user) -> None:
+def amendment_delete(*, amendment: Amendment, user: User) -> None:
     """Abandon an avenant still in preparation."""
     locked = _locked_convention(amendment.convention)
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
@@ -248,7 +252,7 @@ def amendment_delete(*, amendment, user) -> None:
             _("Action impossible : l'avenant est « %(status)s », seul un avenant en préparation peut être abandonné.")
             % {"status": amendment.get_status_display()}
         )
-    _require(perms.can_edit_amendment(user, amendment), _("Seul un agent de la CNAM peut abandonner un avenant."))
+    require(perms.can_edit_amendment(user, amendment), _("Seul un agent de la CNAM peut abandonner un avenant."))
     number = amendment.number
     amendment.delete()
     record_event(
@@ -262,10 +266,7 @@ def amendment_delete(*, amendment, user) -> None:
 
 
 def _move(amendment, name):
-    transition = check_amendment_transition(name, amendment.status)
-    from_state = amendment.status
-    amendment.status = transition.target
-    return from_state
+    return AMENDMENT_WORKFLOW.apply(amendment, name)
 
 
 def _locked_amendment(amendment):
@@ -276,10 +277,10 @@ def _locked_amendment(amendment):
 
 
 @transaction.atomic
-def amendment_send(*, amendment, user) -> Amendment:
+def amendment_send(*, amendment: Amendment, user: User) -> Amendment:
     convention, locked = _locked_amendment(amendment)
-    check_amendment_transition("send", locked.status)
-    _require(perms.can_send_amendment(user, locked), _("Seul un agent de la CNAM peut envoyer un avenant."))
+    AMENDMENT_WORKFLOW.check("send", locked.status)
+    require(perms.can_send_amendment(user, locked), _("Seul un agent de la CNAM peut envoyer un avenant."))
     if convention.status != ConventionStatus.ACTIVE:
         raise TransitionError(_("La convention n'est plus en vigueur : l'avenant ne peut pas être envoyé."))
     from_state = _move(locked, "send")
@@ -298,11 +299,11 @@ def amendment_send(*, amendment, user) -> Amendment:
 
 @transaction.atomic
 def amendment_sign_structure(
-    *, amendment, user, signatory_name: str, signatory_capacity: str, consent: bool
+    *, amendment: Amendment, user: User, signatory_name: str, signatory_capacity: str, consent: bool
 ) -> Amendment:
     convention, locked = _locked_amendment(amendment)
-    check_amendment_transition("sign_structure", locked.status)
-    _require(
+    AMENDMENT_WORKFLOW.check("sign_structure", locked.status)
+    require(
         perms.can_sign_amendment_structure(user, locked),
         _("Seul un gestionnaire de la structure peut signer pour elle."),
     )
@@ -398,18 +399,15 @@ def apply_changes(convention, changes: dict) -> dict:
 
 
 @transaction.atomic
-def amendment_sign_cnam(*, amendment, user, signatory_name: str, signatory_capacity: str) -> Amendment:
+def amendment_sign_cnam(
+    *, amendment: Amendment, user: User, signatory_name: str, signatory_capacity: str
+) -> Amendment:
     """The second signature, recorded like the convention's (name and capacity): the avenant takes effect."""
     convention, locked = _locked_amendment(amendment)
-    check_amendment_transition("sign_cnam", locked.status)
-    if user.is_authenticated and user.is_cnam_agent and locked.prepared_by_id == user.pk:
-        raise ActionRefused(
-            _(
-                "Vous avez préparé cet avenant : il doit être signé par un autre agent de la CNAM "
-                "(principe des quatre yeux)."
-            )
-        )
-    _require(
+    AMENDMENT_WORKFLOW.check("sign_cnam", locked.status)
+    four_eyes = perms.four_eyes_refusal(user, locked, "amendment")
+    require(not four_eyes, four_eyes)
+    require(
         perms.can_sign_amendment_cnam(user, locked),
         _("Seul un agent de la CNAM peut signer pour l'assurance maladie."),
     )

@@ -13,17 +13,28 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.accounts.models import User
+from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.services import check_version, lock, require
 from secpa_portal.journal.services import record_event
 from structures.models import Structure
 
 from .. import notifications
 from ..enums import ConventionStatus, IndicatorDirection, Obligation
-from ..models import Convention, ConventionIndicator, Indicator, Objective, ReferenceSequence, Target
+from ..models import (
+    DURATION_MESSAGE,
+    DURATION_YEARS,
+    Convention,
+    ConventionIndicator,
+    Indicator,
+    Objective,
+    ReferenceSequence,
+    Target,
+)
 from ..pdf import queue_signed_pdf
 from ..perms import conventions as perms
 from ..signals import convention_terminated
-from ..workflow import TransitionError, check_convention_transition
+from ..workflow import CONVENTION_WORKFLOW, TransitionError
 
 TERM_FIELDS = (
     "start_date",
@@ -36,34 +47,14 @@ TERM_FIELDS = (
 )
 LIVE_STATUSES = (ConventionStatus.DRAFT, ConventionStatus.SENT, ConventionStatus.SIGNED_BY_STRUCTURE)
 
-
-def _require(allowed: bool, message: str):
-    if not allowed:
-        raise ActionRefused(message)
-
-
-def _locked(convention) -> Convention:
-    return Convention.objects.select_for_update().select_related("structure").get(pk=convention.pk)
+STALE = (
+    "Cette convention a été modifiée par une autre personne depuis que vous l'avez ouverte. "
+    "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
+)
 
 
-def _check_version(locked, expected_version):
-    if expected_version is None:
-        return
-    try:
-        same = int(expected_version) == locked.version
-    except (TypeError, ValueError):
-        same = False
-    if not same:
-        raise ConflictError(
-            _(
-                "Cette convention a été modifiée par une autre personne depuis que vous l'avez ouverte. "
-                "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
-            )
-        )
-
-
-def _sync(convention, locked):
-    convention.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+def _locked(convention: Convention) -> Convention:
+    return lock(convention, related=("structure",))
 
 
 def allocate_reference(*, region_code: str, year: int) -> str:
@@ -92,8 +83,8 @@ def _apply_terms(convention, terms: dict):
     for name, value in terms.items():
         setattr(convention, name, value)
     if convention.start_date and convention.duration_years:
-        if not 1 <= int(convention.duration_years) <= 5:
-            raise ActionRefused(_("La durée d'une convention est de 1 à 5 ans."))
+        if int(convention.duration_years) not in DURATION_YEARS:
+            raise ActionRefused(str(DURATION_MESSAGE))
         convention.end_date = Convention.compute_end_date(convention.start_date, int(convention.duration_years))
 
 
@@ -107,10 +98,10 @@ def ensure_activity_indicators(convention) -> None:
 
 
 @transaction.atomic
-def convention_prepare(*, structure, user, **terms) -> Convention:
+def convention_prepare(*, structure: Structure, user: User, **terms) -> Convention:
     """A CNAM agent prepares a convention for an eligible structure; it gets its reference at once."""
     structure = Structure.objects.select_for_update().get(pk=structure.pk)
-    _require(
+    require(
         perms.can_prepare(user, structure),
         _("Seul un agent de la CNAM peut préparer une convention, et seulement pour une structure éligible."),
     )
@@ -139,17 +130,16 @@ def convention_prepare(*, structure, user, **terms) -> Convention:
 
 
 @transaction.atomic
-def convention_update_terms(*, convention, user, expected_version=None, **terms) -> Convention:
+def convention_update_terms(*, convention: Convention, user: User, expected_version=None, **terms) -> Convention:
     """Change the terms of a convention in preparation; targets of years it no longer covers are dropped."""
     locked = _locked(convention)
-    _require(perms.can_edit(user, locked), _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
-    _check_version(locked, expected_version)
+    require(perms.can_edit(user, locked), _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
+    check_version(locked, expected_version, _(STALE))
     _apply_terms(locked, _clean_terms(dict(terms)))
     locked.full_clean()
     locked.version += 1
     locked.save()
     Target.objects.filter(convention_indicator__convention=locked).exclude(year__in=locked.years).delete()
-    _sync(convention, locked)
     return locked
 
 
@@ -181,7 +171,14 @@ def _release(objective):
 
 @transaction.atomic
 def objective_save(
-    *, convention, user, title: str, description: str = "", lines: list[dict], objective=None, expected_version=None
+    *,
+    convention: Convention,
+    user: User,
+    title: str,
+    description: str = "",
+    lines: list[dict],
+    objective: Objective | None = None,
+    expected_version=None,
 ) -> Objective:
     """Create or replace an objective and its indicators.
 
@@ -189,8 +186,8 @@ def objective_save(
     ``targets`` ({year: Decimal or None}); targets outside the convention's years are ignored.
     """
     locked = _locked(convention)
-    _require(perms.can_edit(user, locked), _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
-    _check_version(locked, expected_version)
+    require(perms.can_edit(user, locked), _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
+    check_version(locked, expected_version, _(STALE))
     if not title.strip():
         raise ActionRefused(_("Donnez un intitulé à l'objectif."))
     if objective is None:
@@ -226,14 +223,13 @@ def objective_save(
     Target.objects.bulk_create(targets)
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
-    _sync(convention, locked)
     return objective
 
 
 @transaction.atomic
-def objective_delete(*, objective, user) -> None:
+def objective_delete(*, objective: Objective, user: User) -> None:
     locked = _locked(objective.convention)
-    _require(perms.can_edit(user, locked), _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
+    require(perms.can_edit(user, locked), _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
     _release(objective)
     objective.delete()
     locked.version += 1
@@ -287,32 +283,20 @@ def send_blockers(convention) -> list[str]:
 
 
 def _move(locked, name, reason=""):
-    transition = check_convention_transition(name, locked.status, reason)
-    from_state = locked.status
-    locked.status = transition.target
-    locked.version += 1
-    return from_state
+    return CONVENTION_WORKFLOW.apply(locked, name, reason)
 
 
 def _record(locked, user, verb, from_state, summary, reason="", payload=None):
-    record_event(
-        actor=user,
-        verb=verb,
-        summary=summary,
-        obj=locked,
-        structure_id=locked.structure_id,
-        from_state=from_state,
-        to_state=locked.status,
-        reason=reason,
-        payload=payload,
+    CONVENTION_WORKFLOW.record(
+        locked, actor=user, verb=verb, summary=summary, from_state=from_state, reason=reason, payload=payload
     )
 
 
 @transaction.atomic
-def convention_send(*, convention, user) -> Convention:
+def convention_send(*, convention: Convention, user: User) -> Convention:
     locked = _locked(convention)
-    check_convention_transition("send", locked.status)
-    _require(perms.can_send(user, locked), _("Seul un agent de la CNAM peut envoyer une convention."))
+    CONVENTION_WORKFLOW.check("send", locked.status)
+    require(perms.can_send(user, locked), _("Seul un agent de la CNAM peut envoyer une convention."))
     ensure_activity_indicators(locked)
     blockers = send_blockers(locked)
     if blockers:
@@ -324,7 +308,6 @@ def convention_send(*, convention, user) -> Convention:
     locked.save()
     _record(locked, user, "convention_sent", from_state, _("Convention envoyée à la structure pour signature"))
     notifications.notify_convention(locked, "convention_sent")
-    _sync(convention, locked)
     return locked
 
 
@@ -335,28 +318,27 @@ def _clear_signatures(locked):
 
 
 @transaction.atomic
-def convention_recall(*, convention, user, reason: str) -> Convention:
+def convention_recall(*, convention: Convention, user: User, reason: str) -> Convention:
     """Back to preparation to correct it; a structure signature already given is dropped."""
     locked = _locked(convention)
-    check_convention_transition("recall", locked.status, reason)
-    _require(perms.can_recall(user, locked), _("Seul un agent de la CNAM peut reprendre une convention."))
+    CONVENTION_WORKFLOW.check("recall", locked.status, reason)
+    require(perms.can_recall(user, locked), _("Seul un agent de la CNAM peut reprendre une convention."))
     from_state = _move(locked, "recall", reason)
     _clear_signatures(locked)
     locked.sent_at = None
     locked.save()
     _record(locked, user, "convention_recalled", from_state, _("Convention reprise en préparation"), reason.strip())
     notifications.notify_convention(locked, "convention_recalled", reason.strip())
-    _sync(convention, locked)
     return locked
 
 
 @transaction.atomic
 def convention_sign_structure(
-    *, convention, user, signatory_name: str, signatory_capacity: str, consent: bool
+    *, convention: Convention, user: User, signatory_name: str, signatory_capacity: str, consent: bool
 ) -> Convention:
     locked = _locked(convention)
-    check_convention_transition("sign_structure", locked.status)
-    _require(perms.can_sign_structure(user, locked), _("Seul un gestionnaire de la structure peut signer pour elle."))
+    CONVENTION_WORKFLOW.check("sign_structure", locked.status)
+    require(perms.can_sign_structure(user, locked), _("Seul un gestionnaire de la structure peut signer pour elle."))
     if not consent:
         raise TransitionError(
             _("Cochez la case par laquelle vous acceptez les termes de la convention pour la signer.")
@@ -379,7 +361,6 @@ def convention_sign_structure(
     )
     notifications.notify_convention(locked, "convention_signed_by_structure")
     queue_signed_pdf(locked, _("signature de la structure"))
-    _sync(convention, locked)
     return locked
 
 
@@ -388,19 +369,16 @@ def _other_active(locked):
 
 
 @transaction.atomic
-def convention_sign_cnam(*, convention, user, signatory_name: str, signatory_capacity: str) -> Convention:
+def convention_sign_cnam(
+    *, convention: Convention, user: User, signatory_name: str, signatory_capacity: str
+) -> Convention:
     """The second signature: the convention comes into force. One convention in force per structure."""
     Structure.objects.select_for_update().filter(pk=convention.structure_id).first()
     locked = _locked(convention)
-    check_convention_transition("sign_cnam", locked.status)
-    if user.is_authenticated and user.is_cnam_agent and locked.prepared_by_id == user.pk:
-        raise ActionRefused(
-            _(
-                "Vous avez préparé cette convention : elle doit être signée par un autre agent de la CNAM "
-                "(principe des quatre yeux)."
-            )
-        )
-    _require(perms.can_sign_cnam(user, locked), _("Seul un agent de la CNAM peut signer pour l'assurance maladie."))
+    CONVENTION_WORKFLOW.check("sign_cnam", locked.status)
+    four_eyes = perms.four_eyes_refusal(user, locked, "convention")
+    require(not four_eyes, four_eyes)
+    require(perms.can_sign_cnam(user, locked), _("Seul un agent de la CNAM peut signer pour l'assurance maladie."))
     if not signatory_name.strip() or not signatory_capacity.strip():
         raise TransitionError(_("Indiquez le nom et la qualité du signataire."))
     other = _other_active(locked)
@@ -421,19 +399,20 @@ def convention_sign_cnam(*, convention, user, signatory_name: str, signatory_cap
     _record(locked, user, "convention_active", from_state, _("Convention signée par l'assurance maladie : en vigueur"))
     notifications.notify_convention(locked, "convention_active")
     queue_signed_pdf(locked, _("signature de l'assurance maladie"))
-    _sync(convention, locked)
     return locked
 
 
 @transaction.atomic
-def convention_terminate(*, convention, user, reason: str, terminated_on: datetime.date | None = None) -> Convention:
+def convention_terminate(
+    *, convention: Convention, user: User, reason: str, terminated_on: datetime.date | None = None
+) -> Convention:
     """Terminate; ``terminated_on`` is the last day in force (today by default), within the convention's dates.
 
     Sends ``convention_terminated`` in the transaction: dotations settles the money for the days covered.
     """
     locked = _locked(convention)
-    check_convention_transition("terminate", locked.status, reason)
-    _require(perms.can_terminate(user, locked), _("Seul un agent de la CNAM peut résilier une convention."))
+    CONVENTION_WORKFLOW.check("terminate", locked.status, reason)
+    require(perms.can_terminate(user, locked), _("Seul un agent de la CNAM peut résilier une convention."))
     terminated_on = terminated_on or timezone.localdate()
     earliest = locked.start_date - datetime.timedelta(days=1)
     if not earliest <= terminated_on <= locked.end_date:
@@ -452,7 +431,6 @@ def convention_terminate(*, convention, user, reason: str, terminated_on: dateti
     _record(locked, user, "convention_terminated", from_state, _("Convention résiliée"), reason.strip())
     notifications.notify_convention(locked, "convention_terminated", reason.strip())
     convention_terminated.send(sender=Convention, convention=locked, user=user)
-    _sync(convention, locked)
     return locked
 
 

@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.accounts.models import User
+from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.services import check_version, lock, require
 from secpa_portal.journal.services import record_event
 from secpa_portal.messaging.services import post_message
 from structures.enums import ProfessionalCategory
@@ -23,7 +25,7 @@ from ..models import AnnualReport, Convention, ReportFte, ReportReminder, Report
 from ..perms import reports as perms
 from ..report_rules import report_errors
 from ..report_selectors import expected_indicators, report_lines, report_weighted_attainment, reportable_years
-from ..report_workflow import check_report_transition
+from ..report_workflow import REPORT_WORKFLOW
 from ..signals import report_validated
 
 REMINDER_WINDOW = datetime.timedelta(days=30)
@@ -37,31 +39,15 @@ class ReportInvalid(ActionRefused):
         super().__init__(_("Le rapport contient des erreurs : corrigez les champs signalés."))
 
 
-def _require(allowed: bool, message: str):
-    if not allowed:
-        raise ActionRefused(message)
+STALE = (
+    "Ce rapport a été modifié par une autre personne depuis que vous l'avez ouvert. "
+    "Vos saisies n'ont pas été enregistrées : rechargez la page pour voir la version actuelle."
+)
 
 
-def _locked(report) -> AnnualReport:
-    return (
-        AnnualReport.objects.select_for_update(of=("self",))
-        .select_related("convention", "convention__structure")
-        .get(pk=report.pk)
-    )
-
-
-def _check_version(locked, expected_version):
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise ConflictError(
-            _(
-                "Ce rapport a été modifié par une autre personne depuis que vous l'avez ouvert. "
-                "Vos saisies n'ont pas été enregistrées : rechargez la page pour voir la version actuelle."
-            )
-        )
-
-
-def _sync(report, locked):
-    report.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+def _locked(report: AnnualReport) -> AnnualReport:
+    # Only the report's row: PostgreSQL cannot lock the nullable side of a join.
+    return lock(report, related=("convention", "convention__structure"), of=("self",))
 
 
 def _previous_report(convention, year):
@@ -73,10 +59,10 @@ def _previous_report(convention, year):
 
 
 @transaction.atomic
-def report_open(*, convention, year: int, user, today: datetime.date | None = None) -> AnnualReport:
+def report_open(*, convention: Convention, year: int, user: User, today: datetime.date | None = None) -> AnnualReport:
     """Open (or return, when it exists) the report of ``year``, pre-filled from the structure's last report."""
     convention = Convention.objects.select_related("structure").get(pk=convention.pk)
-    _require(
+    require(
         perms.can_open(user, convention),
         _("Seul un gestionnaire de la structure peut ouvrir un rapport, pour une convention en vigueur ou échue."),
     )
@@ -132,7 +118,13 @@ def _indicators(convention):
 
 @transaction.atomic
 def report_save(
-    *, report, user, values: dict, comments: dict | None = None, fte: dict | None = None, expected_version=None
+    *,
+    report: AnnualReport,
+    user: User,
+    values: dict,
+    comments: dict | None = None,
+    fte: dict | None = None,
+    expected_version=None,
 ) -> AnnualReport:
     """Save the figures of a draft or returned report.
 
@@ -140,11 +132,11 @@ def report_save(
     Decimal or None} (None or 0 removes the category). Raises ReportInvalid with the message of each field.
     """
     locked = _locked(report)
-    _require(
+    require(
         perms.can_edit(user, locked),
         _("Ce rapport ne peut pas être modifié : seul un gestionnaire de la structure le complète, avant son dépôt."),
     )
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version, _(STALE))
     comments = comments or {}
     fte = {category: fte.get(category) for category in ProfessionalCategory.values} if fte else {}
     indicators = _indicators(locked.convention)
@@ -168,42 +160,37 @@ def report_save(
         )
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
-    _sync(report, locked)
     return locked
 
 
 def _record(locked, user, verb, from_state, summary, reason="", payload=None):
-    record_event(
+    REPORT_WORKFLOW.record(
+        locked,
         actor=user,
         verb=verb,
         summary=summary,
-        obj=locked,
-        structure_id=locked.convention.structure_id,
         from_state=from_state,
-        to_state=locked.status,
+        structure_id=locked.convention.structure_id,
         reason=reason,
         payload={"convention": locked.convention.reference, "year": locked.year, **(payload or {})},
     )
 
 
 @transaction.atomic
-def report_submit(*, report, user) -> AnnualReport:
+def report_submit(*, report: AnnualReport, user: User) -> AnnualReport:
     """A manager files a complete report; the region's ARS agents are told."""
     locked = _locked(report)
-    transition = check_report_transition("submit", locked.status)
-    _require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer ce rapport."))
+    REPORT_WORKFLOW.check("submit", locked.status)
+    require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer ce rapport."))
     errors = filing_blockers(locked)
     if errors:
         raise ReportInvalid(errors)
-    from_state = locked.status
-    locked.status = transition.target
+    from_state = REPORT_WORKFLOW.apply(locked, "submit")
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
-    locked.version += 1
     locked.save()
     _record(locked, user, "report_submitted", from_state, _("Rapport annuel %(year)s déposé") % {"year": locked.year})
     notifications.notify_report(locked, "report_submitted")
-    _sync(report, locked)
     return locked
 
 
@@ -218,19 +205,17 @@ def filing_blockers(report) -> dict:
 
 
 @transaction.atomic
-def report_validate(*, report, user) -> AnnualReport:
+def report_validate(*, report: AnnualReport, user: User) -> AnnualReport:
     """The region's ARS agent validates a filed report: its weighted attainment is fixed, dotations are told."""
     locked = _locked(report)
-    transition = check_report_transition("validate", locked.status)
-    _require(perms.can_validate(user, locked), _("Seul un agent de l'ARS de la région peut valider ce rapport."))
-    from_state = locked.status
+    REPORT_WORKFLOW.check("validate", locked.status)
+    require(perms.can_validate(user, locked), _("Seul un agent de l'ARS de la région peut valider ce rapport."))
     achieved = report_weighted_attainment(report_lines(locked))
-    locked.status = transition.target
+    from_state = REPORT_WORKFLOW.apply(locked, "validate")
     locked.validated_at = timezone.now()
     locked.validated_by = user
     locked.weighted_attainment = achieved
     locked.return_reason = ""
-    locked.version += 1
     locked.save()
     _record(
         locked,
@@ -242,21 +227,18 @@ def report_validate(*, report, user) -> AnnualReport:
     )
     report_validated.send(sender=AnnualReport, report=locked, user=user)
     notifications.notify_report(locked, "report_validated")
-    _sync(report, locked)
     return locked
 
 
 @transaction.atomic
-def report_return(*, report, user, reason: str) -> AnnualReport:
+def report_return(*, report: AnnualReport, user: User, reason: str) -> AnnualReport:
     """The region's ARS agent returns a filed report to the structure, saying what to correct."""
     locked = _locked(report)
     reason = (reason or "").strip()
-    transition = check_report_transition("return", locked.status, reason)
-    _require(perms.can_return(user, locked), _("Seul un agent de l'ARS de la région peut renvoyer ce rapport."))
-    from_state = locked.status
-    locked.status = transition.target
+    REPORT_WORKFLOW.check("return", locked.status, reason)
+    require(perms.can_return(user, locked), _("Seul un agent de l'ARS de la région peut renvoyer ce rapport."))
+    from_state = REPORT_WORKFLOW.apply(locked, "return", reason)
     locked.return_reason = reason
-    locked.version += 1
     locked.save()
     _record(
         locked,
@@ -268,7 +250,6 @@ def report_return(*, report, user, reason: str) -> AnnualReport:
     )
     post_message(user=user, obj=locked, text=reason, opens_with_reason="report_returned", checked=True)
     notifications.notify_report(locked, "report_returned", reason)
-    _sync(report, locked)
     return locked
 
 

@@ -1,6 +1,7 @@
 """Who may do what on a campaign. Templates and services ask the same predicates."""
 
 from ..enums import CampaignStatus
+from ..workflow import CAMPAIGN_WORKFLOW
 
 
 def can_view_campaigns(user) -> bool:
@@ -25,12 +26,12 @@ def can_edit_bareme(user, campaign) -> bool:
 
 def can_open(user, campaign) -> bool:
     """A CNAM agent opens a campaign in preparation."""
-    return can_manage_campaigns(user) and campaign.status == CampaignStatus.DRAFT
+    return can_manage_campaigns(user) and CAMPAIGN_WORKFLOW.allows("open", campaign.status)
 
 
 def can_close(user, campaign) -> bool:
     """A CNAM agent closes an open campaign."""
-    return can_manage_campaigns(user) and campaign.status == CampaignStatus.OPEN
+    return can_manage_campaigns(user) and CAMPAIGN_WORKFLOW.allows("close", campaign.status)
 
 
 def can_compute(user, campaign) -> bool:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ..enums import CampaignStatus, DotationStatus
+from ..workflow import DOTATION_WORKFLOW
 from .four_eyes import four_eyes_refusal
 
 
@@ -13,7 +14,9 @@ def _cnam_on_open_campaign(user, dotation) -> bool:
 def can_propose(user, dotation) -> bool:
     """A CNAM agent proposes a computed dotation whose computation found no anomaly."""
     return (
-        _cnam_on_open_campaign(user, dotation) and dotation.status == DotationStatus.COMPUTED and not dotation.errors
+        _cnam_on_open_campaign(user, dotation)
+        and DOTATION_WORKFLOW.allows("propose", dotation.status)
+        and not dotation.errors
     )
 
 
@@ -21,7 +24,7 @@ def approval_refusal(user, dotation) -> str:
     """Why ``user`` may not approve ``dotation`` (empty when they may): four-eyes, state, role."""
     if not _cnam_on_open_campaign(user, dotation):
         return _("Seul un agent de la CNAM peut approuver une dotation d'une campagne ouverte.")
-    if dotation.status != DotationStatus.PROPOSED:
+    if not DOTATION_WORKFLOW.allows("approve", dotation.status):
         return _("Seule une dotation proposée peut être approuvée.")
     return four_eyes_refusal(user, dotation.prepared_by_id, what=_("cette dotation"))
 
@@ -33,7 +36,7 @@ def can_approve(user, dotation) -> bool:
 
 def can_return(user, dotation) -> bool:
     """A CNAM agent sends a proposed dotation back to computed, with a reason."""
-    return _cnam_on_open_campaign(user, dotation) and dotation.status == DotationStatus.PROPOSED
+    return _cnam_on_open_campaign(user, dotation) and DOTATION_WORKFLOW.allows("return", dotation.status)
 
 
 def can_give_opinion(user, dotation) -> bool:

@@ -1,6 +1,7 @@
 """Who may do what on payments. Templates and services ask the same predicates."""
 
-from ..enums import DotationStatus, PaymentStatus
+from ..enums import DotationStatus
+from ..payment_workflow import WORKFLOW
 
 
 def can_manage_payments(user) -> bool:
@@ -12,7 +13,7 @@ def can_record_payment(user, payment) -> bool:
     """A CNAM agent, on a scheduled payment of an approved dotation whose amount is fixed."""
     return (
         can_manage_payments(user)
-        and payment.status == PaymentStatus.SCHEDULED
+        and WORKFLOW.allows("record", payment.status)
         and payment.amount is not None
         and payment.dotation.status == DotationStatus.APPROVED
     )
@@ -20,4 +21,4 @@ def can_record_payment(user, payment) -> bool:
 
 def can_cancel_payment(user, payment) -> bool:
     """A CNAM agent, on a scheduled or recorded payment (a reason is required)."""
-    return can_manage_payments(user) and payment.status in (PaymentStatus.SCHEDULED, PaymentStatus.PAID)
+    return can_manage_payments(user) and WORKFLOW.allows("cancel", payment.status)

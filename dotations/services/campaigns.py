@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.core.formats import euros
+from secpa_portal.core.services import check_version, lock
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
@@ -18,7 +20,7 @@ from .. import engine
 from ..enums import DotationStatus, Fund, PaymentStatus
 from ..models import BaremeComponent, Campaign, Dotation, Payment, PrecarityBand, RegionalEnvelope
 from ..perms import campaigns as perms
-from ..workflow import check_campaign_transition
+from ..workflow import CAMPAIGN_WORKFLOW
 
 CAMPAIGN_FIELDS = {
     "envelope",
@@ -42,18 +44,10 @@ class InvalidBareme(ActionRefused):
         super().__init__(_("Barème incohérent : ") + " ".join(self.errors))
 
 
-def _locked(campaign) -> Campaign:
-    return Campaign.objects.select_for_update().get(pk=campaign.pk)
-
-
-def _check_version(locked, expected_version):
-    if expected_version is not None and str(expected_version) != str(locked.version):
-        raise ConflictError(
-            _(
-                "Cette campagne a été modifiée par une autre personne depuis que vous l'avez ouverte. "
-                "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
-            )
-        )
+STALE = (
+    "Cette campagne a été modifiée par une autre personne depuis que vous l'avez ouverte. "
+    "Vos changements n'ont pas été enregistrés : rechargez la page pour voir la version actuelle."
+)
 
 
 def _clean(campaign):
@@ -162,7 +156,9 @@ def previous_campaign(year: int) -> Campaign | None:
 
 
 @transaction.atomic
-def campaign_create(*, user, year: int, fields: dict, regional: dict | None = None, copy_previous=False) -> Campaign:
+def campaign_create(
+    *, user: User, year: int, fields: dict, regional: dict | None = None, copy_previous=False
+) -> Campaign:
     """A new campaign in preparation; ``copy_previous`` starts from the latest earlier campaign's barème
     (components, precarity bands, reference patientèle), its FISS end date moved to the new year and its regional
     envelopes, the last two when none are given."""
@@ -209,11 +205,13 @@ def campaign_create(*, user, year: int, fields: dict, regional: dict | None = No
 
 
 @transaction.atomic
-def campaign_update(*, campaign, user, fields: dict, regional: dict | None = None, expected_version=None) -> Campaign:
-    locked = _locked(campaign)
+def campaign_update(
+    *, campaign: Campaign, user: User, fields: dict, regional: dict | None = None, expected_version=None
+) -> Campaign:
+    locked = lock(campaign)
     if not perms.can_edit_campaign(user, locked):
         raise ActionRefused(_("Cette campagne ne peut plus être modifiée."))
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version, _(STALE))
     unknown = set(fields) - CAMPAIGN_FIELDS
     if unknown:
         raise ValueError(f"Not settable: {sorted(unknown)}")
@@ -253,19 +251,24 @@ def campaign_update(*, campaign, user, fields: dict, regional: dict | None = Non
             "payments_with_new_fund": reassigned,
         },
     )
-    campaign.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
 
 @transaction.atomic
 def bareme_replace(
-    *, campaign, user, components: list[dict], bands: list[dict], reference_patients=None, expected_version=None
+    *,
+    campaign: Campaign,
+    user: User,
+    components: list[dict],
+    bands: list[dict],
+    reference_patients=None,
+    expected_version=None,
 ) -> Campaign:
     """Replace the campaign's barème; refused (every inconsistency listed in French) unless it is valid."""
-    locked = _locked(campaign)
+    locked = lock(campaign)
     if not perms.can_edit_bareme(user, locked):
         raise ActionRefused(_("Le barème est figé : la campagne n'est plus en préparation."))
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version, _(STALE))
     reference = locked.reference_patients if reference_patients is None else int(reference_patients)
     errors = engine.validate_bareme(
         bareme_module.build(components=components, bands=bands, reference_patients=reference)
@@ -299,32 +302,30 @@ def bareme_replace(
     return locked
 
 
-def _transition(name, *, campaign, user, allowed, refusal, verb, summary) -> Campaign:
-    locked = _locked(campaign)
-    transition = check_campaign_transition(name, locked.status)
+def _transition(name, *, campaign: Campaign, user: User, allowed, refusal, verb, summary) -> Campaign:
+    locked = lock(campaign)
+    CAMPAIGN_WORKFLOW.check(name, locked.status)
     if not allowed(user, locked):
         raise ActionRefused(refusal)
-    before = locked.status
-    locked.status = transition.target
-    locked.version += 1
+    before = CAMPAIGN_WORKFLOW.apply(locked, name)
     locked.save(update_fields=["status", "version", "updated_at"])
-    record_event(
+    CAMPAIGN_WORKFLOW.record(
+        locked,
         actor=user,
         verb=verb,
         summary=summary % {"year": locked.year},
         obj=locked,
         from_state=before,
-        to_state=locked.status,
     )
     campaign.status, campaign.version = locked.status, locked.version
     return locked
 
 
 @transaction.atomic
-def campaign_open(*, campaign, user) -> Campaign:
+def campaign_open(*, campaign: Campaign, user: User) -> Campaign:
     """draft → open: the barème must be valid and not empty; it is frozen from now on."""
-    locked = _locked(campaign)
-    check_campaign_transition("open", locked.status)
+    locked = lock(campaign)
+    CAMPAIGN_WORKFLOW.check("open", locked.status)
     if not perms.can_open(user, locked):
         raise ActionRefused(_("Seul un agent de la CNAM peut ouvrir une campagne en préparation."))
     if not locked.components.exists():
@@ -344,7 +345,7 @@ def campaign_open(*, campaign, user) -> Campaign:
 
 
 @transaction.atomic
-def campaign_close(*, campaign, user) -> Campaign:
+def campaign_close(*, campaign: Campaign, user: User) -> Campaign:
     """open → closed: read-only from now on."""
     return _transition(
         "close",

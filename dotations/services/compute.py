@@ -17,8 +17,10 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.core.formats import euros
+from secpa_portal.core.services import lock
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
@@ -51,12 +53,12 @@ DOTATION_FIELDS = [
 ]
 
 
-def _locked(campaign) -> Campaign:
-    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+def _locked(campaign: Campaign) -> Campaign:
+    return lock(campaign)
 
 
 @transaction.atomic
-def campaign_compute_start(*, campaign, user) -> Campaign:
+def campaign_compute_start(*, campaign: Campaign, user: User) -> Campaign:
     """Mark the campaign as computing and queue the task once this transaction commits."""
     from ..tasks import compute_campaign
 
@@ -426,7 +428,7 @@ def fit_refusal(campaign, engaged=None) -> FitRefusal | None:
 
 
 @transaction.atomic
-def campaign_fit(*, campaign, user, expected_coefficient: Decimal | None = None) -> Decimal:
+def campaign_fit(*, campaign: Campaign, user: User, expected_coefficient: Decimal | None = None) -> Decimal:
     """Apply one reduction coefficient to every computed dotation so that the campaign fits its envelope.
 
     Proposed and approved dotations keep their amounts: the coefficient fits the computed ones into what they

@@ -11,8 +11,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.accounts.models import User
+from secpa_portal.core.errors import ActionRefused
 from secpa_portal.core.formats import euros
+from secpa_portal.core.services import check_version, lock
 from secpa_portal.journal.services import record_event
 
 from .. import notifications
@@ -20,44 +22,36 @@ from ..enums import DotationStatus
 from ..models import Campaign, Dotation, DotationOpinion, RegionalEnvelope
 from ..perms import dotations as perms
 from ..signals import dotation_approved
-from ..workflow import check_dotation_transition
+from ..workflow import DOTATION_WORKFLOW
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 
 
-def _locked(dotation) -> Dotation:
-    return Dotation.objects.select_for_update().select_related("campaign").get(pk=dotation.pk)
+STALE = (
+    "Cette dotation a été modifiée par une autre personne depuis que vous l'avez ouverte. "
+    "Rien n'a été enregistré : rechargez la page pour voir son état actuel."
+)
 
 
-def _check_version(locked, expected_version):
-    if expected_version is not None and str(expected_version) != str(locked.version):
-        raise ConflictError(
-            _(
-                "Cette dotation a été modifiée par une autre personne depuis que vous l'avez ouverte. "
-                "Rien n'a été enregistré : rechargez la page pour voir son état actuel."
-            )
-        )
-
-
-def _sync(dotation, locked):
-    dotation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+def _locked(dotation: Dotation) -> Dotation:
+    return lock(dotation, related=("campaign",))
 
 
 @transaction.atomic
 def dotation_propose(
-    *, dotation, user, adjustment: Decimal = ZERO, reason: str = "", expected_version=None
+    *, dotation: Dotation, user: User, adjustment: Decimal = ZERO, reason: str = "", expected_version=None
 ) -> Dotation:
     """computed → proposed; an adjustment (positive or negative) needs a written reason."""
     locked = _locked(dotation)
-    check_dotation_transition("propose", locked.status)
+    DOTATION_WORKFLOW.check("propose", locked.status)
     if locked.errors:
         raise ActionRefused(
             _("Cette dotation n'a pas pu être calculée (données manquantes) : elle ne peut être proposée.")
         )
     if not perms.can_propose(user, locked):
         raise ActionRefused(_("Seul un agent de la CNAM peut proposer une dotation d'une campagne ouverte."))
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version, _(STALE))
     try:
         adjustment = Decimal(adjustment or 0).quantize(CENT)
     except InvalidOperation as exc:
@@ -67,30 +61,27 @@ def dotation_propose(
         raise ActionRefused(_("Un motif écrit est obligatoire pour ajuster le montant calculé."))
     if locked.computed_total + adjustment < 0:
         raise ActionRefused(_("L'ajustement ne peut pas rendre la dotation négative."))
-    before = locked.status
+    before = DOTATION_WORKFLOW.apply(locked, "propose")
     locked.adjustment = adjustment
     locked.adjustment_reason = reason if adjustment else ""
     locked.total = locked.computed_total + adjustment
-    locked.status = DotationStatus.PROPOSED
     locked.prepared_by = user
     locked.proposed_at = timezone.now()
     locked.return_reason = ""
-    locked.version += 1
     locked.save()
-    record_event(
+    DOTATION_WORKFLOW.record(
+        locked,
         actor=user,
         verb="dotation_proposed",
         summary=_("Dotation proposée : %(amount)s") % {"amount": euros(locked.total)},
         obj=locked,
         structure_id=locked.structure_id,
         from_state=before,
-        to_state=locked.status,
         reason=locked.adjustment_reason,
         amount=locked.total,
         payload={"computed_total": str(locked.computed_total), "adjustment": str(adjustment)},
         internal=True,
     )
-    _sync(dotation, locked)
     return locked
 
 
@@ -123,74 +114,68 @@ def _check_envelopes(campaign, locked):
 
 
 @transaction.atomic
-def dotation_approve(*, dotation, user, expected_version=None) -> Dotation:
+def dotation_approve(*, dotation: Dotation, user: User, expected_version=None) -> Dotation:
     """proposed → approved, by a CNAM agent other than the preparer, within the national and regional
     envelopes (checked under a lock on the campaign row, so concurrent approvals cannot overshoot)."""
     campaign = Campaign.objects.select_for_update().get(pk=dotation.campaign_id)
     locked = _locked(dotation)
-    check_dotation_transition("approve", locked.status)
+    DOTATION_WORKFLOW.check("approve", locked.status)
     refusal = perms.approval_refusal(user, locked)
     if refusal:
         raise ActionRefused(refusal)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version, _(STALE))
     _check_envelopes(campaign, locked)
-    before = locked.status
-    locked.status = DotationStatus.APPROVED
+    before = DOTATION_WORKFLOW.apply(locked, "approve")
     locked.approved_by = user
     locked.approved_at = timezone.now()
-    locked.version += 1
     locked.validate_constraints()
     locked.save()
-    record_event(
+    DOTATION_WORKFLOW.record(
+        locked,
         actor=user,
         verb="dotation_approved",
         summary=_("Dotation %(year)s approuvée : %(amount)s") % {"year": campaign.year, "amount": euros(locked.total)},
         obj=locked,
         structure_id=locked.structure_id,
         from_state=before,
-        to_state=locked.status,
         amount=locked.total,
     )
     dotation_approved.send(sender=Dotation, dotation=locked, user=user)
     notifications.notify_dotation_approved(locked)
-    _sync(dotation, locked)
     return locked
 
 
 @transaction.atomic
-def dotation_return(*, dotation, user, reason: str, expected_version=None) -> Dotation:
+def dotation_return(*, dotation: Dotation, user: User, reason: str, expected_version=None) -> Dotation:
     """proposed → computed, with a written reason; the adjustment is dropped."""
     locked = _locked(dotation)
-    check_dotation_transition("return", locked.status, reason)
+    DOTATION_WORKFLOW.check("return", locked.status, reason)
     if not perms.can_return(user, locked):
         raise ActionRefused(_("Seul un agent de la CNAM peut retourner une dotation proposée."))
-    _check_version(locked, expected_version)
-    before = locked.status
-    locked.status = DotationStatus.COMPUTED
+    check_version(locked, expected_version, _(STALE))
+    before = DOTATION_WORKFLOW.apply(locked, "return", reason)
     locked.return_reason = reason.strip()
     locked.adjustment = ZERO
     locked.adjustment_reason = ""
     locked.total = locked.computed_total
     locked.proposed_at = None
-    locked.version += 1
     locked.save()
-    record_event(
+    DOTATION_WORKFLOW.record(
+        locked,
         actor=user,
         verb="dotation_returned",
         summary=_("Dotation retournée pour reprise du calcul"),
         obj=locked,
         structure_id=locked.structure_id,
         from_state=before,
-        to_state=locked.status,
         reason=locked.return_reason,
         internal=True,
     )
-    _sync(dotation, locked)
     return locked
 
 
 @transaction.atomic
-def dotation_give_opinion(*, dotation, user, favourable: bool, comment: str = "") -> DotationOpinion:
+def dotation_give_opinion(*, dotation: Dotation, user: User, favourable: bool, comment: str = "") -> DotationOpinion:
     """The ARS agent of the region gives an opinion on a proposed dotation; an unfavourable one needs a comment."""
     locked = _locked(dotation)
     if not perms.can_give_opinion(user, locked):

@@ -16,15 +16,17 @@ from django.utils.translation import gettext as _
 from conventions.attainment import attainment, weighted_attainment
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport
-from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.accounts.models import User
+from secpa_portal.core.errors import ActionRefused
 from secpa_portal.core.formats import date_fr, euros, fraction_percent
+from secpa_portal.core.services import check_version
 from secpa_portal.journal.services import record_event
 
 from .. import coverage, payment_notifications
 from ..engine import advance_amount, balance_amount
 from ..enums import DotationStatus, Fund, PaymentKind, PaymentStatus
 from ..models import Dotation, Payment
-from ..payment_workflow import PaymentTransitionError, check_transition
+from ..payment_workflow import WORKFLOW, PaymentTransitionError
 from ..perms import payments as perms
 from ..terms import payment_terms
 
@@ -41,14 +43,10 @@ def _lock_payment(payment_id) -> tuple[Dotation, Payment]:
     return dotation, Payment.objects.select_for_update().get(pk=payment_id)
 
 
-def _check_version(locked, expected_version):
-    if expected_version is not None and str(expected_version) != str(locked.version):
-        raise ConflictError(
-            _(
-                "Ce versement a été modifié par une autre personne depuis que vous l'avez ouvert. "
-                "Rien n'a été enregistré : rechargez la page pour voir son état actuel."
-            )
-        )
+STALE = (
+    "Ce versement a été modifié par une autre personne depuis que vous l'avez ouvert. "
+    "Rien n'a été enregistré : rechargez la page pour voir son état actuel."
+)
 
 
 def _live_total(dotation, exclude=None) -> Decimal:
@@ -262,15 +260,15 @@ def set_balance_from_report(*, report, user) -> Payment | None:
 
 @transaction.atomic
 def payment_record(
-    *, payment, user, paid_on: datetime.date, reference: str, fund: str = "", expected_version=None
+    *, payment: Payment, user: User, paid_on: datetime.date, reference: str, fund: str = "", expected_version=None
 ) -> Payment:
     """A CNAM agent records that a scheduled payment was made (date of the transfer and its reference); ``fund``
     corrects the fund that paid it, empty keeps the scheduled one."""
     dotation, locked = _lock_payment(payment.pk)
-    check_transition("record", locked.status)
+    WORKFLOW.check("record", locked.status)
     if not perms.can_manage_payments(user):
         raise ActionRefused(_("Seul un agent de la CNAM peut enregistrer un versement."))
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version, _(STALE))
     if dotation.status != DotationStatus.APPROVED:
         raise PaymentTransitionError(_("La dotation n'est pas approuvée : aucun versement ne peut être enregistré."))
     if locked.amount is None:
@@ -304,15 +302,14 @@ def payment_record(
             }
         )
     _check_within_dotation(dotation, locked.amount, exclude=locked)
-    from_state = locked.status
-    locked.status = PaymentStatus.PAID
+    from_state = WORKFLOW.apply(locked, "record")
     locked.paid_on = paid_on
     locked.reference = reference[:100]
     locked.fund = fund or locked.fund
     locked.recorded_by = user
-    locked.version += 1
     locked.save()
-    record_event(
+    WORKFLOW.record(
+        locked,
         actor=user,
         verb="payment_recorded",
         summary=_("%(kind)s %(year)s versé(e) : %(amount)s le %(date)s (réf. %(ref)s)")
@@ -326,7 +323,6 @@ def payment_record(
         obj=dotation,
         structure_id=dotation.structure_id,
         from_state=from_state,
-        to_state=locked.status,
         amount=locked.amount,
         payload={"payment": locked.pk, "kind": locked.kind, "fund": locked.fund},
     )
@@ -335,19 +331,19 @@ def payment_record(
 
 
 @transaction.atomic
-def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expected_version=None) -> Payment:
+def payment_cancel(
+    *, payment: Payment, user: User, reason: str, reschedule: bool = True, expected_version=None
+) -> Payment:
     """A CNAM agent cancels a scheduled or recorded payment, with a reason; ``reschedule`` puts a new scheduled
     payment of the same kind, amount and due date in its place (e.g. a transfer sent back by the bank), paid by
     the fund the campaign gives that due date."""
     dotation, locked = _lock_payment(payment.pk)
-    check_transition("cancel", locked.status, reason)
+    WORKFLOW.check("cancel", locked.status, reason)
     if not perms.can_manage_payments(user):
         raise ActionRefused(_("Seul un agent de la CNAM peut annuler un versement."))
-    _check_version(locked, expected_version)
-    from_state = locked.status
-    locked.status = PaymentStatus.CANCELLED
+    check_version(locked, expected_version, _(STALE))
+    from_state = WORKFLOW.apply(locked, "cancel", reason)
     locked.cancel_reason = reason.strip()
-    locked.version += 1
     locked.save()
     replacement = None
     if reschedule:
@@ -360,7 +356,8 @@ def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expec
             due_date=locked.due_date,
             fund=dotation.campaign.fund_for(locked.due_date),
         )
-    record_event(
+    WORKFLOW.record(
+        locked,
         actor=user,
         verb="payment_cancelled",
         summary=_("%(kind)s %(year)s annulé(e)%(again)s")
@@ -372,7 +369,6 @@ def payment_cancel(*, payment, user, reason: str, reschedule: bool = True, expec
         obj=dotation,
         structure_id=dotation.structure_id,
         from_state=from_state,
-        to_state=locked.status,
         reason=locked.cancel_reason,
         amount=locked.amount,
         payload={"payment": locked.pk, "kind": locked.kind, "replacement": replacement.pk if replacement else None},

@@ -11,9 +11,16 @@ STALE_MESSAGE = (
 )
 
 
-def lock(instance: models.Model) -> models.Model:
-    """The row of ``instance`` re-read under ``SELECT … FOR UPDATE`` (a fresh object: the caller's is untouched)."""
-    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+def lock(instance: models.Model, *, related: tuple[str, ...] = (), of: tuple[str, ...] = ()) -> models.Model:
+    """The row of ``instance`` re-read under ``SELECT … FOR UPDATE`` (a fresh object: the caller's is untouched).
+
+    ``related`` is passed to ``select_related`` (read in the same query); ``of`` limits the lock to those tables
+    (``("self",)`` when a joined relation is nullable, which PostgreSQL cannot lock).
+    """
+    queryset = type(instance)._default_manager.select_for_update(of=of)
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.get(pk=instance.pk)
 
 
 def check_version(locked: models.Model, expected_version, message: str | None = None) -> None:

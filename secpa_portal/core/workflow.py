@@ -85,3 +85,39 @@ class Workflow:
         if hasattr(locked, "version"):
             locked.version += 1
         return from_state
+
+    def record(
+        self,
+        locked,
+        *,
+        actor,
+        verb: str,
+        summary: str,
+        from_state: str = "",
+        obj=None,
+        structure_id: int | None = None,
+        reason: str = "",
+        amount=None,
+        payload: dict | None = None,
+        internal: bool = False,
+        field: str = "status",
+    ):
+        """The journal event of a move ``apply`` made: ``from_state`` → the row's state now (``obj`` defaults to
+        the row; ``structure_id`` to its ``structure_id``, for scoping)."""
+        from secpa_portal.journal.services import record_event
+
+        if structure_id is None:
+            structure_id = getattr(locked, "structure_id", None)
+        return record_event(
+            actor=actor,
+            verb=verb,
+            summary=summary,
+            obj=locked if obj is None else obj,
+            structure_id=structure_id,
+            from_state=from_state,
+            to_state=getattr(locked, field),
+            reason=reason,
+            amount=amount,
+            payload=payload,
+            internal=internal,
+        )

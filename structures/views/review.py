@@ -25,7 +25,7 @@ from ..enums import STATUS_BADGE, StructureStatus
 from ..forms.review import DecisionForm, NoteForm, ReopenForm
 from ..models import Membership, ReviewNote, Structure
 from ..precheck import failing_criteria, run_precheck
-from ..workflow import TRANSITIONS, TransitionError, check_transition
+from ..workflow import TRANSITIONS
 
 # --- Review page ------------------------------------------------------------------------------------------
 
@@ -76,15 +76,6 @@ def _crumbs(structure, *last) -> list:
     if last:
         return [*crumbs, (structure.name, _review_url(structure)), *last]
     return [*crumbs, (structure.name, None)]
-
-
-def _refusal(structure, action: str, allowed: bool, message: str) -> str | None:
-    """Why ``action`` cannot be done now (the services' own wording), before a confirmation page is shown."""
-    try:
-        check_transition(action, structure.status, reason="-")
-    except TransitionError as error:
-        return error.message
-    return None if allowed else message
 
 
 def _recipients(structure) -> list:
@@ -211,12 +202,8 @@ def _decision_consequences(decision) -> list[str]:
 @require_POST
 @reviewable
 def structure_decide(request, structure):
-    refusal = _refusal(
-        structure,
-        "declare_eligible",  # the three decisions share their source state and their actor
-        perms.can_decide(request.user, structure),
-        _("Seul un agent de l'ARS de la région peut statuer sur ce dossier."),
-    )
+    # The three decisions share their source state and their actor.
+    refusal = perms.refusal(request.user, structure, "declare_eligible")
     if refusal:
         messages.error(request, refusal)
         return _back(structure)
@@ -256,12 +243,7 @@ def structure_decide(request, structure):
 @require_POST
 @reviewable
 def structure_reopen(request, structure):
-    refusal = _refusal(
-        structure,
-        "reopen",
-        perms.can_reopen(request.user, structure),
-        _("Seul un agent de l'ARS de la région peut rouvrir l'instruction."),
-    )
+    refusal = perms.refusal(request.user, structure, "reopen")
     if refusal:
         messages.error(request, refusal)
         return _back(structure)

@@ -105,7 +105,9 @@ def _save_fields(structure, user, forms, version):
 
 
 def _save_team(structure, user, forms, version):
-    services.team_replace(structure=structure, user=user, lines=forms["team"].lines(), expected_version=version)
+    structure = services.team_replace(
+        structure=structure, user=user, lines=forms["team"].lines(), expected_version=version
+    )
     services.structure_update(
         structure=structure, user=user, fields=forms["activity"].cleaned_data, expected_version=structure.version
     )

@@ -49,3 +49,19 @@ def test_apply_moves_and_bumps_version():
     assert FLOW.apply(row, "send") == State.DRAFT
     assert (row.status, row.version) == (State.SENT, 4)
     assert row.status_changed_at is not None
+
+
+def test_record_writes_the_move_in_the_journal(db, manager):
+    from secpa_portal.journal.models import Event
+
+    class Row:
+        status = State.DRAFT
+        version = 1
+        structure_id = 42
+
+    row = Row()
+    from_state = FLOW.apply(row, "send")
+    event = FLOW.record(row, actor=manager, verb="sent", summary="Envoyé", from_state=from_state, obj=manager)
+    assert Event.objects.get() == event
+    assert (event.from_state, event.to_state, event.structure_id) == (State.DRAFT, State.SENT, 42)
+    assert (event.object_type, event.object_id, event.actor_id) == ("accounts.user", str(manager.pk), manager.pk)
