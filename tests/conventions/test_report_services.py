@@ -79,7 +79,9 @@ def test_saving_keeps_typed_values_comments_and_fte(convention, manager):
     report = services.report_open(convention=convention, year=2026, user=manager, today=TODAY)
     values, _, fte = complete_figures(report)
     file_active = next(pk for pk, v in values.items() if v == ACTIVITY["file_active"])
-    services.report_save(report=report, user=manager, values=values, comments={file_active: " Estimé "}, fte=fte)
+    report = services.report_save(
+        report=report, user=manager, values=values, comments={file_active: " Estimé "}, fte=fte
+    )
     assert values_by_code(report)["file_active"] == Decimal("2400")
     assert ReportValue.objects.get(report=report, indicator_id=file_active).comment == "Estimé"
     assert report.version == 2

@@ -37,7 +37,7 @@ def test_shorter_terms_drop_the_targets_of_years_no_longer_covered(draft, cnam):
         2026,
         2027,
     }
-    services.convention_update_terms(convention=draft, user=cnam, duration_years=3)
+    draft = services.convention_update_terms(convention=draft, user=cnam, duration_years=3)
     # A year added back has no target: sending says so.
     assert any("cible manquante pour 2028" in blocker for blocker in services.send_blockers(draft))
 
