@@ -80,7 +80,3 @@ AMENDMENT_WORKFLOW = Workflow(
 
 CONVENTION_TRANSITIONS = CONVENTION_WORKFLOW.transitions
 AMENDMENT_TRANSITIONS = AMENDMENT_WORKFLOW.transitions
-
-
-def check_amendment_transition(name: str, current_status: str, reason: str = "") -> Transition:
-    return AMENDMENT_WORKFLOW.check(name, current_status, reason)

@@ -47,7 +47,3 @@ DOTATION_WORKFLOW = Workflow(
 
 CAMPAIGN_TRANSITIONS = CAMPAIGN_WORKFLOW.transitions
 DOTATION_TRANSITIONS = DOTATION_WORKFLOW.transitions
-
-
-def check_dotation_transition(name: str, current_status: str, reason: str = "") -> Transition:
-    return DOTATION_WORKFLOW.check(name, current_status, reason)
