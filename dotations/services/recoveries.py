@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from secpa_portal.core.formats import euros
 from secpa_portal.core.services import check_version, require, require_reason
-from secpa_portal.core.templatetags.fr_format import euros
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
