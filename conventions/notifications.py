@@ -18,48 +18,89 @@ def cnam_emails() -> list[str]:
     return list(users.values_list("email", flat=True))
 
 
-# Convention events and who hears of them.
-TO_MANAGERS = {
-    "convention_sent",
-    "convention_recalled",
-    "convention_active",
-    "convention_terminated",
-    "convention_ended",
-}
-TO_CNAM = {"convention_signed_by_structure"}
-AMENDMENT_TO_MANAGERS = {"amendment_sent", "amendment_active"}
-AMENDMENT_TO_CNAM = {"amendment_signed_by_structure"}
+MANAGERS = "managers"
+CNAM = "cnam"
+
+
+def _convention_recipients(convention, to: str) -> list[str]:
+    return manager_emails(convention.structure) if to == MANAGERS else cnam_emails()
 
 
 @task
-def send_convention_mail(convention_id: int, template: str, reason: str = "") -> int:
+def send_convention_mail(convention_id: int, template: str, to: str, reason: str = "") -> int:
+    """Render ``emails/<template>.txt`` (subject on its first line) for the recipients ``to`` names."""
     convention = Convention.objects.select_related("structure", "structure__region").get(pk=convention_id)
-    recipients = manager_emails(convention.structure) if template in TO_MANAGERS else cnam_emails()
     return send_templated_mail(
-        template=template, context={"convention": convention, "reason": reason}, recipients=recipients
+        template=template,
+        context={"convention": convention, "reason": reason},
+        recipients=_convention_recipients(convention, to),
     )
 
 
 @task
-def send_amendment_mail(amendment_id: int, template: str) -> int:
+def send_amendment_mail(amendment_id: int, template: str, to: str) -> int:
     amendment = Amendment.objects.select_related("convention", "convention__structure").get(pk=amendment_id)
-    structure = amendment.convention.structure
-    recipients = manager_emails(structure) if template in AMENDMENT_TO_MANAGERS else cnam_emails()
     return send_templated_mail(
         template=template,
         context={"amendment": amendment, "convention": amendment.convention},
-        recipients=recipients,
+        recipients=_convention_recipients(amendment.convention, to),
     )
 
 
-def notify_convention(convention, template: str, reason: str = ""):
-    assert template in TO_MANAGERS | TO_CNAM, template
-    queue_notification(send_convention_mail, convention.pk, template, reason)
+def _convention(convention, template: str, to: str, reason: str = ""):
+    queue_notification(send_convention_mail, convention.pk, template, to, reason)
 
 
-def notify_amendment(amendment, template: str):
-    assert template in AMENDMENT_TO_MANAGERS | AMENDMENT_TO_CNAM, template
-    queue_notification(send_amendment_mail, amendment.pk, template)
+def _amendment(amendment, template: str, to: str):
+    queue_notification(send_amendment_mail, amendment.pk, template, to)
+
+
+# One function per e-mail: who receives it, and its template (subject and body) in templates/emails/.
+
+
+def convention_sent(convention):
+    """To the structure's managers, to sign it: emails/convention_sent.txt."""
+    _convention(convention, "convention_sent", MANAGERS)
+
+
+def convention_recalled(convention, reason: str):
+    """To the structure's managers, with the reason: emails/convention_recalled.txt."""
+    _convention(convention, "convention_recalled", MANAGERS, reason)
+
+
+def convention_signed_by_structure(convention):
+    """To the CNAM agents, for the second signature: emails/convention_signed_by_structure.txt."""
+    _convention(convention, "convention_signed_by_structure", CNAM)
+
+
+def convention_active(convention):
+    """To the structure's managers: emails/convention_active.txt."""
+    _convention(convention, "convention_active", MANAGERS)
+
+
+def convention_terminated(convention, reason: str):
+    """To the structure's managers, with the reason: emails/convention_terminated.txt."""
+    _convention(convention, "convention_terminated", MANAGERS, reason)
+
+
+def convention_ended(convention):
+    """To the structure's managers, once its end date passed: emails/convention_ended.txt."""
+    _convention(convention, "convention_ended", MANAGERS)
+
+
+def amendment_sent(amendment):
+    """To the structure's managers, to sign it: emails/amendment_sent.txt."""
+    _amendment(amendment, "amendment_sent", MANAGERS)
+
+
+def amendment_signed_by_structure(amendment):
+    """To the CNAM agents, for the second signature: emails/amendment_signed_by_structure.txt."""
+    _amendment(amendment, "amendment_signed_by_structure", CNAM)
+
+
+def amendment_active(amendment):
+    """To the structure's managers: emails/amendment_active.txt."""
+    _amendment(amendment, "amendment_active", MANAGERS)
 
 
 @task

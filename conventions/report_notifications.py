@@ -9,8 +9,8 @@ from secpa_portal.core.mail import queue_notification, send_templated_mail
 from .models import AnnualReport
 from .notifications import manager_emails
 
-TO_REGION_AGENTS = {"report_submitted"}
-TO_MANAGERS = {"report_validated", "report_returned", "report_due_soon", "report_overdue"}
+MANAGERS = "managers"
+REGION_AGENTS = "region_agents"
 
 
 def region_agent_emails(structure) -> list[str]:
@@ -19,10 +19,11 @@ def region_agent_emails(structure) -> list[str]:
 
 
 @task
-def send_report_mail(report_id: int, template: str, reason: str = "") -> int:
+def send_report_mail(report_id: int, template: str, to: str, reason: str = "") -> int:
+    """Render ``emails/<template>.txt`` (subject on its first line) for the recipients ``to`` names."""
     report = AnnualReport.objects.select_related("convention", "convention__structure").get(pk=report_id)
     structure = report.convention.structure
-    recipients = region_agent_emails(structure) if template in TO_REGION_AGENTS else manager_emails(structure)
+    recipients = region_agent_emails(structure) if to == REGION_AGENTS else manager_emails(structure)
     return send_templated_mail(
         template=template,
         context={"report": report, "convention": report.convention, "structure": structure, "reason": reason},
@@ -30,6 +31,33 @@ def send_report_mail(report_id: int, template: str, reason: str = "") -> int:
     )
 
 
-def notify_report(report, template: str, reason: str = ""):
-    assert template in TO_REGION_AGENTS | TO_MANAGERS, template
-    queue_notification(send_report_mail, report.pk, template, reason)
+def _send(report, template: str, to: str, reason: str = ""):
+    queue_notification(send_report_mail, report.pk, template, to, reason)
+
+
+# One function per e-mail: who receives it, and its template (subject and body) in templates/emails/.
+
+
+def report_submitted(report):
+    """To the ARS agents of the structure's region: emails/report_submitted.txt."""
+    _send(report, "report_submitted", REGION_AGENTS)
+
+
+def report_validated(report):
+    """To the structure's managers: emails/report_validated.txt."""
+    _send(report, "report_validated", MANAGERS)
+
+
+def report_returned(report, reason: str):
+    """To the structure's managers, with what to correct: emails/report_returned.txt."""
+    _send(report, "report_returned", MANAGERS, reason)
+
+
+def report_due_soon(report):
+    """Reminder to the structure's managers 30 days before the due date: emails/report_due_soon.txt."""
+    _send(report, "report_due_soon", MANAGERS)
+
+
+def report_overdue(report):
+    """Reminder to the structure's managers once the due date passed: emails/report_overdue.txt."""
+    _send(report, "report_overdue", MANAGERS)

@@ -9,7 +9,7 @@ from .models import Payment
 
 @task
 def send_payment_notice(payment_id: int, template: str) -> int:
-    """``template`` is payment_recorded or payment_cancelled; to the active managers of the structure."""
+    """Render ``emails/<template>.txt`` (subject on its first line) for the active managers of the structure."""
     payment = Payment.objects.select_related("dotation__structure", "dotation__campaign").get(pk=payment_id)
     structure = payment.dotation.structure
     recipients = list(structure.memberships.filter(user__is_active=True).values_list("user__email", flat=True))
@@ -18,5 +18,18 @@ def send_payment_notice(payment_id: int, template: str) -> int:
     )
 
 
-def notify_payment(payment, template: str):
+def _send(payment, template: str):
     queue_notification(send_payment_notice, payment.pk, template)
+
+
+# One function per e-mail: who receives it, and its template (subject and body) in templates/emails/.
+
+
+def payment_recorded(payment):
+    """To the structure's active managers: emails/payment_recorded.txt."""
+    _send(payment, "payment_recorded")
+
+
+def payment_cancelled(payment):
+    """To the structure's active managers, with the reason: emails/payment_cancelled.txt."""
+    _send(payment, "payment_cancelled")

@@ -23,23 +23,17 @@ def _region_agent_emails(structure):
 
 
 @task
-def send_structure_submitted(structure_id: int) -> int:
-    """To the ARS agents of the structure's region."""
+def send_structure_mail(structure_id: int, template: str, to: str, reason: str = "") -> int:
+    """Render ``emails/<template>.txt`` (subject on its first line) for the recipients ``to`` names."""
     structure = Structure.objects.select_related("region").get(pk=structure_id)
     return send_templated_mail(
-        template="structure_submitted", context={"structure": structure}, recipients=_region_agent_emails(structure)
+        template=template, context={"structure": structure, "reason": reason}, recipients=RECIPIENTS[to](structure)
     )
 
 
-@task
-def send_structure_decision(structure_id: int, verb: str, reason: str = "") -> int:
-    """To the structure's managers, on each ARS decision."""
-    structure = Structure.objects.select_related("region").get(pk=structure_id)
-    return send_templated_mail(
-        template=f"structure_{verb}",
-        context={"structure": structure, "reason": reason},
-        recipients=_manager_emails(structure),
-    )
+MANAGERS = "managers"
+REGION_AGENTS = "region_agents"
+RECIPIENTS = {MANAGERS: _manager_emails, REGION_AGENTS: _region_agent_emails}
 
 
 @task
@@ -52,16 +46,46 @@ def send_structure_resubmitted(structure_id: int) -> int:
     )
 
 
-def notify_resubmitted(structure):
+def _send(structure, template: str, to: str, reason: str = ""):
+    queue_notification(send_structure_mail, structure.pk, template, to, reason)
+
+
+# One function per e-mail: who receives it, and its template (subject and body) in templates/emails/.
+
+
+def structure_submitted(structure):
+    """To the ARS agents of the structure's region: emails/structure_submitted.txt."""
+    _send(structure, "structure_submitted", REGION_AGENTS)
+
+
+def structure_resubmitted(structure):
+    """To the agent who sent the file back, to whom it returns: emails/structure_resubmitted.txt."""
     queue_notification(send_structure_resubmitted, structure.pk)
 
 
-def notify_submitted(structure):
-    queue_notification(send_structure_submitted, structure.pk)
+def structure_taken(structure):
+    """To the structure's managers, when an ARS agent takes the file: emails/structure_taken.txt."""
+    _send(structure, "structure_taken", MANAGERS)
 
 
-def notify_decision(structure, verb, reason=""):
-    queue_notification(send_structure_decision, structure.pk, verb, reason)
+def structure_eligible(structure, reason: str = ""):
+    """To the structure's managers: emails/structure_eligible.txt."""
+    _send(structure, "structure_eligible", MANAGERS, reason)
+
+
+def structure_ineligible(structure, reason: str):
+    """To the structure's managers, with the reason: emails/structure_ineligible.txt."""
+    _send(structure, "structure_ineligible", MANAGERS, reason)
+
+
+def structure_changes_requested(structure, reason: str):
+    """To the structure's managers, with what to complete: emails/structure_changes_requested.txt."""
+    _send(structure, "structure_changes_requested", MANAGERS, reason)
+
+
+def structure_reopened(structure, reason: str):
+    """To the structure's managers, with the reason: emails/structure_reopened.txt."""
+    _send(structure, "structure_reopened", MANAGERS, reason)
 
 
 @task

@@ -223,9 +223,9 @@ def structure_submit(*, structure: Structure, user: User) -> Structure:
             to_state=locked.status,
             payload={"reviewer": reviewer.pk},
         )
-        notifications.notify_resubmitted(locked)
+        notifications.structure_resubmitted(locked)
     else:
-        notifications.notify_submitted(locked)
+        notifications.structure_submitted(locked)
     return locked
 
 
@@ -273,7 +273,7 @@ def structure_take(*, structure: Structure, user: User) -> Structure:
     locked.reviewer = user
     locked.save()
     _record(locked, user, "taken", from_state, _("Dossier pris en charge par l'ARS"))
-    notifications.notify_decision(locked, "taken")
+    notifications.structure_taken(locked)
     return locked
 
 
@@ -317,7 +317,12 @@ def structure_decide(*, structure: Structure, user: User, decision: str, reason:
     _record(locked, user, verb, from_state, summaries[verb], reason=reason.strip(), payload=payload)
     if decision == "request_changes":  # the reason opens the file's message thread
         post_message(user=user, obj=locked, text=reason, opens_with_reason="changes_requested", checked=True)
-    notifications.notify_decision(locked, verb, reason.strip())
+    notify = {
+        "eligible": notifications.structure_eligible,
+        "ineligible": notifications.structure_ineligible,
+        "changes_requested": notifications.structure_changes_requested,
+    }[verb]
+    notify(locked, reason.strip())
     if verb == "ineligible":
         eligibility_withdrawn.send(sender=Structure, structure=locked, user=user, verb=verb, reason=reason.strip())
     return locked
@@ -333,7 +338,7 @@ def structure_reopen(*, structure: Structure, user: User, reason: str) -> Struct
     locked.last_decision_reason = reason.strip()
     locked.save()
     _record(locked, user, "reopened", from_state, _("Instruction rouverte"), reason=reason.strip())
-    notifications.notify_decision(locked, "reopened", reason.strip())
+    notifications.structure_reopened(locked, reason.strip())
     eligibility_withdrawn.send(sender=Structure, structure=locked, user=user, verb="reopened", reason=reason.strip())
     return locked
 

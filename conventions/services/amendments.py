@@ -293,7 +293,7 @@ def amendment_send(*, amendment: Amendment, user: User) -> Amendment:
         _("Avenant n° %(n)s envoyé à la structure") % {"n": locked.number},
         from_state,
     )
-    notifications.notify_amendment(locked, "amendment_sent")
+    notifications.amendment_sent(locked)
     return locked
 
 
@@ -326,7 +326,7 @@ def amendment_sign_structure(
         % {"n": locked.number, "name": locked.structure_signatory_name},
         from_state,
     )
-    notifications.notify_amendment(locked, "amendment_signed_by_structure")
+    notifications.amendment_signed_by_structure(locked)
     return locked
 
 
@@ -432,6 +432,6 @@ def amendment_sign_cnam(
         from_state,
         payload={"changes": locked.changes},
     )
-    notifications.notify_amendment(locked, "amendment_active")
+    notifications.amendment_active(locked)
     queue_signed_pdf(locked.convention, _("avenant n° %(number)s") % {"number": locked.number})
     return locked

@@ -307,7 +307,7 @@ def convention_send(*, convention: Convention, user: User) -> Convention:
     locked.sent_at = timezone.now()
     locked.save()
     _record(locked, user, "convention_sent", from_state, _("Convention envoyée à la structure pour signature"))
-    notifications.notify_convention(locked, "convention_sent")
+    notifications.convention_sent(locked)
     return locked
 
 
@@ -328,7 +328,7 @@ def convention_recall(*, convention: Convention, user: User, reason: str) -> Con
     locked.sent_at = None
     locked.save()
     _record(locked, user, "convention_recalled", from_state, _("Convention reprise en préparation"), reason.strip())
-    notifications.notify_convention(locked, "convention_recalled", reason.strip())
+    notifications.convention_recalled(locked, reason.strip())
     return locked
 
 
@@ -359,7 +359,7 @@ def convention_sign_structure(
         _("Convention signée pour la structure par %(name)s (%(capacity)s)")
         % {"name": locked.structure_signatory_name, "capacity": locked.structure_signatory_capacity},
     )
-    notifications.notify_convention(locked, "convention_signed_by_structure")
+    notifications.convention_signed_by_structure(locked)
     queue_signed_pdf(locked, _("signature de la structure"))
     return locked
 
@@ -397,7 +397,7 @@ def convention_sign_cnam(
     locked.cnam_signed_at = timezone.now()
     locked.save()
     _record(locked, user, "convention_active", from_state, _("Convention signée par l'assurance maladie : en vigueur"))
-    notifications.notify_convention(locked, "convention_active")
+    notifications.convention_active(locked)
     queue_signed_pdf(locked, _("signature de l'assurance maladie"))
     return locked
 
@@ -429,7 +429,7 @@ def convention_terminate(
     locked.termination_reason = reason.strip()
     locked.save()
     _record(locked, user, "convention_terminated", from_state, _("Convention résiliée"), reason.strip())
-    notifications.notify_convention(locked, "convention_terminated", reason.strip())
+    notifications.convention_terminated(locked, reason.strip())
     convention_terminated.send(sender=Convention, convention=locked, user=user)
     return locked
 
@@ -446,6 +446,6 @@ def conventions_end_expired(*, today: datetime.date | None = None) -> list[str]:
             from_state = _move(locked, "end")
             locked.save()
             _record(locked, None, "convention_ended", from_state, _("Convention arrivée à échéance"))
-            notifications.notify_convention(locked, "convention_ended")
+            notifications.convention_ended(locked)
             ended.append(locked.reference)
     return ended

@@ -30,6 +30,9 @@ from ..signals import report_validated
 
 REMINDER_WINDOW = datetime.timedelta(days=30)
 
+# The reminder e-mail of each kind.
+REMINDERS = {ReminderKind.DUE_SOON: notifications.report_due_soon, ReminderKind.OVERDUE: notifications.report_overdue}
+
 
 class ReportInvalid(ActionRefused):
     """The figures break a rule; ``errors`` holds the French message of each field (see report_rules)."""
@@ -190,7 +193,7 @@ def report_submit(*, report: AnnualReport, user: User) -> AnnualReport:
     locked.submitted_by = user
     locked.save()
     _record(locked, user, "report_submitted", from_state, _("Rapport annuel %(year)s déposé") % {"year": locked.year})
-    notifications.notify_report(locked, "report_submitted")
+    notifications.report_submitted(locked)
     return locked
 
 
@@ -226,7 +229,7 @@ def report_validate(*, report: AnnualReport, user: User) -> AnnualReport:
         payload={"weighted_attainment": str(achieved)},
     )
     report_validated.send(sender=AnnualReport, report=locked, user=user)
-    notifications.notify_report(locked, "report_validated")
+    notifications.report_validated(locked)
     return locked
 
 
@@ -249,7 +252,7 @@ def report_return(*, report: AnnualReport, user: User, reason: str) -> AnnualRep
         reason,
     )
     post_message(user=user, obj=locked, text=reason, opens_with_reason="report_returned", checked=True)
-    notifications.notify_report(locked, "report_returned", reason)
+    notifications.report_returned(locked, reason)
     return locked
 
 
@@ -315,7 +318,7 @@ def _remind_once(report, kind) -> bool:
                 obj=report,
                 structure_id=report.convention.structure_id,
             )
-            notifications.notify_report(report, f"report_{kind}")
+            REMINDERS[kind](report)
     except IntegrityError:
         return False
     return True

@@ -326,7 +326,7 @@ def payment_record(
         amount=locked.amount,
         payload={"payment": locked.pk, "kind": locked.kind, "fund": locked.fund},
     )
-    payment_notifications.notify_payment(locked, "payment_recorded")
+    payment_notifications.payment_recorded(locked)
     return locked
 
 
@@ -374,5 +374,5 @@ def payment_cancel(
         payload={"payment": locked.pk, "kind": locked.kind, "replacement": replacement.pk if replacement else None},
     )
     if from_state == PaymentStatus.PAID:
-        payment_notifications.notify_payment(locked, "payment_cancelled")
+        payment_notifications.payment_cancelled(locked)
     return locked
