@@ -11,8 +11,6 @@ from secpa_portal.core.mail import queue_notification, send_templated_mail
 
 from .models import RecoveryOrder
 
-TEMPLATES = ("recovery_notified", "recovery_recovered", "recovery_cancelled")
-
 
 @task
 def send_recovery_notice(order_id: int, template: str) -> int:
@@ -24,6 +22,23 @@ def send_recovery_notice(order_id: int, template: str) -> int:
     )
 
 
-def notify_recovery(order, template: str):
-    assert template in TEMPLATES
+def _send(order, template: str):
     queue_notification(send_recovery_notice, order.pk, template)
+
+
+# One function per e-mail: who receives it, and its template (subject and body) in templates/emails/.
+
+
+def recovery_notified(order):
+    """To the structure's active managers, once a second agent notifies the order: emails/recovery_notified.txt."""
+    _send(order, "recovery_notified")
+
+
+def recovery_recovered(order):
+    """To the structure's active managers, once the amount is recovered: emails/recovery_recovered.txt."""
+    _send(order, "recovery_recovered")
+
+
+def recovery_cancelled(order):
+    """To the structure's active managers, for an order they had been notified of: emails/recovery_cancelled.txt."""
+    _send(order, "recovery_cancelled")

@@ -110,7 +110,7 @@ def recovery_notify(*, order, user, expected_version=None) -> RecoveryOrder:
     locked.notified_at = timezone.now()
     locked.save()
     _record(locked, dotation, user, "recovery_notified", _("Ordre de reversement notifié à la structure"), from_state)
-    recovery_notifications.notify_recovery(locked, "recovery_notified")
+    recovery_notifications.recovery_notified(locked)
     return locked
 
 
@@ -139,7 +139,7 @@ def recovery_record(
         from_state,
         payload={"reference": locked.reference},
     )
-    recovery_notifications.notify_recovery(locked, "recovery_recovered")
+    recovery_notifications.recovery_recovered(locked)
     return locked
 
 
@@ -175,7 +175,7 @@ def recovery_cancel(*, order, user, reason: str, expected_version=None) -> Recov
         locked.cancel_reason,
     )
     if was_notified:
-        recovery_notifications.notify_recovery(locked, "recovery_cancelled")
+        recovery_notifications.recovery_cancelled(locked)
     return locked
 
 

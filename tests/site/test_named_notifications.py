@@ -10,7 +10,8 @@ import pytest
 from conventions import notifications as convention_notifications
 from conventions import report_notifications
 from dotations import notifications as dotation_notifications
-from dotations import payment_notifications
+from dotations import payment_notifications, recovery_notifications
+from secpa_portal.messaging import notifications as message_notifications
 from structures import notifications as structure_notifications
 
 MODULES = [
@@ -19,6 +20,8 @@ MODULES = [
     report_notifications,
     dotation_notifications,
     payment_notifications,
+    recovery_notifications,
+    message_notifications,
 ]
 TEMPLATES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "templates" / "emails").glob("*.txt"))
 
