@@ -161,7 +161,7 @@ STRUCTURES = [
         CDS,
         "93048",
         "Montreuil",
-        "93100",
+        "93048",  # the INSEE code typed as the postal code: the ARS asks for it, the manager corrects it
         "27 rue du Bel-Air",
         NEAR,
         (),
@@ -171,7 +171,8 @@ STRUCTURES = [
             (
                 "decide",
                 "request_changes",
-                "Les statuts transmis ne sont pas signés : merci de joindre la version adoptée en assemblée générale.",
+                "Les statuts transmis ne sont pas signés : merci de joindre la version adoptée en assemblée générale. "
+                "Le code postal indiqué (93048) est le code commune INSEE de Montreuil : corrigez-le (93100).",
             ),
             # The manager answers in the thread, corrects the file and submits it again: it returns to the
             # agent, whose review page shows what changed (structures.changes).
@@ -183,7 +184,7 @@ STRUCTURES = [
                 "statuts-signes.pdf",
             ),
             ("document", DocumentKind.STATUTES, "statuts-signes.pdf"),
-            ("update", {"legal_form": "Association loi 1901 reconnue d'intérêt général"}),
+            ("update", {"legal_form": "Association loi 1901 reconnue d'intérêt général", "postal_code": "93100"}),
             ("team_fte", "health_mediator", 3, Decimal("2.40")),
             ("submit",),
             ("message", "agent", "Merci, je reprends l'instruction avec les statuts signés.", None),

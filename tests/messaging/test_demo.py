@@ -40,7 +40,8 @@ def test_a_resubmitted_file_shows_its_changes_to_its_reviewer(users):
     assert (structure.status, structure.reviewer) == (StructureStatus.IN_REVIEW, agent)
     timeline = list(Event.objects.for_structure(structure.pk).order_by("-created_at", "-id"))
     labels = {change.label for change in changes_since_send_back(structure, timeline)}
-    assert {"forme juridique", "Médiateur ou médiatrice en santé", "Statuts"} <= labels
+    assert {"forme juridique", "code postal", "Médiateur ou médiatrice en santé", "Statuts"} <= labels
+    assert structure.postal_code == "93100"  # the postal-code mistake the reviewer sees corrected
     html = client_for(agent).get(reverse("structures:review", args=[structure.pk])).content.decode()
     assert "Modifications depuis la demande de compléments" in html and "statuts-signes.pdf" in html
     thread = Message.objects.of("structure", structure.pk)
