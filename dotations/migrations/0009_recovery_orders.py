@@ -29,7 +29,7 @@ POSTGRES = [
             WHERE dotation_id = NEW.dotation_id AND status <> 'cancelled' AND id IS DISTINCT FROM NEW.id;
         claimed := {_PG_CLAIMED.format(id="NEW.dotation_id")};
         IF live + NEW.amount - claimed > approved THEN
-            RAISE EXCEPTION 'payments of dotation % would reach % (less % recovered), above its total %',
+            RAISE EXCEPTION 'payments_within_dotation: payments of dotation % would reach % (less % recovered), above its total %',
                 NEW.dotation_id, live + NEW.amount, claimed, approved
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'payments_within_dotation';
         END IF;
@@ -47,7 +47,7 @@ POSTGRES = [
             WHERE dotation_id = NEW.id AND status <> 'cancelled';
         claimed := {_PG_CLAIMED.format(id="NEW.id")};
         IF live - claimed > NEW.total THEN
-            RAISE EXCEPTION 'dotation % total % is below its payments % less % recovered',
+            RAISE EXCEPTION 'payments_within_dotation: dotation % total % is below its payments % less % recovered',
                 NEW.id, NEW.total, live, claimed
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'payments_within_dotation';
         END IF;
@@ -71,7 +71,7 @@ POSTGRES = [
             claimed := claimed + NEW.amount;
         END IF;
         IF live - claimed > approved THEN
-            RAISE EXCEPTION 'dotation % would have % paid less % recovered, above its total %',
+            RAISE EXCEPTION 'payments_within_dotation: dotation % would have % paid less % recovered, above its total %',
                 NEW.dotation_id, live, claimed, approved
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'payments_within_dotation';
         END IF;

@@ -112,7 +112,8 @@ def test_campaign_page_query_count_with_2_and_30_skipped_conventions(cnam, djang
         while Structure.objects.filter(status=StructureStatus.INELIGIBLE).count() < n:
             _set_status(make_funded_convention(region="11").structure, StructureStatus.INELIGIBLE)
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+        client = client_for(cnam)  # signing in (session, lockout, two-factor devices) is not the page's cost
         with django_assert_max_num_queries(30) as captured:
-            assert client_for(cnam).get(reverse("dotations:campaign_detail", args=[2026])).status_code == 200
+            assert client.get(reverse("dotations:campaign_detail", args=[2026])).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]

@@ -39,7 +39,7 @@ def change_rows(html):
 def correct_the_file(structure, manager):
     services.structure_update(structure=structure, user=manager, fields={"postal_code": "93210", "legal_form": "SCIC"})
     team = [dict(line) for line in TEAM]
-    team[1]["fte"] = Decimal("2.40")  # nurses
+    team[1]["fte"] = Decimal("1.95")  # nurses (never more FTE than people)
     team.append({"category": ProfessionalCategory.SOCIAL_WORKER, "headcount": 1, "fte": Decimal("0.50")})
     services.team_replace(structure=structure, user=manager, lines=team)
     missions = mission_lines()
@@ -103,7 +103,7 @@ def test_the_review_page_shows_every_change_old_and_new(added, manager, ars_idf,
     rows = change_rows(html)
     assert ("Dossier", "code postal", "93200", "93210") in rows
     assert ("Dossier", "forme juridique", "Association loi 1901", "SCIC") in rows
-    assert ("Équipe", "Infirmier ou infirmière", "2 personne(s), 1,80 ETP", "2 personne(s), 2,40 ETP") in rows
+    assert ("Équipe", "Infirmier ou infirmière", "2 personne(s), 1,80 ETP", "2 personne(s), 1,95 ETP") in rows
     assert any(r[0] == "Équipe" and r[2] == "(absent)" and "0,50 ETP" in r[3] for r in rows)
     assert any(r[0] == "Missions" and "samedi matin" in r[3] and "samedi" not in r[2] for r in rows)
     assert any(r[0] == "Pièces" and r[2] == "(absent)" and r[3] == "pv-ag.pdf" for r in rows)
