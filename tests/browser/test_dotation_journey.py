@@ -42,7 +42,7 @@ def test_compute_propose_approve_pay_and_the_manager_sees_it(page, manager, cnam
     click(page, "Approuver la dotation")
     dotation.refresh_from_db()
     assert (dotation.status, dotation.approved_by) == (DotationStatus.APPROVED, cnam2)
-    assert page.locator("#dotation-payments").get_by_text(ADVANCE).is_visible()
+    assert page.locator("#dotation-payments").get_by_role("cell", name=ADVANCE, exact=True).is_visible()
 
     # The advance is recorded from the payments list.
     visit(page, "/financements/versements/?statut=scheduled")
@@ -61,5 +61,6 @@ def test_compute_propose_approve_pay_and_the_manager_sees_it(page, manager, cnam
     assert heading(page) == f"Financements de {structure.name}"
     assert page.locator("svg[role=img]").count() == 1
     assert page.get_by_text("VIR-2026-000777").is_visible()
-    row = page.locator("tbody tr").filter(has=page.get_by_role("rowheader", name="2026"))
+    by_year = page.get_by_role("table", name="Financements par année")
+    row = by_year.locator("tbody tr").filter(has=page.get_by_role("rowheader", name="2026"))
     assert ADVANCE in row.inner_text()
