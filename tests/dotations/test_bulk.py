@@ -6,6 +6,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from dotations.enums import DotationStatus, PaymentStatus
@@ -54,7 +55,19 @@ def post_form(client, html, url, **choices):
     return client.post(url, data)
 
 
+def _pks_past_a_thousand():
+    """Row ids past 999, as a long-lived database has them: a localised id (« 1 234 ») would be no choice."""
+    with connection.cursor() as cursor:
+        for table in ("dotations_dotation", "dotations_payment"):
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 5000)", [table])
+            else:
+                cursor.execute("UPDATE sqlite_sequence SET seq = 5000 WHERE name = %s", [table])
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) SELECT %s, 5000 WHERE changes() = 0", [table])
+
+
 def _campaign(n, cnam, envelope=Decimal("14000000")):
+    _pks_past_a_thousand()
     campaign = make_campaign(envelope=envelope)
     for index in range(n):
         make_funded_convention(region="11" if index % 2 else "84")
@@ -71,6 +84,7 @@ def test_propose_approve_and_record_a_selection_through_the_pages(cnam, cnam2):
     confirm = post_form(client, client.get(reverse("dotations:dotation_list")).content.decode(), bulk)
     assert confirm.status_code == 200
     assert "3 dotations sélectionnées" in confirm.content.decode()
+    assert min(Dotation.objects.values_list("pk", flat=True)) > 5000
     summary = post_form(client, confirm.content.decode(), bulk).content.decode()
     assert "3 sur 3 dotations proposées" in summary
     assert set(Dotation.objects.values_list("status", flat=True)) == {DotationStatus.PROPOSED}
