@@ -21,6 +21,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:  # every journey here is a browser test: `-m "not browser"` leaves them out
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
     if shutil.which("chromium") or os.path.exists(CHROMIUM):
         return
     reason = f"Debian's Chromium ({CHROMIUM}) is not installed: browser journeys skipped (CI installs it)."

@@ -307,3 +307,19 @@ def test_an_envelope_cannot_drop_below_what_is_approved(cnam, cnam2):
     services.campaign_update(
         campaign=campaign, user=cnam, fields={"envelope": EXPECTED_TOTAL}, regional={"11": EXPECTED_TOTAL}
     )
+
+
+@pytest.mark.django_db
+def test_a_campaign_past_its_thousandth_version_saves_from_the_rendered_form(cnam):
+    """The hidden version is rendered unlocalised: « 1 234 » would read as someone else's save."""
+    from tests.forms import rendered_form
+
+    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    Campaign.objects.filter(pk=campaign.pk).update(version=1234)
+    client = client_for(cnam)
+    url = reverse("dotations:campaign_edit", args=[campaign.year])
+    data = rendered_form(client.get(url).content.decode(), "novalidate")
+    assert data["version"] == "1234"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Campaign.objects.get(pk=campaign.pk).version == 1235
