@@ -12,36 +12,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .enums import StructureStatus
-from .models import Structure
+from .models import FILE_FIELDS, Structure
 
-SNAPSHOT_FIELDS = [
-    "name",
-    "kind",
-    "finess_et",
-    "finess_ej",
-    "siret",
-    "legal_form",
-    "address",
-    "postal_code",
-    "commune_name",
-    "commune_code",
-    "territory_type",
-    "qpv_codes",
-    "territory_justification",
-    "attests_tiers_payant",
-    "attests_no_overbilling",
-    "attests_open_to_all",
-    "attests_general_medicine",
-    "declared_file_active",
-    "declared_patientele_mt",
-    "declared_precarity_share",
-    "declared_interpreting_hours",
-    "declared_mediation_acts",
-    "declared_psy_sessions",
-    "declared_participatory_actions",
-    "declared_participants",
-    "other_funding_amount",
-]
+SNAPSHOT_FIELDS = FILE_FIELDS
 SECTIONS = {"fields": _("Dossier"), "team": _("Équipe"), "missions": _("Missions"), "documents": _("Pièces")}
 
 

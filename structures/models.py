@@ -22,6 +22,37 @@ from .enums import (
 )
 from .workflow import EDITABLE_STATES
 
+# The fields a manager fills in, in the order of the file: what the services let them edit and what the
+# review compares when a file comes back (one list, so the two cannot drift apart).
+FILE_FIELDS = (
+    "name",
+    "kind",
+    "finess_et",
+    "finess_ej",
+    "siret",
+    "legal_form",
+    "address",
+    "postal_code",
+    "commune_name",
+    "commune_code",
+    "territory_type",
+    "qpv_codes",
+    "territory_justification",
+    "attests_tiers_payant",
+    "attests_no_overbilling",
+    "attests_open_to_all",
+    "attests_general_medicine",
+    "declared_file_active",
+    "declared_patientele_mt",
+    "declared_precarity_share",
+    "declared_interpreting_hours",
+    "declared_mediation_acts",
+    "declared_psy_sessions",
+    "declared_participatory_actions",
+    "declared_participants",
+    "other_funding_amount",
+)
+
 
 class StructureQuerySet(models.QuerySet):
     def visible_to(self, user):

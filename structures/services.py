@@ -20,38 +20,11 @@ from . import notifications, perms
 from .changes import snapshot
 from .eligibility_hooks import eligibility_withdrawn
 from .enums import StructureStatus
-from .models import Document, Membership, MissionLine, ReviewNote, Structure, TeamLine
+from .models import FILE_FIELDS, Document, Membership, MissionLine, ReviewNote, Structure, TeamLine
 from .precheck import run_precheck, submission_blockers
 from .workflow import WORKFLOW, TransitionError
 
-EDITABLE_FIELDS = {
-    "name",
-    "kind",
-    "finess_et",
-    "finess_ej",
-    "siret",
-    "legal_form",
-    "address",
-    "postal_code",
-    "commune_name",
-    "commune_code",
-    "territory_type",
-    "qpv_codes",
-    "territory_justification",
-    "attests_tiers_payant",
-    "attests_no_overbilling",
-    "attests_open_to_all",
-    "attests_general_medicine",
-    "declared_file_active",
-    "declared_patientele_mt",
-    "declared_precarity_share",
-    "declared_interpreting_hours",
-    "declared_mediation_acts",
-    "declared_psy_sessions",
-    "declared_participatory_actions",
-    "declared_participants",
-    "other_funding_amount",
-}
+EDITABLE_FIELDS = frozenset(FILE_FIELDS)
 
 
 def _locate(structure):
