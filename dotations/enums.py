@@ -97,3 +97,31 @@ RECOVERY_BADGE = {
     RecoveryStatus.RECOVERED: "fr-badge--success",
     RecoveryStatus.CANCELLED: "",
 }
+
+
+class ConsultationStatus(models.TextChoices):
+    """The consultation on a campaign's draft barème (issue 13 §3)."""
+
+    DRAFT = "draft", _("En préparation")
+    OPEN = "open", _("Ouverte")
+    CLOSED = "closed", _("Close")
+
+
+CONSULTATION_BADGE = {
+    ConsultationStatus.DRAFT: "",
+    ConsultationStatus.OPEN: "fr-badge--new",
+    ConsultationStatus.CLOSED: "fr-badge--info",
+}
+
+
+class Verdict(models.TextChoices):
+    FAVOURABLE = "favourable", _("Favorable")
+    RESERVATIONS = "reservations", _("Favorable avec réserves")
+    UNFAVOURABLE = "unfavourable", _("Défavorable")
+
+
+VERDICT_BADGE = {
+    Verdict.FAVOURABLE: "fr-badge--success",
+    Verdict.RESERVATIONS: "fr-badge--warning",
+    Verdict.UNFAVOURABLE: "fr-badge--error",
+}

@@ -13,19 +13,23 @@ from structures.models import Structure
 
 from .enums import (
     CAMPAIGN_BADGE,
+    CONSULTATION_BADGE,
     DOTATION_BADGE,
     FUND_SHORT,
     PAYMENT_BADGE,
     RECOVERY_BADGE,
+    VERDICT_BADGE,
     BalanceRule,
     BasisChoices,
     CampaignStatus,
     ComputeState,
+    ConsultationStatus,
     DotationStatus,
     Fund,
     PaymentKind,
     PaymentStatus,
     RecoveryStatus,
+    Verdict,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -453,3 +457,146 @@ class RecoveryOrder(models.Model):
     @property
     def status_badge_class(self):
         return RECOVERY_BADGE.get(self.status, "")
+
+
+# --------------------------------------------------------------------------------------------------
+# Consultation on a campaign's draft barème (issue 13 §3, docs/consultation.md)
+# --------------------------------------------------------------------------------------------------
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """CNAM agents: every consultation; ARS and HAS agents and managers: those submitted (open or closed)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_cnam_agent:
+            return self
+        if user.is_ars_agent or user.is_has_agent or user.is_manager:
+            return self.exclude(status=ConsultationStatus.DRAFT)
+        return self.none()
+
+    def due_to_close(self, today):
+        """Open consultations whose deadline (the last day opinions are taken) has passed."""
+        return self.filter(status=ConsultationStatus.OPEN, deadline__lt=today)
+
+
+class Consultation(models.Model):
+    """The CNAM submits a campaign's draft barème to the ARS and the HAS (opinions) and the structures (comments)
+    before opening the campaign. ``bareme`` is the draft as submitted (JSON, ``bareme.as_json``): the opinions
+    and the projected effect refer to it even if the barème is edited after the consultation closes."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="consultation")
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.DRAFT
+    )
+    deadline = models.DateField(_("date limite des avis"))
+    message = models.TextField(_("présentation du projet de barème"), blank=True)
+    bareme = models.JSONField(_("barème soumis"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # Empty with a ``closed_at``: closed at its deadline (by the daily job, or when the campaign opened).
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation sur le barème")
+        verbose_name_plural = _("consultations sur le barème")
+        ordering = ["-campaign__year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(opened_at__isnull=False), name="consultation_opened_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="consultation_closed_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Consultation sur le barème {self.campaign.year}"
+
+    @property
+    def status_badge_class(self):
+        return CONSULTATION_BADGE.get(self.status, "")
+
+    def accepts_opinions(self, today) -> bool:
+        """Open, and the deadline (included) not passed."""
+        return self.status == ConsultationStatus.OPEN and today <= self.deadline
+
+
+class ConsultationOpinion(models.Model):
+    """The opinion of one ARS (``region``) or of the HAS (no region) on the submitted barème; an agent of the same
+    body may revise it until the deadline. ``remarks``: component code → remark on that component."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="opinions")
+    region = models.ForeignKey("reference.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("avis"), max_length=12, choices=Verdict.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    remarks = models.JSONField(_("remarques par composante"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("avis sur le barème")
+        verbose_name_plural = _("avis sur le barème")
+        ordering = [F("region__name").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "region"],
+                condition=Q(region__isnull=False),
+                name="one_opinion_per_ars",
+                violation_error_message=_("Cette ARS a déjà donné son avis."),
+            ),
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=Q(region__isnull=True),
+                name="one_has_opinion",
+                violation_error_message=_("La HAS a déjà donné son avis."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict="favourable") | ~Q(comment=""),
+                name="reserved_opinion_has_comment",
+                violation_error_message=_("Un avis avec réserves ou défavorable doit être motivé."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.body} : {self.get_verdict_display()}"
+
+    @property
+    def body(self) -> str:
+        """Who speaks: « ARS Île-de-France » or « HAS »."""
+        return self.region.ars_name if self.region_id else "HAS"
+
+    @property
+    def verdict_badge_class(self):
+        return VERDICT_BADGE.get(self.verdict, "")
+
+
+class ConsultationComment(models.Model):
+    """A structure manager's comment on the submitted barème (on the whole, or on one component)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
+    component_code = models.CharField(_("composante"), max_length=40, blank=True)
+    text = models.TextField(_("commentaire"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commentaire sur le barème")
+        verbose_name_plural = _("commentaires sur le barème")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="consultation_comment_not_empty")]
+
+    def __str__(self):
+        return f"{self.structure} : {self.text[:40]}"

@@ -1,6 +1,8 @@
 """Who may do what on a campaign. Templates and services ask the same predicates."""
 
-from ..enums import CampaignStatus
+from django.utils.translation import gettext as _
+
+from ..enums import CampaignStatus, ConsultationStatus
 from ..workflow import CAMPAIGN_WORKFLOW
 
 
@@ -19,9 +21,27 @@ def can_edit_campaign(user, campaign) -> bool:
     return can_manage_campaigns(user) and campaign.status != CampaignStatus.CLOSED
 
 
+def consultation_in_progress(campaign):
+    """The campaign's consultation on its barème while it takes opinions (the barème is frozen meanwhile)."""
+    consultation = getattr(campaign, "consultation", None)
+    return consultation if consultation is not None and consultation.status == ConsultationStatus.OPEN else None
+
+
 def can_edit_bareme(user, campaign) -> bool:
-    """A CNAM agent, while the campaign is in preparation: opening it freezes the barème."""
-    return can_manage_campaigns(user) and campaign.status == CampaignStatus.DRAFT
+    """A CNAM agent, while the campaign is in preparation and its barème not under consultation: opening the
+    campaign freezes the barème, and so does a consultation while it is open."""
+    return (
+        can_manage_campaigns(user)
+        and campaign.status == CampaignStatus.DRAFT
+        and consultation_in_progress(campaign) is None
+    )
+
+
+def bareme_refusal(campaign) -> str:
+    """Why the barème cannot be edited now, in French."""
+    if campaign.status == CampaignStatus.DRAFT and consultation_in_progress(campaign) is not None:
+        return _("Le barème est soumis à consultation : il ne peut pas changer avant la clôture de la consultation.")
+    return _("Le barème est figé : la campagne n'est plus en préparation.")
 
 
 def can_open(user, campaign) -> bool:

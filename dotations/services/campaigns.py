@@ -17,7 +17,7 @@ from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
 from .. import engine
-from ..enums import DotationStatus, Fund, PaymentStatus
+from ..enums import ConsultationStatus, DotationStatus, Fund, PaymentStatus
 from ..models import BaremeComponent, Campaign, Dotation, Payment, PrecarityBand, RegionalEnvelope
 from ..perms import campaigns as perms
 from ..workflow import CAMPAIGN_WORKFLOW
@@ -267,7 +267,7 @@ def bareme_replace(
     """Replace the campaign's barème; refused (every inconsistency listed in French) unless it is valid."""
     locked = lock(campaign)
     if not perms.can_edit_bareme(user, locked):
-        raise ActionRefused(_("Le barème est figé : la campagne n'est plus en préparation."))
+        raise ActionRefused(perms.bareme_refusal(locked))
     check_version(locked, expected_version, _(STALE))
     reference = locked.reference_patients if reference_patients is None else int(reference_patients)
     errors = engine.validate_bareme(
@@ -321,6 +321,31 @@ def _transition(name, *, campaign: Campaign, user: User, allowed, refusal, verb,
     return locked
 
 
+def _settle_consultation(campaign):
+    """Opening is refused while the consultation on the barème still takes opinions; one whose deadline has passed
+    is closed now (as the daily job would), so the campaign opens on a closed consultation."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from ..models import Consultation
+    from .consultations import expire_if_due
+
+    consultation = Consultation.objects.select_for_update().filter(campaign=campaign).first()
+    if consultation is None or consultation.status != ConsultationStatus.OPEN:
+        return
+    today = timezone.localdate()
+    if consultation.accepts_opinions(today):
+        raise ActionRefused(
+            _(
+                "La consultation sur le barème est ouverte jusqu'au %(day)s : attendez les avis, ou closez-la "
+                "avant d'ouvrir la campagne."
+            )
+            % {"day": date_format(consultation.deadline, "j F Y")}
+        )
+    consultation.campaign = campaign
+    expire_if_due(consultation, today)
+
+
 @transaction.atomic
 def campaign_open(*, campaign: Campaign, user: User) -> Campaign:
     """draft → open: the barème must be valid and not empty; it is frozen from now on."""
@@ -328,6 +353,7 @@ def campaign_open(*, campaign: Campaign, user: User) -> Campaign:
     CAMPAIGN_WORKFLOW.check("open", locked.status)
     if not perms.can_open(user, locked):
         raise ActionRefused(_("Seul un agent de la CNAM peut ouvrir une campagne en préparation."))
+    _settle_consultation(locked)
     if not locked.components.exists():
         raise ActionRefused(_("Le barème ne contient aucune composante : complétez-le avant d'ouvrir la campagne."))
     errors = engine.validate_bareme(bareme_module.load(locked))

@@ -20,3 +20,18 @@ urlpatterns = [
     path("dotations/<int:pk>/retourner/", dotations.dotation_return, name="dotation_return"),
     path("dotations/<int:pk>/avis/", dotations.dotation_opinion, name="dotation_opinion"),
 ]
+
+from . import consultations  # noqa: E402
+
+urlpatterns += [
+    path("consultations/", consultations.consultation_list, name="consultation_list"),
+    path("campagnes/<int:year>/consultation/", consultations.consultation_detail, name="consultation_detail"),
+    path(
+        "campagnes/<int:year>/consultation/preparer/", consultations.consultation_prepare, name="consultation_prepare"
+    ),
+    path("campagnes/<int:year>/consultation/soumettre/", consultations.consultation_open, name="consultation_open"),
+    path("campagnes/<int:year>/consultation/clore/", consultations.consultation_close, name="consultation_close"),
+    path("campagnes/<int:year>/consultation/avis/", consultations.opinion_give, name="consultation_opinion"),
+    path("campagnes/<int:year>/consultation/commenter/", consultations.comment_post, name="consultation_comment"),
+    path("campagnes/<int:year>/consultation/effet/", consultations.consultation_effect, name="consultation_effect"),
+]

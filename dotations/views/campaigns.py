@@ -14,12 +14,13 @@ from secpa_portal.core.errors import ConflictError, DomainError
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
 
-from .. import inputs, selectors
+from .. import consultation_selectors, inputs, selectors
 from ..enums import ComputeState
 from ..forms.campaigns import BandFormSet, BaremeForm, CampaignForm, ComponentFormSet, bareme_errors
 from ..models import Campaign, Dotation
 from ..payment_selectors import campaign_fund_totals
 from ..perms import campaigns as perms
+from ..perms import consultations as consultation_perms
 from ..services import campaigns as services
 from ..services import compute
 
@@ -131,7 +132,12 @@ def _ineligible(user, campaign) -> list:
 @require_GET
 def campaign_detail(request, year):
     campaign = _campaign_or_404(request.user, year)
-    campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_related("consultation")
+        .prefetch_related("components", "precarity_bands")
+        .get(pk=campaign.pk)
+    )
+    consultation = getattr(campaign, "consultation", None)
     scope = selectors.campaign_scope(request.user, campaign)  # an ARS agent sees their region's totals only
     gauge = selectors.campaign_gauge(campaign, scope=scope)
     regions = selectors.region_totals(campaign, scope=scope)
@@ -154,6 +160,10 @@ def campaign_detail(request, year):
             "failed": campaign.compute_state == ComputeState.FAILED or compute.is_interrupted(campaign),
             "can_edit": perms.can_edit_campaign(user, campaign),
             "can_edit_bareme": perms.can_edit_bareme(user, campaign),
+            "bareme_refusal": perms.bareme_refusal(campaign),
+            "consultation": consultation,
+            "consultation_counts": consultation_selectors.verdict_counts(consultation) if consultation else None,
+            "can_prepare_consultation": consultation is None and consultation_perms.can_prepare(user, campaign),
             "can_open": perms.can_open(user, campaign),
             "can_close": perms.can_close(user, campaign),
             "can_compute": perms.can_compute(user, campaign),
@@ -194,7 +204,7 @@ def _band_initial(campaign):
 def bareme_edit(request, year):
     campaign = _campaign_or_404(request.user, year)
     if not perms.can_edit_bareme(request.user, campaign):
-        messages.error(request, _("Le barème est figé : la campagne n'est plus en préparation."))
+        messages.error(request, perms.bareme_refusal(campaign))
         return redirect("dotations:campaign_detail", year=year)
     campaign = Campaign.objects.prefetch_related("components", "precarity_bands").get(pk=campaign.pk)
     data = request.POST if request.method == "POST" else None

@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = [
     ("ars.ara@secpa.example", Role.ARS_AGENT, "84", "Paul", "Roux", False),
     ("gestion.idf@secpa.example", Role.MANAGER, None, "Camille", "Martin", False),
     ("gestion.ara@secpa.example", Role.MANAGER, None, "Julien", "Morel", False),
+    ("has@secpa.example", Role.HAS_AGENT, None, "Claire", "Fontaine", False),
 ]
 
 

@@ -102,6 +102,11 @@ class User(AbstractUser):
         return self.role == Role.CNAM_AGENT or self.is_superuser
 
     @property
+    def is_has_agent(self):
+        """An invited national account of the HAS: gives its opinion on draft barèmes, sees nothing else."""
+        return self.role == Role.HAS_AGENT and not self.is_superuser
+
+    @property
     def scope_label(self):
         """What the header shows beside the name: "Agent ARS · Île-de-France"."""
         if self.is_superuser:
@@ -110,6 +115,8 @@ class User(AbstractUser):
             return f"{self.get_role_display()} · {self.region.name}"
         if self.role == Role.CNAM_AGENT:
             return f"{self.get_role_display()} · national"
+        if self.role == Role.HAS_AGENT:
+            return _("Haute Autorité de santé · invitée")
         return self.get_role_display()
 
 
