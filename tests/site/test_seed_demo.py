@@ -110,3 +110,29 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded, client):
         assert response.status_code == 302, email
         assert client.get(reverse("dashboard")).status_code == 200
         client.post(reverse("accounts:logout"))
+
+
+def test_the_2027_draft_was_consulted_and_2025_is_settled(seeded, client):
+    """Issue 13 §4: a closed consultation on the 2027 draft (mixed ARS opinions, the HAS, managers' comments), the
+    HAS demo account, and a settled 2025 campaign beside 2026 on the public statistics."""
+    from decimal import Decimal
+
+    from dotations.enums import CampaignStatus, ConsultationStatus, PaymentStatus
+    from dotations.models import Campaign, Consultation, Payment
+    from secpa_portal.accounts.enums import Role
+    from secpa_portal.accounts.models import User
+
+    consultation = Consultation.objects.get(campaign__year=2027)
+    assert consultation.status == ConsultationStatus.CLOSED and consultation.campaign.status == CampaignStatus.DRAFT
+    verdicts = set(consultation.opinions.values_list("verdict", flat=True))
+    assert verdicts == {"favourable", "reservations", "unfavourable"}
+    assert consultation.opinions.filter(region__isnull=True).exists()  # the HAS
+    assert consultation.comments.count() == 2
+    assert "formation" in [c["code"] for c in consultation.bareme["components"]]
+    assert User.objects.get(email="has@secpa.example").role == Role.HAS_AGENT
+    campaign = Campaign.objects.get(year=2025)
+    assert campaign.status == CampaignStatus.CLOSED
+    paid = Payment.objects.filter(dotation__campaign=campaign, status=PaymentStatus.PAID)
+    assert paid.exists() and all(p.amount > Decimal(0) for p in paid)
+    content = client.get("/statistiques/").content.decode()
+    assert "2025 — Versé" in content and "2026 — Versé" in content
