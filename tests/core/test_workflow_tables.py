@@ -10,7 +10,7 @@ from conventions import workflow as convention_workflow
 from conventions.enums import ConventionStatus, ReportStatus
 from conventions.models import DURATION_YEARS, AnnualReport
 from conventions.perms import reports as report_perms
-from dotations import payment_workflow
+from dotations import consultation_workflow, payment_workflow
 from dotations import workflow as dotation_workflow
 from secpa_portal.accounts.enums import Role
 from secpa_portal.core.workflow import SYSTEM, Transition, TransitionError, Workflow
@@ -27,6 +27,7 @@ WORKFLOWS = {
     "campaign": dotation_workflow.CAMPAIGN_WORKFLOW,
     "dotation": dotation_workflow.DOTATION_WORKFLOW,
     "payment": payment_workflow.WORKFLOW,
+    "consultation": consultation_workflow.CONSULTATION_WORKFLOW,
 }
 
 ROWS = [(key, transition.name) for key, flow in WORKFLOWS.items() for transition in flow]

@@ -293,3 +293,16 @@ def test_the_projected_effect_is_the_engines_result(cnam, cnam2, manager, django
         assert rows[each.pk].draft_total == expected
     assert effect.draft_total == sum(r.draft_total for r in effect.rows)
     assert (effect.up, effect.down, effect.new, effect.last_total) == (1, 0, 1, EXPECTED_TOTAL)
+
+
+def test_the_effect_is_the_same_batch_after_batch(cnam):
+    """Computed in batches (500 in production): 5 conventions in batches of 2 give the rows of a single batch."""
+    for region in ("11", "84", "11", "84", "11"):
+        make_funded_convention(None, region=region)
+    consultation = consultation_in(ConsultationStatus.OPEN, cnam)
+    whole = consultation_selectors.projected_effect(consultation)
+    batched = consultation_selectors.projected_effect(consultation, batch_size=2)
+    assert [(r.convention.pk, r.draft_total) for r in batched.rows] == [
+        (r.convention.pk, r.draft_total) for r in whole.rows
+    ]
+    assert batched.draft_total == whole.draft_total == 5 * Decimal("237800.00")
