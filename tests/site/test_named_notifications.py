@@ -10,7 +10,7 @@ import pytest
 from conventions import notifications as convention_notifications
 from conventions import report_notifications
 from dotations import notifications as dotation_notifications
-from dotations import payment_notifications, recovery_notifications
+from dotations import consultation_notifications, payment_notifications, recovery_notifications
 from secpa_portal.messaging import notifications as message_notifications
 from structures import notifications as structure_notifications
 
@@ -21,6 +21,7 @@ MODULES = [
     dotation_notifications,
     payment_notifications,
     recovery_notifications,
+    consultation_notifications,
     message_notifications,
 ]
 TEMPLATES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "templates" / "emails").glob("*.txt"))
