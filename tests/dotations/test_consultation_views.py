@@ -150,6 +150,8 @@ def test_the_campaign_page_shows_the_outcome_and_refuses_to_open(cnam, ars_idf, 
     consultation = consultation_in(ConsultationStatus.OPEN, cnam)
     services.opinion_give(consultation=consultation, user=ars_idf, verdict=Verdict.FAVOURABLE)
     services.opinion_give(consultation=consultation, user=has, verdict=Verdict.RESERVATIONS, comment="Indicateurs.")
+    ars_page = client_for(ars_idf).get(reverse("dotations:campaign_detail", args=[2027])).content.decode()
+    assert 'id="campaign-consultation"' in ars_page and 'id="consultation-outcome"' not in ars_page  # not yet
     client = client_for(cnam)
     response = client.post(reverse("dotations:campaign_open", args=[2027]), follow=True)
     assert "La consultation sur le barème est ouverte jusqu'au 15 janvier 2027" in response.content.decode().replace(
@@ -161,6 +163,8 @@ def test_the_campaign_page_shows_the_outcome_and_refuses_to_open(cnam, ars_idf, 
     assert '<td class="secpa-amount" id="count-favourable">1</td>' in page
     assert '<td class="secpa-amount" id="count-reservations">1</td>' in page
     assert '<td class="secpa-amount" id="count-unfavourable">0</td>' in page
+    ars_page = client_for(ars_idf).get(reverse("dotations:campaign_detail", args=[2027])).content.decode()
+    assert 'id="consultation-outcome"' in ars_page
 
 
 def _queries(client, url):
