@@ -9,8 +9,8 @@ import pytest
 
 from conventions import notifications as convention_notifications
 from conventions import report_notifications
-from dotations import notifications as dotation_notifications
 from dotations import consultation_notifications, payment_notifications, recovery_notifications
+from dotations import notifications as dotation_notifications
 from secpa_portal.messaging import notifications as message_notifications
 from structures import notifications as structure_notifications
 
