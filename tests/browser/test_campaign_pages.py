@@ -8,8 +8,8 @@ import pytest
 from dotations.enums import CampaignStatus, DotationStatus
 from dotations.models import Dotation
 from tests.browser.conftest import assert_accessible, login, logout
-from tests.dotations.builders import make_campaign, make_funded_convention
 from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
+from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = os.environ.get("SECPA_SCREENSHOTS")
@@ -21,9 +21,9 @@ def shot(page, name):
 
 
 def test_campaign_journey_pages_are_accessible(page, manager, cnam, cnam2, ars_idf):
-    make_campaign(status=CampaignStatus.DRAFT)
-    make_funded_convention(manager, region="11")
-    make_funded_convention(region="84")
+    CampaignFactory(status=CampaignStatus.DRAFT)
+    FundedConventionFactory(manager=manager, region="11")
+    FundedConventionFactory(region="84")
 
     login(page, cnam.email)
     page.goto("/financements/campagnes/")
@@ -83,7 +83,7 @@ def test_the_progress_bar_follows_a_running_computation_then_shows_the_result(pa
     from dotations.enums import ComputeState
     from dotations.models import Campaign
 
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     Campaign.objects.filter(pk=campaign.pk).update(compute_state=ComputeState.RUNNING, compute_done=1, compute_total=3)
     login(page, cnam.email)
     page.goto("/financements/campagnes/2026/")
@@ -113,9 +113,9 @@ def test_fit_to_envelope_is_applied_from_the_page(page, cnam):
     from dotations.models import Campaign
     from dotations.services import compute
 
-    campaign = make_campaign(envelope=Decimal("400000.00"))
-    make_funded_convention(region="11")
-    make_funded_convention(region="84")
+    campaign = CampaignFactory(envelope=Decimal("400000.00"))
+    FundedConventionFactory(region="11")
+    FundedConventionFactory(region="84")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     login(page, cnam.email)
     page.goto("/financements/campagnes/2026/")

@@ -10,7 +10,7 @@ import pytest
 from conventions.enums import ConventionStatus, ReportStatus
 from conventions.models import AnnualReport, Convention
 from tests.browser.journeys import assert_alert, click, field, fill, heading, login_as, logout_from, visit
-from tests.conventions.factories import make_eligible_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = os.environ.get("SECPA_SCREENSHOTS")
@@ -40,7 +40,7 @@ ACTIVITY = {
 
 
 def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
-    structure = make_eligible_structure(manager, ars_idf, name=NAME)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name=NAME)
     year = datetime.date.today().year
     start = datetime.date(year, 1, 1)
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from conventions.models import Convention, Indicator
 from conventions.services.amendments import amendment_save, amendment_send
 from tests.browser.conftest import assert_accessible, login, logout
-from tests.conventions.factories import make_active_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = os.environ.get("SECPA_SCREENSHOTS")
@@ -23,7 +23,13 @@ def shot(page, name):
 
 
 def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
-    active = make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
+    active = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True),
+        cnam=cnam,
+        cnam2=cnam2,
+        manager=manager,
+        active=True,
+    )
     amendment = amendment_save(
         convention=active,
         user=cnam,
@@ -33,7 +39,9 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
         ],
     )
     amendment_send(amendment=amendment, user=cnam)
-    eligible = make_eligible_structure(manager, ars_idf, name="Centre de santé des Francs-Moisins")
+    eligible = StructureFactory(
+        manager=manager, reviewer=ars_idf, eligible=True, name="Centre de santé des Francs-Moisins"
+    )
 
     login(page, cnam.email)
     page.goto("/conventions/")

@@ -7,8 +7,8 @@ import pytest
 from dotations.enums import DotationStatus, PaymentKind, PaymentStatus
 from dotations.models import Dotation
 from tests.browser.journeys import assert_alert, click, fill, heading, login_as, logout_from, visit
-from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
 from tests.dotations.reference_data import reference_regions  # noqa: E402,F401  (autouse)
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -16,8 +16,8 @@ ADVANCE = "136\u202f680,00\u00a0€"  # 60 % of the 227 800,00 € computed from
 
 
 def test_compute_propose_approve_pay_and_the_manager_sees_it(page, manager, cnam, cnam2):
-    make_campaign(2026)
-    convention = make_funded_convention(manager, start_year=2026)
+    CampaignFactory(year=2026)
+    convention = FundedConventionFactory(manager=manager, start_year=2026)
     structure = convention.structure
 
     # The first CNAM agent computes the campaign and proposes the dotation.

@@ -6,15 +6,21 @@ import pytest
 
 from dotations.enums import PaymentKind, PaymentStatus
 from tests.browser.conftest import assert_accessible, login, logout
-from tests.dotations.payment_builders import approved_dotation, validate_report
 from tests.dotations.reference_data import reference_regions  # noqa: E402,F401  (autouse)
+from tests.factories import DotationFactory, ValidatedReportFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_cnam_records_a_payment_and_the_manager_sees_it(page, manager, cnam, cnam2, ars_idf):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("452300.00"))
-    validate_report(dotation.convention, 2026, ars_idf, weighted_attainment=Decimal("0.7500"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("452300.00"))
+    ValidatedReportFactory(
+        convention=dotation.convention,
+        year=2026,
+        validated_by=ars_idf,
+        send_signal=True,
+        weighted_attainment=Decimal("0.7500"),
+    )
 
     login(page, cnam.email)
     page.goto("/financements/versements/")

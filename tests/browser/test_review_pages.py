@@ -6,16 +6,18 @@ import pytest
 from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.browser.conftest import assert_accessible, login, logout
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_review_pages_are_accessible(page, manager, ars_idf, cnam):
     for n in range(27):  # more than one page of the list
-        make_structure(manager, state=S.SUBMITTED, name=f"Centre de santé n° {n:02d}")
-    target = make_structure(manager, state=S.SUBMITTED, name="Centre de santé Pleyel")
-    make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Maison de santé du 19e", commune_code="75119")
+        StructureFactory(manager=manager, submitted=True, name=f"Centre de santé n° {n:02d}")
+    target = StructureFactory(manager=manager, submitted=True, name="Centre de santé Pleyel")
+    StructureFactory(
+        manager=manager, in_review=True, reviewer=ars_idf, name="Maison de santé du 19e", commune_code="75119"
+    )
 
     login(page, ars_idf.email)
     assert page.get_by_role("heading", name="Instruction des dossiers").is_visible()

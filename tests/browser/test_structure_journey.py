@@ -21,7 +21,7 @@ from tests.browser.journeys import (
     upload,
     visit,
 )
-from tests.structures.factories import PDF_BYTES
+from tests.factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -9,7 +9,7 @@ from secpa_portal.messaging.models import Message
 from structures.enums import StructureStatus
 from structures.models import Structure
 from tests.browser.journeys import Choice, assert_alert, click, fill, login_as, logout_from, next_page, upload, visit
-from tests.structures.factories import PDF_BYTES, make_structure
+from tests.factories import PDF_BYTES, StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -18,7 +18,7 @@ REPLY = "Voici les statuts signés ; la forme juridique est aussi corrigée."
 
 
 def test_send_back_reply_correct_resubmit_and_decide(page, tmp_path, manager, ars_idf):
-    structure = make_structure(manager, state=StructureStatus.IN_REVIEW, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf)
     review = reverse("structures:review", args=[structure.pk])
 
     # The agent sends the file back with a reason.

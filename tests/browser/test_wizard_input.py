@@ -5,13 +5,13 @@ import pytest
 
 from structures.models import Structure
 from tests.browser.conftest import assert_accessible, login
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_changes_follow_the_manager_to_the_step_they_click(page, manager):
-    structure = make_structure(manager, name="Centre de santé du Landy")
+    structure = StructureFactory(manager=manager, name="Centre de santé du Landy")
     login(page, manager.email)
     page.goto(f"/structures/{structure.pk}/saisie/identite/")
     page.get_by_label("Nom de la structure", exact=False).first.fill("Centre de santé du Landy-Pleyel")

@@ -21,8 +21,7 @@ from secpa_portal.accounts.enums import Role
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for, make_user
-from tests.conventions.factories import make_active_convention, make_eligible_structure
-from tests.structures.factories import add_manager
+from tests.factories import ConventionFactory, MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +96,13 @@ def people(manager, ars_idf, ars_ara, cnam, cnam2):
 
 def _amendment(people, state, preparer="cnam"):
     """Avenant n° 1, prepared by ``preparer``, to a convention in force, moved to ``state``."""
-    structure = make_eligible_structure(people["manager"], people["ars_idf"])
-    add_manager(structure, people["co_manager"])
-    add_manager(structure, people["inactive_manager"])
-    make_eligible_structure(people["other_manager"], people["ars_idf"])
-    convention = make_active_convention(structure, people["cnam"], people["cnam2"], people["manager"])
+    structure = StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True)
+    MembershipFactory(structure=structure, user=people["co_manager"])
+    MembershipFactory(structure=structure, user=people["inactive_manager"])
+    StructureFactory(manager=people["other_manager"], reviewer=people["ars_idf"], eligible=True)
+    convention = ConventionFactory(
+        structure=structure, cnam=people["cnam"], cnam2=people["cnam2"], manager=people["manager"], active=True
+    )
     amendment = services.amendment_save(
         convention=convention,
         user=people[preparer],

@@ -14,15 +14,17 @@ from conventions.workflow import TransitionError
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for
-from tests.conventions.factories import make_active_convention, make_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 
 INDICATORS = ("coordination_meetings", "first_appointment_delay", "satisfaction_score")
 
 
 @pytest.fixture
 def convention(manager, ars_idf, cnam, cnam2):
-    structure = make_eligible_structure(manager, ars_idf)
-    return make_active_convention(structure, cnam, cnam2, manager, indicators=INDICATORS)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    return ConventionFactory(
+        structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True, indicators=INDICATORS
+    )
 
 
 def _indicator(code):
@@ -132,7 +134,13 @@ def test_amendments_are_numbered_per_convention(convention, manager, cnam, cnam2
         )
         assert amendment.number == expected
         _sign_both(amendment, manager, cnam2)
-    other = make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
+    other = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True),
+        cnam=cnam,
+        cnam2=cnam2,
+        manager=manager,
+        active=True,
+    )
     first_of_other = services.amendment_save(
         convention=other,
         user=cnam,
@@ -147,7 +155,9 @@ def test_one_amendment_at_a_time_and_only_on_an_active_convention(convention, ma
     services.amendment_save(convention=convention, user=cnam, summary="Un", **request)
     with pytest.raises(ActionRefused, match="déjà en cours"):
         services.amendment_save(convention=convention, user=cnam, summary="Deux", **request)
-    sent = make_convention(make_eligible_structure(manager, ars_idf), cnam, state="sent")
+    sent = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam, sent=True
+    )
     with pytest.raises(ActionRefused, match="convention en vigueur"):
         services.amendment_save(convention=sent, user=cnam, summary="Trois", **request)
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from conventions.models import Convention
 from tests.conftest import client_for
-from tests.conventions.factories import make_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 from tests.special_numbers import special_numbers
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +17,19 @@ text = st.one_of(st.text(max_size=40).map(lambda value: value.replace("\x00", ""
 
 def _draft(manager, ars_idf, cnam):
     convention = Convention.objects.filter(status="draft").first()
-    return convention or make_convention(make_eligible_structure(manager, ars_idf), cnam)
+    return convention or ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam
+    )
 
 
 def _active(manager, ars_idf, cnam, cnam2):
     convention = Convention.objects.filter(status="active").first()
-    return convention or make_convention(
-        make_eligible_structure(manager, ars_idf), cnam, state="active", manager=manager, cnam2=cnam2
+    return convention or ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True),
+        cnam=cnam,
+        active=True,
+        manager=manager,
+        cnam2=cnam2,
     )
 
 
@@ -84,8 +90,8 @@ def test_amendment_form(manager, ars_idf, cnam, cnam2, summary, end, target, ind
 @FUZZ
 @given(name=text, capacity=text, consent=text)
 def test_signature_form(manager, ars_idf, cnam, name, capacity, consent):
-    convention = Convention.objects.filter(status="sent").first() or make_convention(
-        make_eligible_structure(manager, ars_idf), cnam, state="sent"
+    convention = Convention.objects.filter(status="sent").first() or ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam, sent=True
     )
     data = {"signatory_name": name, "signatory_capacity": capacity, "consent": consent}
     response = client_for(manager).post(reverse("conventions:sign_structure", args=[convention.pk]), data)

@@ -10,13 +10,7 @@ from conventions.services import amendments as amendment_services
 from dotations.enums import CampaignStatus
 from dotations.models import BaremeComponent, Campaign
 from tests.conftest import client_for
-from tests.conventions.factories import (
-    make_active_convention,
-    make_draft_convention,
-    make_eligible_structure,
-    make_indicator,
-)
-from tests.dotations.builders import make_campaign
+from tests.factories import CampaignFactory, ConventionFactory, IndicatorFactory, StructureFactory
 from tests.forms import form_holding
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +44,7 @@ def assert_conflict(response, text=CONFLICT):
 
 
 def test_indicator(cnam, cnam2):
-    indicator = make_indicator("lost_update_probe", label="Libellé d'origine")
+    indicator = IndicatorFactory(code="lost_update_probe", label="Libellé d'origine")
     refused = two_agents_post(
         cnam,
         cnam2,
@@ -65,7 +59,7 @@ def test_indicator(cnam, cnam2):
 
 
 def test_indicator_without_version_is_refused(cnam):
-    indicator = make_indicator("lost_update_probe2", label="Libellé d'origine")
+    indicator = IndicatorFactory(code="lost_update_probe2", label="Libellé d'origine")
     url = reverse("conventions:indicator_edit", args=[indicator.pk])
     client = client_for(cnam)
     form = form_holding(client.get(url), "label")
@@ -79,8 +73,8 @@ def test_indicator_without_version_is_refused(cnam):
 
 @pytest.fixture
 def amendment(manager, ars_idf, cnam, cnam2):
-    structure = make_eligible_structure(manager, ars_idf)
-    convention = make_active_convention(structure, cnam, cnam2, manager)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    convention = ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
     return amendment_services.amendment_save(
         convention=convention,
         user=cnam,
@@ -104,7 +98,7 @@ def test_amendment(amendment, cnam, cnam2):
 
 @pytest.fixture
 def draft(manager, ars_idf, cnam):
-    return make_draft_convention(make_eligible_structure(manager, ars_idf), cnam)
+    return ConventionFactory(structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam)
 
 
 def test_convention_draft_terms(draft, cnam, cnam2):
@@ -135,7 +129,7 @@ def test_objectives(draft, cnam, cnam2):
 
 
 def test_campaign(cnam, cnam2):
-    campaign = make_campaign(2026)
+    campaign = CampaignFactory(year=2026)
     refused = two_agents_post(
         cnam,
         cnam2,
@@ -150,7 +144,7 @@ def test_campaign(cnam, cnam2):
 
 
 def test_bareme(cnam, cnam2):
-    campaign = make_campaign(2026, status=CampaignStatus.DRAFT)
+    campaign = CampaignFactory(year=2026, status=CampaignStatus.DRAFT)
     url = reverse("dotations:bareme_edit", args=[campaign.year])
     first_rate = next(name for name in form_holding(client_for(cnam).get(url), "version") if "rate" in name)
     refused = two_agents_post(

@@ -15,7 +15,7 @@ from conventions.templatetags.convention_format import indicator_value
 from conventions.text import with_terms
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for, make_user
-from tests.conventions.factories import make_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 
 
 def _pages(content: bytes) -> list[str]:
@@ -38,8 +38,8 @@ def _full(convention):
 
 @pytest.fixture
 def sent(manager, ars_idf, cnam):
-    structure = make_eligible_structure(manager, ars_idf, name="Centre de santé de l'Arche")
-    return make_convention(structure, cnam, state="sent", duration_years=5, objectives=2)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name="Centre de santé de l'Arche")
+    return ConventionFactory(structure=structure, cnam=cnam, sent=True, duration_years=5, objectives=2)
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from conventions.models import Indicator
 from conventions.views.convention_urls import urlpatterns
 from tests.conftest import client_for, make_user
-from tests.conventions.factories import make_active_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 
 ROLES = ["manager", "other_manager", "ars_idf", "ars_ara", "cnam", "cnam2"]
 OK, REDIRECT, NOT_FOUND = 200, 302, 404
@@ -93,8 +93,8 @@ def world(manager, ars_idf, ars_ara, cnam, cnam2):
 
     from conventions.services.amendments import amendment_save, amendment_send
 
-    structure = make_eligible_structure(manager, ars_idf)
-    convention = make_active_convention(structure, cnam, cnam2, manager)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    convention = ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
     amendment = amendment_save(
         convention=convention,
         user=cnam,
@@ -112,7 +112,7 @@ def world(manager, ars_idf, ars_ara, cnam, cnam2):
         "cnam": cnam,
         "cnam2": cnam2,
     }
-    make_eligible_structure(people["other_manager"], ars_idf)
+    StructureFactory(manager=people["other_manager"], reviewer=ars_idf, eligible=True)
     args = {
         "none": [],
         "export": ["csv"],

@@ -9,7 +9,7 @@ from conventions.enums import ConventionStatus
 from conventions.models import Convention
 from conventions.services import conventions as services
 from secpa_portal.core.errors import DomainError
-from tests.conventions.factories import make_active_convention, make_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="constraints and row locks are tested on PostgreSQL"),
@@ -39,7 +39,13 @@ def _race(workers):
 
 
 def test_the_database_refuses_a_second_active_convention(manager, ars_idf, cnam, cnam2):
-    active = make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
+    active = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True),
+        cnam=cnam,
+        cnam2=cnam2,
+        manager=manager,
+        active=True,
+    )
     copy = Convention(
         structure=active.structure,
         reference="SECPA-11-2026-999",
@@ -59,10 +65,10 @@ def test_the_database_refuses_a_second_active_convention(manager, ars_idf, cnam,
 
 
 def test_concurrent_preparations_get_distinct_references(manager, ars_idf, cnam, cnam2):
-    structures = [make_eligible_structure(manager, ars_idf) for _ in range(4)]
+    structures = [StructureFactory(manager=manager, reviewer=ars_idf, eligible=True) for _ in range(4)]
 
     def prepare(structure):
-        return lambda: make_convention(structure, cnam).reference
+        return lambda: ConventionFactory(structure=structure, cnam=cnam).reference
 
     outcomes = _race([prepare(s) for s in structures])
     assert all(isinstance(o, str) for o in outcomes), outcomes
@@ -70,11 +76,11 @@ def test_concurrent_preparations_get_distinct_references(manager, ars_idf, cnam,
 
 
 def test_two_signatures_at_once_activate_only_one_convention(manager, ars_idf, cnam, cnam2):
-    structure = make_eligible_structure(manager, ars_idf)
-    first = make_convention(structure, cnam, state="signed_by_structure", manager=manager)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    first = ConventionFactory(structure=structure, cnam=cnam, signed_by_structure=True, manager=manager)
     # A second convention for the same structure, signed too (its preparation check bypassed on purpose).
     Convention.objects.filter(pk=first.pk).update(status=ConventionStatus.TERMINATED)
-    second = make_convention(structure, cnam, state="signed_by_structure", manager=manager)
+    second = ConventionFactory(structure=structure, cnam=cnam, signed_by_structure=True, manager=manager)
     Convention.objects.filter(pk=first.pk).update(status=ConventionStatus.SIGNED_BY_STRUCTURE)
 
     def sign(convention):

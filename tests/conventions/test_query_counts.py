@@ -7,12 +7,7 @@ from django.urls import reverse
 
 from conventions.services.amendments import amendment_save
 from tests.conftest import client_for
-from tests.conventions.factories import (
-    make_active_convention,
-    make_draft_convention,
-    make_eligible_structure,
-    make_indicator,
-)
+from tests.factories import ConventionFactory, IndicatorFactory, StructureFactory
 
 COUNTS = [2, 30]
 
@@ -20,9 +15,11 @@ COUNTS = [2, 30]
 @pytest.fixture
 def big_convention(request, manager, ars_idf, cnam, cnam2):
     count = request.param
-    indicators = [make_indicator() for _ in range(count)]
-    structure = make_eligible_structure(manager, ars_idf)
-    convention = make_active_convention(structure, cnam, cnam2, manager, indicators=indicators, objectives=1)
+    indicators = [IndicatorFactory() for _ in range(count)]
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    convention = ConventionFactory(
+        structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True, indicators=indicators, objectives=1
+    )
     amendment_save(
         convention=convention,
         user=cnam,
@@ -53,8 +50,10 @@ def test_pages_with_many_indicators(big_convention, name, role, bound, request, 
 
 @pytest.mark.parametrize("count", COUNTS)
 def test_objective_form_with_many_indicators(count, manager, ars_idf, cnam, django_assert_max_num_queries):
-    indicators = [make_indicator() for _ in range(count)]
-    convention = make_draft_convention(make_eligible_structure(manager, ars_idf), cnam, indicators=indicators)
+    indicators = [IndicatorFactory() for _ in range(count)]
+    convention = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam, indicators=indicators
+    )
     objective = convention.objectives.get()
     client = client_for(cnam)
     with django_assert_max_num_queries(12):
@@ -67,9 +66,9 @@ def test_objective_form_with_many_indicators(count, manager, ars_idf, cnam, djan
 @pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam", "cnam2"])
 def test_dashboard_and_to_prepare(count, role, request, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries):
     for n in range(count):
-        structure = make_eligible_structure(manager, ars_idf)
+        structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
         if n % 2:
-            make_active_convention(structure, cnam, cnam2, manager)
+            ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
     client = client_for(request.getfixturevalue(role))
     with django_assert_max_num_queries(40):
         assert client.get(reverse("dashboard")).status_code == 200
@@ -83,7 +82,13 @@ def test_conventions_section_of_the_dashboard(count, manager, ars_idf, cnam, cna
     from conventions.selectors import dashboard_context
 
     for _ in range(count):
-        make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
+        ConventionFactory(
+            structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True),
+            cnam=cnam,
+            cnam2=cnam2,
+            manager=manager,
+            active=True,
+        )
     for user, bound in ((manager, 10), (ars_idf, 8), (cnam, 10)):  # the annual reports add a few
         with django_assert_max_num_queries(bound):
             context = dashboard_context(user)

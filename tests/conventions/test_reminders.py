@@ -12,14 +12,14 @@ from conventions.models import AnnualReport, ReportReminder
 from conventions.services.reports import send_reminders
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
-from tests.conventions.report_builders import make_report, make_reporting_convention
+from tests.factories import ConventionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def convention(manager, ars_idf, cnam, cnam2):
-    return make_reporting_convention(manager, ars_idf, cnam, cnam2)
+    return ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def run(django_capture_on_commit_callbacks):
 def test_due_soon_then_overdue_each_sent_once(convention, manager, ars_idf, run):
     co_manager = make_user("co@test.example")
     convention.structure.memberships.create(user=co_manager)
-    make_report(convention, manager, state="draft")  # due 31 March 2027
+    ReportFactory(convention=convention, manager=manager)  # due 31 March 2027
 
     assert "relances avant échéance : 0" in run(datetime.date(2027, 2, 28))
     assert mail.outbox == []
@@ -61,7 +61,7 @@ def test_due_soon_then_overdue_each_sent_once(convention, manager, ars_idf, run)
 
 
 def test_filed_reports_are_not_reminded(convention, manager, run):
-    make_report(convention, manager, state="submitted")
+    ReportFactory(convention=convention, manager=manager, submitted=True)
     run(datetime.date(2027, 4, 15))
     assert mail.outbox == []
 
@@ -76,7 +76,7 @@ def test_a_report_nobody_opened_is_opened_then_reminded(convention, manager, run
 
 
 def test_the_unique_constraint_refuses_a_second_reminder(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     assert send_reminders(today=datetime.date(2027, 4, 5))["overdue"] == 1
     ReportReminder.objects.filter(report=report).update(sent_at=datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC))
     assert send_reminders(today=datetime.date(2027, 4, 6))["overdue"] == 0

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from conventions.models import ReportValue
 from tests.conftest import client_for, make_user
-from tests.conventions.report_builders import make_report, make_reporting_convention
+from tests.factories import ConventionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ HEADER = (
 
 @pytest.fixture
 def validated(manager, ars_idf, cnam, cnam2):
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-    report = make_report(convention, manager, state="validated", ars=ars_idf)
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+    report = ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     # Half-way from the baseline (10) to the 2026 target (12): 50 %.
     ReportValue.objects.filter(report=report, indicator__code="coordination_meetings").update(
         value=Decimal("11"), comment="Une réunion annulée ; grève"
@@ -66,8 +66,8 @@ def test_xlsx_has_the_same_rows_as_numbers(validated, cnam):
 
 
 def test_drafts_and_submitted_only_on_request(manager, ars_idf, cnam, cnam2):
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-    make_report(convention, manager, state="submitted")
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+    ReportFactory(convention=convention, manager=manager, submitted=True)
     body = b"".join(export(cnam, "csv", annee=2026).streaming_content).decode("utf-8")
     assert body.count("\r\n") == 1
     body = b"".join(export(cnam, "csv", annee=2026, rapports="deposes").streaming_content).decode("utf-8")
@@ -103,8 +103,8 @@ def test_national_page_summarises_per_indicator_with_chart_and_table(validated, 
 @pytest.mark.parametrize("count", [2, 30])
 def test_national_query_count_does_not_grow(count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries):
     for _ in range(count):
-        convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-        make_report(convention, manager, state="validated", ars=ars_idf)
+        convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+        ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     client = client_for(cnam)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("conventions:national_attainment")).status_code == 200
@@ -117,8 +117,8 @@ def test_national_query_count_does_not_grow(count, manager, ars_idf, cnam, cnam2
 def test_the_report_and_convention_lists_export_what_the_page_shows_with_labels(
     manager, ars_idf, ars_ara, cnam, cnam2
 ):
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-    make_report(convention, manager, state="submitted", ars=ars_idf)
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+    ReportFactory(convention=convention, manager=manager, submitted=True, ars=ars_idf)
     text = b"".join(client_for(ars_idf).get(reverse("conventions:report_export", args=["csv"])).streaming_content)
     rows = [line.split(";") for line in text.decode("utf-8").lstrip("\ufeff").splitlines()]
     assert rows[0][:5] == ["Structure", "Région", "Convention", "Année", "Statut"]

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from conventions.models import AnnualReport, Indicator
 from tests.conftest import client_for
-from tests.conventions.report_builders import make_report, make_reporting_convention
+from tests.factories import ConventionFactory, ReportFactory
 from tests.special_numbers import special_numbers
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ numberish = st.one_of(
 def _report(manager, ars_idf, cnam, cnam2, state="draft"):
     report = AnnualReport.objects.filter(status=state).first()
     if report is None:
-        convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-        report = make_report(convention, manager, state=state)
+        convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+        report = ReportFactory(convention=convention, manager=manager, state=state)
     return report
 
 

@@ -18,7 +18,7 @@ from conventions.enums import ReportStatus
 from conventions.models import AnnualReport
 from conventions.views.report_urls import urlpatterns
 from tests.conftest import client_for, make_user
-from tests.conventions.report_builders import make_report, make_reporting_convention
+from tests.factories import ConventionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,11 +126,11 @@ def _marker(name, convention) -> str:
 @pytest.mark.parametrize("name, index, actor", CELLS)
 def test_matrix(name, index, actor, manager, ars_idf, ars_ara, cnam, cnam2):
     route = MATRIX[name][index]
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
     report = None
     if route.state != "none":
         state = "draft" if route.state == R.DRAFT else route.state
-        report = make_report(convention, manager, state=state, ars=ars_idf)
+        report = ReportFactory(convention=convention, manager=manager, state=state, ars=ars_idf)
     users = {
         MANAGER: manager,
         OTHER_MANAGER: make_user("autre@test.example"),

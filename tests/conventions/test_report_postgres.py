@@ -14,7 +14,7 @@ from conventions.signals import report_validated
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
-from tests.conventions.report_builders import make_report, make_reporting_convention
+from tests.factories import ConventionFactory, ReportFactory
 
 pytestmark = [
     pytest.mark.skipif(
@@ -46,7 +46,9 @@ def _race(workers):
 
 
 def test_concurrent_reminder_runs_send_each_reminder_once(manager, ars_idf, cnam, cnam2):
-    make_reporting_convention(manager, ars_idf, cnam, cnam2)  # its 2026 report is opened by the run itself
+    ConventionFactory(
+        manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True
+    )  # its 2026 report is opened by the run itself
     day = datetime.date(2027, 4, 2)
     mail.outbox.clear()
     outcomes = _race([lambda: services.send_reminders(today=day) for _ in range(4)])
@@ -59,7 +61,11 @@ def test_concurrent_reminder_runs_send_each_reminder_once(manager, ars_idf, cnam
 
 def test_two_validations_at_once_validate_once(manager, ars_idf, cnam, cnam2):
     other_agent = make_user("ars.idf.2@test.example", role="ars_agent", region_code="11")
-    report = make_report(make_reporting_convention(manager, ars_idf, cnam, cnam2), manager, state="submitted")
+    report = ReportFactory(
+        convention=ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True),
+        manager=manager,
+        submitted=True,
+    )
     received = []
 
     def listener(sender, report, **kwargs):

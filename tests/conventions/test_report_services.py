@@ -13,22 +13,14 @@ from conventions.signals import report_validated
 from secpa_portal.core.errors import ActionRefused, DomainError
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
-from tests.conventions.report_builders import (
-    ACTIVITY,
-    FTE,
-    TODAY,
-    complete_figures,
-    fill,
-    make_report,
-    make_reporting_convention,
-)
+from tests.factories import ACTIVITY, FTE, TODAY, ConventionFactory, ReportFactory, complete_figures, fill
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def convention(manager, ars_idf, cnam, cnam2):
-    return make_reporting_convention(manager, ars_idf, cnam, cnam2)
+    return ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
 
 
 def values_by_code(report):
@@ -61,7 +53,7 @@ def test_only_a_manager_of_the_structure_opens_a_report(convention, who, request
 
 
 def test_new_report_is_prefilled_from_last_year_values_and_fte(convention, manager, ars_idf):
-    last = make_report(convention, manager, year=2026, state="validated", ars=ars_idf)
+    last = ReportFactory(convention=convention, manager=manager, year=2026, validated=True, ars=ars_idf)
     ReportValue.objects.filter(report=last, indicator__code="file_active").update(comment="Année pleine")
     report = services.report_open(convention=convention, year=2027, user=manager, today=datetime.date(2027, 6, 1))
     assert values_by_code(report) == values_by_code(last)
@@ -117,7 +109,7 @@ def test_filing_requires_every_value(convention, manager):
 
 
 def test_filing_tells_the_region_agents(convention, manager, ars_idf, ars_ara, django_capture_on_commit_callbacks):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_submit(report=report, user=manager)
     report.refresh_from_db()
@@ -133,7 +125,7 @@ def test_filing_tells_the_region_agents(convention, manager, ars_idf, ars_ara, d
 def test_validation_fixes_attainment_sends_the_signal_and_tells_managers(
     convention, manager, ars_idf, django_capture_on_commit_callbacks
 ):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     received = []
 
     def listener(sender, report, user, **kwargs):
@@ -156,7 +148,7 @@ def test_validation_fixes_attainment_sends_the_signal_and_tells_managers(
 
 
 def test_return_requires_a_reason_and_tells_managers(convention, manager, ars_idf, django_capture_on_commit_callbacks):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     with pytest.raises(DomainError, match="motif écrit est obligatoire"):
         services.report_return(report=report, user=ars_idf, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,7 +185,7 @@ ACTORS = ["manager", "ars_idf", "ars_ara", "cnam", "other_manager"]
 @pytest.mark.parametrize("action", list(ACTIONS))
 @pytest.mark.parametrize("actor", ACTORS)
 def test_transitions_matrix(convention, manager, ars_idf, state, action, actor, request):
-    report = make_report(convention, manager, state=state, ars=ars_idf)
+    report = ReportFactory(convention=convention, manager=manager, state=state, ars=ars_idf)
     user = make_user("autre@test.example") if actor == "other_manager" else request.getfixturevalue(actor)
     states, allowed_actor = ALLOWED[action]
     events = Event.objects.count()

@@ -9,15 +9,14 @@ from django.urls import reverse
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Indicator
 from tests.conftest import client_for, make_user
-from tests.conventions.factories import make_indicator
-from tests.conventions.report_builders import TODAY, make_report, make_reporting_convention
+from tests.factories import TODAY, ConventionFactory, IndicatorFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def convention(manager, ars_idf, cnam, cnam2):
-    return make_reporting_convention(manager, ars_idf, cnam, cnam2)
+    return ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
 
 
 def url(name, *args):
@@ -45,7 +44,7 @@ def field(code, prefix="value"):
 
 
 def test_pages_render_for_each_role_in_scope(convention, manager, ars_idf, cnam):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     for user in (manager, ars_idf, cnam):
         client = client_for(user)
         for name in ("report_list", "report_detail"):
@@ -55,7 +54,7 @@ def test_pages_render_for_each_role_in_scope(convention, manager, ars_idf, cnam)
 
 
 def test_out_of_scope_is_404(convention, manager, ars_ara):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     for user in (ars_ara, make_user("autre@test.example")):
         client = client_for(user)
         for name in ("report_detail", "report_edit", "report_submit", "report_review"):
@@ -81,7 +80,7 @@ def test_opening_a_year_out_of_the_convention_says_why(convention, manager):
 
 
 def test_the_form_saves_french_decimals(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     data = form_data(report, **{field("precarity_share"): "38,5", field("file_active"): "2 500"})
     data[field("precarity_share", "comment")] = "Hausse des bénéficiaires de l'AME"
     data[field("interpreting_hours")] = "1\u202f234,5"
@@ -99,7 +98,7 @@ def test_the_form_saves_french_decimals(convention, manager):
 
 
 def test_a_rejected_form_keeps_what_was_typed_and_says_why(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     data = form_data(report, **{field("precarity_share"): "120", field("patientele_mt"): "9000"})
     data[field("file_active", "comment")] = "Commentaire à garder"
     response = client_for(manager).post(url("report_edit", report.pk), data)
@@ -113,7 +112,7 @@ def test_a_rejected_form_keeps_what_was_typed_and_says_why(convention, manager):
 
 
 def test_garbage_input_gives_french_errors_not_a_500(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     data = form_data(report, **{field("file_active"): "beaucoup", field("shared_record", "value"): "7"})
     data["fte_nurse"] = "-2"
     data["version"] = "x"
@@ -123,7 +122,7 @@ def test_garbage_input_gives_french_errors_not_a_500(convention, manager):
 
 
 def test_stale_form_is_a_conflict_message(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     data = form_data(report)
     client = client_for(manager)
     assert client.post(url("report_edit", report.pk), data).status_code == 302
@@ -132,7 +131,7 @@ def test_stale_form_is_a_conflict_message(convention, manager):
 
 
 def test_submit_goes_through_a_confirmation_page(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     client = client_for(manager)
     page = client.get(url("report_submit", report.pk)).content.decode()
     assert "Confirmer le dépôt" in page and "ARS Île-de-France" in page
@@ -142,7 +141,7 @@ def test_submit_goes_through_a_confirmation_page(convention, manager):
 
 
 def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager):
-    report = make_report(convention, manager, state="empty")
+    report = ReportFactory(convention=convention, manager=manager, empty=True)
     page = client_for(manager).get(url("report_submit", report.pk)).content.decode()
     assert "Le rapport ne peut pas encore être déposé" in page and "Confirmer le dépôt" not in page
     assert "Renseignez « File active (patients distincts vus dans l&#x27;année) » avant de déposer" in page
@@ -152,8 +151,8 @@ def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, 
 
 
 def test_pages_compare_with_last_year(convention, manager, ars_idf):
-    make_report(convention, manager, year=2026, state="validated", ars=ars_idf)
-    report = make_report(convention, manager, year=2027, state="submitted")
+    ReportFactory(convention=convention, manager=manager, year=2026, validated=True, ars=ars_idf)
+    report = ReportFactory(convention=convention, manager=manager, year=2027, submitted=True)
     report.values.filter(indicator__code="file_active").update(value=Decimal("1200"))
     page = client_for(ars_idf).get(url("report_review", report.pk)).content.decode()
     assert re.search(r"File active[^<]*</td><td[^>]*>1\u202f200</td><td[^>]*>2\u202f400</td>", page)
@@ -161,7 +160,7 @@ def test_pages_compare_with_last_year(convention, manager, ars_idf):
 
 
 def test_ars_validates_from_the_validation_page(convention, manager, ars_idf):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     client = client_for(ars_idf)
     page = client.get(url("report_review", report.pk)).content.decode()
     assert "Atteinte pondérée par les points : 100,0\u00a0%" in page
@@ -171,7 +170,7 @@ def test_ars_validates_from_the_validation_page(convention, manager, ars_idf):
 
 
 def test_return_without_reason_keeps_the_page_with_an_error(convention, manager, ars_idf):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     client = client_for(ars_idf)
     response = client.post(url("report_review", report.pk), {"action": "return", "reason": ""})
     assert "Indiquez le motif du renvoi" in response.content.decode()
@@ -183,7 +182,7 @@ def test_return_without_reason_keeps_the_page_with_an_error(convention, manager,
 
 
 def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
-    report = make_report(convention, manager, state="submitted")
+    report = ReportFactory(convention=convention, manager=manager, submitted=True)
     for user in (manager, cnam):
         page = client_for(user).get(url("report_detail", report.pk)).content.decode()
         assert "Valider ou renvoyer" not in page and "Compléter le rapport" not in page
@@ -193,14 +192,14 @@ def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
 
 
 def test_convention_page_lists_its_reports(convention, manager, ars_idf):
-    report = make_report(convention, manager, state="validated", ars=ars_idf)
+    report = ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     page = client_for(manager).get(reverse("conventions:detail", args=[convention.pk])).content.decode()
     assert url("report_detail", report.pk) in page and "atteinte pondérée 100,0" in page
     assert url("structure_indicators", convention.structure_id) in page
 
 
 def test_late_badge(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     AnnualReport.objects.filter(pk=report.pk).update(due_date=TODAY.replace(year=2025))
     assert "En retard" in client_for(manager).get(url("report_list")).content.decode()
     AnnualReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
@@ -208,7 +207,7 @@ def test_late_badge(convention, manager):
 
 
 def test_structure_chart_has_svg_and_table(convention, manager, ars_idf):
-    make_report(convention, manager, state="validated", ars=ars_idf)
+    ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     page = client_for(ars_idf).get(url("structure_indicators", convention.structure_id)).content.decode()
     assert page.count('role="img"') == 2
     assert "<title" in page and "Voir les données" in page
@@ -218,12 +217,17 @@ def test_structure_chart_has_svg_and_table(convention, manager, ars_idf):
 
 
 def test_structure_chart_includes_an_activity_indicator_placed_under_an_objective(manager, ars_idf, cnam, cnam2):
-    convention = make_reporting_convention(
-        manager, ars_idf, cnam, cnam2, indicators=("coordination_meetings", "interpreting_hours")
+    convention = ConventionFactory(
+        manager=manager,
+        ars=ars_idf,
+        cnam=cnam,
+        cnam2=cnam2,
+        active=True,
+        indicators=("coordination_meetings", "interpreting_hours"),
     )
     line = convention.indicators.get(indicator__code="interpreting_hours")
     assert line.indicator.is_activity and line.objective_id and line.targets.exists()
-    make_report(convention, manager, state="validated", ars=ars_idf)
+    ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     page = client_for(manager).get(url("structure_indicators", convention.structure_id)).content.decode()
     assert page.count('role="img"') == 2
     assert "Heures d&#x27;interprétariat professionnel : valeurs déclarées et cibles par année" in page or (
@@ -239,8 +243,8 @@ def test_structure_chart_includes_an_activity_indicator_placed_under_an_objectiv
 def many_conventions(n, manager, ars_idf, cnam, cnam2, state="submitted"):
     reports = []
     for _ in range(n):
-        convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-        reports.append(make_report(convention, manager, state=state))
+        convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+        reports.append(ReportFactory(convention=convention, manager=manager, state=state))
     return reports
 
 
@@ -255,15 +259,17 @@ def test_list_query_count_does_not_grow(count, manager, ars_idf, cnam, cnam2, dj
 
 
 def indicators(n):
-    return [make_indicator(f"test_report_{i}") for i in range(n)]
+    return [IndicatorFactory(code=f"test_report_{i}") for i in range(n)]
 
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_report_pages_query_count_does_not_grow_with_indicators(
     count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries
 ):
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2, indicators=indicators(count))
-    report = make_report(convention, manager, state="draft")
+    convention = ConventionFactory(
+        manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True, indicators=indicators(count)
+    )
+    report = ReportFactory(convention=convention, manager=manager)
     client = client_for(manager)
     for name in ("report_detail", "report_edit", "report_submit"):
         with django_assert_max_num_queries(16):
@@ -280,7 +286,7 @@ def test_report_pages_query_count_does_not_grow_with_indicators(
 
 
 def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ars_idf, cnam):
-    draft = make_report(convention, manager, state="draft")
+    draft = ReportFactory(convention=convention, manager=manager)
     page = client_for(manager).get(reverse("dashboard")).content.decode()
     assert "À déposer" in page and url("report_detail", draft.pk) in page
     assert "Rapport 2027" not in page  # not begun yet
@@ -293,7 +299,7 @@ def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ar
 
 
 def test_late_filter(convention, manager):
-    report = make_report(convention, manager, state="draft")
+    report = ReportFactory(convention=convention, manager=manager)
     client = client_for(manager)
     assert url("report_detail", report.pk) not in client.get(url("report_list"), {"en_retard": "1"}).content.decode()
     AnnualReport.objects.filter(pk=report.pk).update(due_date=TODAY.replace(year=2025))

@@ -10,18 +10,12 @@ from conventions.models import ConventionIndicator, Indicator, Target
 from conventions.services import conventions as services
 from secpa_portal.core.errors import ActionRefused
 from tests.conftest import client_for
-from tests.conventions.factories import (
-    default_line,
-    make_convention,
-    make_draft_convention,
-    make_eligible_structure,
-    make_indicator,
-)
+from tests.factories import ConventionFactory, IndicatorFactory, StructureFactory, default_line
 
 
 @pytest.fixture
 def draft(manager, ars_idf, cnam):
-    return make_draft_convention(make_eligible_structure(manager, ars_idf), cnam)
+    return ConventionFactory(structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam)
 
 
 def test_shorter_terms_drop_the_targets_of_years_no_longer_covered(draft, cnam):
@@ -61,30 +55,35 @@ def test_an_indicator_belongs_to_one_objective_only(draft, cnam):
 
 
 def test_nothing_changes_once_sent(manager, ars_idf, cnam):
-    convention = make_convention(make_eligible_structure(manager, ars_idf), cnam, state="sent")
+    convention = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam, sent=True
+    )
     with pytest.raises(ActionRefused, match="ne peut plus être modifiée"):
         services.convention_update_terms(convention=convention, user=cnam, duration_years=2)
     with pytest.raises(ActionRefused, match="ne peut plus être modifiée"):
         services.objective_save(
-            convention=convention, user=cnam, title="X", lines=[default_line(make_indicator(), convention.years)]
+            convention=convention, user=cnam, title="X", lines=[default_line(IndicatorFactory(), convention.years)]
         )
 
 
 def test_structures_to_prepare_lists_only_eligible_ones_without_a_live_convention(manager, ars_idf, cnam, cnam2):
     # Ended first: ending conventions ends every one past the given day.
-    ended = make_convention(
-        make_eligible_structure(manager, ars_idf, name="Centre échu"),
-        cnam,
-        state="ended",
+    ended = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name="Centre échu"),
+        cnam=cnam,
+        ended=True,
         manager=manager,
         cnam2=cnam2,
     )
-    free = make_eligible_structure(manager, ars_idf, name="Centre libre")
-    make_draft_convention(make_eligible_structure(manager, ars_idf, name="Centre en préparation"), cnam)
-    make_convention(
-        make_eligible_structure(manager, ars_idf, name="Centre conventionné"),
-        cnam,
-        state="active",
+    free = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name="Centre libre")
+    ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name="Centre en préparation"),
+        cnam=cnam,
+    )
+    ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name="Centre conventionné"),
+        cnam=cnam,
+        active=True,
         manager=manager,
         cnam2=cnam2,
     )

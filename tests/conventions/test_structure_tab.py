@@ -5,7 +5,7 @@ one for an eligible structure until a convention exists."""
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.conventions.factories import make_active_convention, make_draft_convention, make_eligible_structure
+from tests.factories import ConventionFactory, StructureFactory
 
 
 def _list(user):
@@ -17,15 +17,15 @@ def _to_prepare(user):
 
 
 def test_managers_see_the_reference_and_cnam_may_prepare(manager, ars_idf, cnam, cnam2):
-    structure = make_eligible_structure(manager, ars_idf)
+    structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
     assert structure.name in _to_prepare(cnam).content.decode()
     assert _to_prepare(manager).status_code == 404  # managers are never offered to prepare one
-    draft = make_draft_convention(structure, cnam)
+    draft = ConventionFactory(structure=structure, cnam=cnam)
     assert draft.reference not in _list(manager)  # managers never see a draft
     assert draft.reference in _list(ars_idf)
     assert structure.name not in _to_prepare(cnam).content.decode()
 
-    other = make_eligible_structure(manager, ars_idf)
-    active = make_active_convention(other, cnam, cnam2, manager)
+    other = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    active = ConventionFactory(structure=other, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
     html = _list(manager)
     assert active.reference in html and "En vigueur" in html

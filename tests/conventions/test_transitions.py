@@ -19,8 +19,7 @@ from secpa_portal.accounts.enums import Role
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
-from tests.conventions.factories import make_convention, make_eligible_structure
-from tests.structures.factories import add_manager
+from tests.factories import ConventionFactory, MembershipFactory, StructureFactory
 
 REASON = "La structure a cessé son activité de médiation en santé."
 
@@ -105,11 +104,13 @@ def people(manager, ars_idf, ars_ara, cnam, cnam2):
 
 
 def _convention(people, state):
-    structure = make_eligible_structure(people["manager"], people["ars_idf"])
-    add_manager(structure, people["co_manager"])
-    add_manager(structure, people["inactive_manager"])
-    make_eligible_structure(people["other_manager"], people["ars_idf"])
-    return make_convention(structure, people["cnam"], state=state, manager=people["manager"], cnam2=people["cnam2"])
+    structure = StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True)
+    MembershipFactory(structure=structure, user=people["co_manager"])
+    MembershipFactory(structure=structure, user=people["inactive_manager"])
+    StructureFactory(manager=people["other_manager"], reviewer=people["ars_idf"], eligible=True)
+    return ConventionFactory(
+        structure=structure, cnam=people["cnam"], state=state, manager=people["manager"], cnam2=people["cnam2"]
+    )
 
 
 def _last_event(convention):
@@ -224,7 +225,9 @@ def test_one_active_convention_per_structure_said_in_french(people):
     first = _convention(people, C.ACTIVE)
     # A renewal is prepared once the first is over; put the first back in force to meet the check.
     services.convention_terminate(convention=first, user=people["cnam"], reason=REASON)
-    renewal = make_convention(first.structure, people["cnam"], state=C.SIGNED_BY_STRUCTURE, manager=people["manager"])
+    renewal = ConventionFactory(
+        structure=first.structure, cnam=people["cnam"], signed_by_structure=True, manager=people["manager"]
+    )
     Convention.objects.filter(pk=first.pk).update(status=C.ACTIVE)
     with pytest.raises(TransitionError, match=r"déjà une convention en vigueur \(SECPA-11-2026-001\)"):
         _sign_cnam(renewal, people["cnam2"], "")
@@ -234,20 +237,20 @@ def test_one_active_convention_per_structure_said_in_french(people):
 def test_only_one_convention_in_preparation_per_structure(people):
     convention = _convention(people, C.SENT)
     with pytest.raises(ActionRefused, match="déjà en cours de préparation ou de signature"):
-        make_convention(convention.structure, people["cnam"])
+        ConventionFactory(structure=convention.structure, cnam=people["cnam"])
 
 
 def test_only_eligible_structures_get_a_convention(people):
-    from tests.structures.factories import make_structure
+    from tests.factories import StructureFactory
 
-    structure = make_structure(people["manager"], state="in_review", reviewer=people["ars_idf"])
+    structure = StructureFactory(manager=people["manager"], in_review=True, reviewer=people["ars_idf"])
     with pytest.raises(ActionRefused, match="structure éligible"):
-        make_convention(structure, people["cnam"])
+        ConventionFactory(structure=structure, cnam=people["cnam"])
 
 
 def test_send_lists_what_is_missing(people):
-    structure = make_eligible_structure(people["manager"], people["ars_idf"])
-    from tests.conventions.factories import ensure_catalogue, terms
+    structure = StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True)
+    from tests.factories import ensure_catalogue, terms
 
     ensure_catalogue()
     convention = services.convention_prepare(structure=structure, user=people["cnam"], **terms(obligations=[]))
@@ -258,14 +261,16 @@ def test_send_lists_what_is_missing(people):
 
 
 def test_references_follow_each_other_per_region_and_year(people):
-    structure = make_eligible_structure(people["manager"], people["ars_idf"])
-    other = make_eligible_structure(people["manager"], people["ars_idf"], commune_code="75119")
-    lyon = make_eligible_structure(people["manager"], people["ars_ara"], commune_code="69123")
-    refs = [make_convention(s, people["cnam"]).reference for s in (structure, other, lyon)]
+    structure = StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True)
+    other = StructureFactory(
+        manager=people["manager"], reviewer=people["ars_idf"], eligible=True, commune_code="75119"
+    )
+    lyon = StructureFactory(manager=people["manager"], reviewer=people["ars_ara"], eligible=True, commune_code="69123")
+    refs = [ConventionFactory(structure=s, cnam=people["cnam"]).reference for s in (structure, other, lyon)]
     assert refs == ["SECPA-11-2026-001", "SECPA-11-2026-002", "SECPA-84-2026-001"]
-    later = make_convention(
-        make_eligible_structure(people["manager"], people["ars_idf"]),
-        people["cnam"],
+    later = ConventionFactory(
+        structure=StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True),
+        cnam=people["cnam"],
         start_date=datetime.date(2027, 3, 1),
     )
     assert later.reference == "SECPA-11-2027-001"
@@ -276,10 +281,10 @@ def test_end_conventions_command_ends_only_those_past_their_end(people, django_c
     Convention.objects.filter(pk=past.pk).update(
         start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2022, 12, 31)
     )
-    current = make_convention(
-        make_eligible_structure(people["manager"], people["ars_idf"]),
-        people["cnam"],
-        state=C.ACTIVE,
+    current = ConventionFactory(
+        structure=StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True),
+        cnam=people["cnam"],
+        active=True,
         manager=people["manager"],
         cnam2=people["cnam2"],
     )

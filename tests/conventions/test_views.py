@@ -9,22 +9,17 @@ from django.urls import reverse
 from conventions.enums import ConventionStatus
 from conventions.models import Convention, Indicator
 from tests.conftest import client_for, make_user
-from tests.conventions.factories import (
-    make_active_convention,
-    make_convention,
-    make_draft_convention,
-    make_eligible_structure,
-)
+from tests.factories import ConventionFactory, StructureFactory
 
 
 @pytest.fixture
 def structure(manager, ars_idf):
-    return make_eligible_structure(manager, ars_idf)
+    return StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
 
 
 @pytest.fixture
 def active(structure, cnam, cnam2, manager):
-    return make_active_convention(structure, cnam, cnam2, manager)
+    return ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
 
 
 def test_pages_render_for_each_role(active, manager, ars_idf, cnam):
@@ -47,7 +42,7 @@ def test_out_of_scope_is_404(active, ars_ara):
 
 
 def test_manager_never_sees_a_draft(structure, cnam, manager):
-    draft = make_draft_convention(structure, cnam)
+    draft = ConventionFactory(structure=structure, cnam=cnam)
     assert client_for(manager).get(reverse("conventions:detail", args=[draft.pk])).status_code == 404
 
 
@@ -113,7 +108,7 @@ def test_prepare_form_keeps_input_and_says_what_is_wrong(structure, cnam):
 
 
 def test_manager_signs_then_other_cnam_signs(structure, cnam, cnam2, manager):
-    convention = make_convention(structure, cnam, state="sent")
+    convention = ConventionFactory(structure=structure, cnam=cnam, sent=True)
     client = client_for(manager)
     url = reverse("conventions:sign_structure", args=[convention.pk])
     assert client.get(url).status_code == 200
@@ -163,8 +158,8 @@ def test_print_view_has_every_clause(active, manager):
 
 def _many_conventions(n, manager, ars_idf, cnam, cnam2):
     for _ in range(n):
-        structure = make_eligible_structure(manager, ars_idf)
-        make_active_convention(structure, cnam, cnam2, manager)
+        structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+        ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
 
 
 @pytest.mark.parametrize("count", [2, 30])
@@ -181,11 +176,17 @@ def test_list_query_count_does_not_grow(
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_detail_query_count_does_not_grow(count, structure, manager, cnam, cnam2, django_assert_max_num_queries):
-    from tests.conventions.factories import make_indicator
+    from tests.factories import IndicatorFactory
 
-    indicators = [make_indicator() for _ in range(count)]
-    convention = make_active_convention(
-        structure, cnam, cnam2, manager, indicators=indicators, objectives=min(count, 5)
+    indicators = [IndicatorFactory() for _ in range(count)]
+    convention = ConventionFactory(
+        structure=structure,
+        cnam=cnam,
+        cnam2=cnam2,
+        manager=manager,
+        active=True,
+        indicators=indicators,
+        objectives=min(count, 5),
     )
     for user in (manager, cnam):
         client = client_for(user)
@@ -196,10 +197,18 @@ def test_detail_query_count_does_not_grow(count, structure, manager, cnam, cnam2
 
 
 def test_list_filters_search_and_sort(manager, ars_idf, ars_ara, cnam, cnam2):
-    paris = make_active_convention(
-        make_eligible_structure(manager, ars_idf, commune_code="75119"), cnam, cnam2, manager
+    paris = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, commune_code="75119"),
+        cnam=cnam,
+        cnam2=cnam2,
+        manager=manager,
+        active=True,
     )
-    lyon = make_convention(make_eligible_structure(manager, ars_ara, commune_code="69123"), cnam, state="sent")
+    lyon = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_ara, eligible=True, commune_code="69123"),
+        cnam=cnam,
+        sent=True,
+    )
     client = client_for(cnam)
 
     def references(query):
@@ -218,7 +227,9 @@ def test_list_filters_search_and_sort(manager, ars_idf, ars_ara, cnam, cnam2):
 
 
 def test_objective_edit_removes_a_line_and_keeps_activity_indicators(structure, cnam):
-    convention = make_draft_convention(structure, cnam, indicators=("coordination_meetings", "interpreting_hours"))
+    convention = ConventionFactory(
+        structure=structure, cnam=cnam, indicators=("coordination_meetings", "interpreting_hours")
+    )
     objective = convention.objectives.get()
     lines = list(objective.indicators.select_related("indicator").order_by("indicator__code"))
     client = client_for(cnam)
@@ -246,7 +257,7 @@ def test_objective_edit_removes_a_line_and_keeps_activity_indicators(structure, 
 
 
 def test_a_stale_edit_is_refused_and_nothing_is_overwritten(structure, cnam, cnam2):
-    convention = make_draft_convention(structure, cnam)
+    convention = ConventionFactory(structure=structure, cnam=cnam)
     stale = str(convention.version)
     data = {
         "start_date": "01/01/2026",
@@ -266,7 +277,7 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(structure, cnam, cna
 
 
 def test_numbers_typed_the_french_way_are_read(structure, cnam):
-    convention = make_draft_convention(structure, cnam, indicators=("file_active",))
+    convention = ConventionFactory(structure=structure, cnam=cnam, indicators=("file_active",))
     objective = convention.objectives.get()
     line = objective.indicators.get()
     data = {

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from secpa_portal.journal.models import Event
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def _script(name, *args, database):
 
 
 def test_backup_then_restore_keeps_every_row_and_the_journal_verifies(manager, ars_idf, tmp_path, scratch_database):
-    make_structure(manager, state="submitted")
+    StructureFactory(manager=manager, submitted=True)
     events = Event.objects.count()
     assert events >= 2
     dump = tmp_path / "secpa.dump"
@@ -67,7 +67,7 @@ def test_backup_then_restore_keeps_every_row_and_the_journal_verifies(manager, a
 
 
 def test_a_restored_journal_with_a_tampered_row_fails_verification(manager, tmp_path, scratch_database):
-    make_structure(manager, state="submitted")
+    StructureFactory(manager=manager, submitted=True)
     dump = tmp_path / "secpa.dump"
     assert _script("backup.sh", str(dump), database=connection.settings_dict["NAME"]).returncode == 0
     restore = _script("restore.sh", str(dump), database=scratch_database)

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from structures.forms.team import CATEGORIES
 from tests.conftest import client_for
+from tests.factories import StructureFactory
 from tests.forms import rendered_form
 from tests.structures import wizard_data
-from tests.structures.factories import make_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_unknown_address_is_the_french_404(client, django_assert_max_num_queries
 
 
 def test_out_of_scope_object_is_the_french_404_with_the_dashboard_link(manager, ars_ara):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     response = client_for(ars_ara).get(reverse("structures:detail", args=[structure.pk]))
     html = _assert_french_page(response, 404, "Page non trouvée")
     assert 'href="/tableau-de-bord/">Tableau de bord</a>' in html
@@ -72,7 +72,7 @@ SPECIAL_NUMBERS = ["sNaN", "-sNaN", "NaN", "-NaN", "Infinity", "-Infinity", "inf
 
 @pytest.mark.parametrize("value", SPECIAL_NUMBERS)
 def test_team_step_refuses_special_numbers_in_french(manager, value):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     client = client_for(manager)
     url = reverse("structures:step", args=[structure.pk, "equipe"])
     # With saved lines, the formset compares the typed value to the saved one: a signalling NaN raised there.

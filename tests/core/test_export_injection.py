@@ -13,8 +13,7 @@ from dotations.services.payments import payment_record
 from secpa_portal.core.exports import csv_value, neutralise
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.conventions.report_builders import make_report, make_reporting_convention
-from tests.dotations.payment_builders import approved_dotation
+from tests.factories import ConventionFactory, DotationFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_numbers_stay_numbers_in_csv():
 @pytest.fixture
 def hostile(manager, cnam, cnam2):
     """A structure named like a formula, a negative adjustment with a formula reason, a formula reference."""
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.00"))
     Structure.objects.filter(pk=dotation.structure_id).update(name=FORMULA)
     Dotation.objects.filter(pk=dotation.pk).update(
         adjustment=Decimal("-1200.50"), total=Decimal("398799.50"), computed_total=Decimal("400000.00")
@@ -124,8 +123,8 @@ def test_payments_export(hostile, cnam):
 
 
 def test_indicator_export(manager, ars_idf, cnam, cnam2):
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-    make_report(convention, manager, state="validated", ars=ars_idf)
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+    ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     Structure.objects.filter(pk=convention.structure_id).update(name=FORMULA)
     client = client_for(cnam)
     url = reverse("conventions:national_export", args=["csv"])

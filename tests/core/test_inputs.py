@@ -11,8 +11,8 @@ from django.urls import reverse
 from secpa_portal.core.text import refused_character
 from structures.models import Structure
 from tests.conftest import client_for
+from tests.factories import StructureFactory
 from tests.forms import form_holding
-from tests.structures.factories import make_structure
 
 HOSTILE = {
     "bidi override": "Centre\u202eFDP",
@@ -70,7 +70,7 @@ def test_refused_character():
 @pytest.mark.django_db
 def test_a_structure_name_with_a_bidi_override_is_refused_through_the_page(manager):
     """The structure's identity step, posted as the page renders it, with a hostile name."""
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     client = client_for(manager)
     url = reverse("structures:step", args=[structure.pk, "identite"])
     data = form_holding(client.get(url), "name")
@@ -84,7 +84,7 @@ def test_a_structure_name_with_a_bidi_override_is_refused_through_the_page(manag
 @pytest.mark.django_db
 def test_an_oversized_upload_is_refused_from_its_content_length(manager, settings):
     settings.MAX_REQUEST_BODY_SIZE = 1024
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     url = reverse("structures:step", args=[structure.pk, "documents"])
 
     class Unreadable(io.RawIOBase):

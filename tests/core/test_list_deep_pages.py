@@ -13,7 +13,7 @@ from structures.enums import StructureStatus as S
 from structures.filters import LISTING
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 LIST = reverse("structures:list")
 COUNT = 140
@@ -26,7 +26,7 @@ def _rows(html) -> list[str]:
 
 @pytest.fixture
 def many(manager):
-    model = make_structure(manager, state=S.SUBMITTED, name="Modèle")
+    model = StructureFactory(manager=manager, submitted=True, name="Modèle")
     clones = []
     for i in range(COUNT):
         clone = Structure.objects.get(pk=model.pk)

@@ -9,10 +9,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from secpa_portal.core.lists import Listing, Sort
-from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 LIST = reverse("structures:list")
 
@@ -54,7 +53,7 @@ def test_only_whitelisted_sort_values_are_read():
 @pytest.mark.django_db
 def test_equal_sort_keys_are_ordered_by_primary_key(manager):
     for _ in range(3):
-        make_structure(manager, state=S.SUBMITTED, name="Même nom")
+        StructureFactory(manager=manager, submitted=True, name="Même nom")
     listing = Listing(sorts={"name": Sort("Nom", ("name",))}, default="name")
     for value in ("name", "-name"):
         ordered = listing.order(Structure.objects.all(), QueryDict(f"o={value}"))
@@ -63,7 +62,7 @@ def test_equal_sort_keys_are_ordered_by_primary_key(manager):
 
 @pytest.mark.django_db
 def test_active_filters_are_tags_each_removing_its_own_filter(manager, cnam):
-    make_structure(manager, state=S.SUBMITTED, name="Centre Pleyel")
+    StructureFactory(manager=manager, submitted=True, name="Centre Pleyel")
     html = client_for(cnam).get(LIST, {"status": "submitted", "q": "pleyel", "o": "-name", "page": "1"}).content
     tags = [link for link in links(html.decode()) if "fr-tag" in link.get("class", "")]
     assert [(tag["text"], tag["href"]) for tag in tags] == [
@@ -100,7 +99,7 @@ def test_every_list_uses_the_same_filter_layout(manager, cnam):
 
 @pytest.mark.django_db
 def test_the_breadcrumb_returns_to_the_filtered_list(manager, ars_idf):
-    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Centre du 19e")
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf, name="Centre du 19e")
     client = client_for(ars_idf)
     client.get(LIST, {"status": "in_review", "o": "-name", "page": "1"})
     detail = client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
@@ -118,7 +117,7 @@ def test_the_breadcrumb_returns_to_the_filtered_list(manager, ars_idf):
 
 @pytest.mark.django_db
 def test_a_forged_cookie_only_gives_parameters(manager, ars_idf):
-    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf)
     client = client_for(ars_idf)
     client.cookies["secpa_lists"] = json.dumps({LIST: 'a="><script>x</script>'})
     detail = client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
@@ -132,7 +131,7 @@ def test_a_forged_cookie_only_gives_parameters(manager, ars_idf):
 def test_filter_selects_render_without_a_template_per_option(who, manager, request):
     """The structure list's filter form (101 départements, 18 régions, statuses, kinds for the CNAM) renders
     each select once: no ``select_option.html`` nor ``attrs.html`` per option (issue 14)."""
-    make_structure(manager, state=S.SUBMITTED)
+    StructureFactory(manager=manager, submitted=True)
     response = client_for(request.getfixturevalue(who)).get(LIST)
     html = response.content.decode()
     names = [template.name for template in response.templates]

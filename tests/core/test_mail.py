@@ -5,7 +5,7 @@ from django.core import mail
 
 from secpa_portal.core.mail import send_templated_mail
 from structures import services
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 NAME = "Centre de santé de l'Arche & Co"
 REASON = "l'équipe <incomplète> : il manque un médiateur « salarié »"
@@ -13,7 +13,7 @@ REASON = "l'équipe <incomplète> : il manque un médiateur « salarié »"
 
 @pytest.mark.django_db
 def test_a_decision_email_keeps_apostrophes_and_brackets(manager, ars_idf, django_capture_on_commit_callbacks):
-    structure = make_structure(manager, state="in_review", name=NAME, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, name=NAME, reviewer=ars_idf)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -30,7 +30,7 @@ def test_a_decision_email_keeps_apostrophes_and_brackets(manager, ars_idf, djang
 
 @pytest.mark.django_db
 def test_every_template_family_renders_unescaped(manager, ars_idf, django_capture_on_commit_callbacks):
-    structure = make_structure(manager, name=NAME)
+    structure = StructureFactory(manager=manager, name=NAME)
     with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers once the caller commits
         send_templated_mail(
             template="structure_changes_requested",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from structures.steps import STEPS
 from tests.conftest import client_for
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 
 class _Ids(HTMLParser):
@@ -31,7 +31,7 @@ def dangling_descriptions(html: str) -> list:
 
 @pytest.mark.django_db
 def test_every_step_of_the_registration_form_describes_its_fields_with_elements_that_exist(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     client = client_for(manager)
     checked = 0
     for step in STEPS:
@@ -43,7 +43,7 @@ def test_every_step_of_the_registration_form_describes_its_fields_with_elements_
 
 @pytest.mark.django_db
 def test_a_rejected_step_ties_each_field_to_its_error_and_help_text(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     response = client_for(manager).post(reverse("structures:step", args=[structure.pk, STEPS[0].slug]), {})
     html = response.content.decode()
     assert "_error" in html

@@ -15,7 +15,7 @@ from secpa_portal.core.models import OutboxMail
 from structures import services
 from structures.models import Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 4, 9, 0, tzinfo=datetime.UTC)
@@ -33,7 +33,7 @@ def smtp_down(settings):
 
 
 def _submit(manager, django_capture_on_commit_callbacks, **kwargs):
-    structure = make_structure(manager, complete_=True, **kwargs)
+    structure = StructureFactory(manager=manager, complete=True, **kwargs)
     with django_capture_on_commit_callbacks(execute=True):
         services.structure_submit(structure=structure, user=manager)
     return structure
@@ -70,7 +70,7 @@ def test_a_transition_is_mailed_once_it_commits(manager, ars_idf, django_capture
 
 
 def test_rolled_back_change_leaves_no_mail(manager, ars_idf, django_capture_on_commit_callbacks):
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         with transaction.atomic():
             services.structure_submit(structure=structure, user=manager)
@@ -137,7 +137,7 @@ def test_admin_lists_undelivered_mail_and_resends_it(
 def test_a_name_with_line_breaks_cannot_split_the_subject_or_start_the_body(
     manager, ars_idf, django_capture_on_commit_callbacks
 ):
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     # Stored before names were checked, or typed by a client that skips the form: the mail must hold anyway.
     name = "Centre Alpha\r\nURGENT : votre compte expire, cliquez sur http://faux.example\u2028Fin"
     Structure.objects.filter(pk=structure.pk).update(name=name)

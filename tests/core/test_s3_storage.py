@@ -10,7 +10,7 @@ from django.urls import reverse
 from secpa_portal.core.storage_config import default_storage
 from structures.enums import DocumentKind
 from tests.conftest import client_for, make_user
-from tests.structures.factories import PDF_BYTES, make_structure
+from tests.factories import PDF_BYTES, StructureFactory
 
 BUCKET = "secpa-documents"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "eu-west-3"}
@@ -54,7 +54,7 @@ def s3_storage(s3_server, settings):
 
 @pytest.mark.django_db
 def test_a_document_goes_to_the_bucket_and_comes_back_through_the_scoped_view(s3_storage, manager, ars_ara):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     client = client_for(manager)
     response = client.post(
         reverse("structures:step", args=[structure.pk, "documents"]),

@@ -98,9 +98,9 @@ def test_a_late_report_is_one_still_to_file():
 
 
 def test_structure_refusal_names_the_state_then_the_actor(db, manager, ars_idf):
-    from tests.structures.factories import make_structure
+    from tests.factories import StructureFactory
 
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     # Wrong state first, with the table's words.
     assert structure_perms.refusal(ars_idf, structure, "reopen").startswith("Action impossible : le dossier est")
     # Right state, wrong actor: the actor's refusal, the one the service raises.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from dotations.enums import DotationStatus
 from dotations.models import RegionalEnvelope
 from tests.conftest import client_for
-from tests.dotations.payment_builders import make_campaign, make_convention, make_dotation, make_funded_structure
+from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,23 @@ ARA = Decimal("987654.32")  # unapproved: another region's agent must never read
 
 @pytest.fixture
 def campaign(cnam):
-    campaign = make_campaign(2026)
-    make_dotation(make_convention(make_funded_structure(region="11"), cnam), campaign, total=IDF, cnam=cnam)
-    make_dotation(make_convention(make_funded_structure(region="84"), cnam), campaign, total=ARA, cnam=cnam)
+    campaign = CampaignFactory(year=2026, bareme=False)
+    DotationFactory(
+        convention=FundedConventionFactory(
+            structure=FundedStructureFactory(region="11"), prepared_by=cnam, start_year=2026
+        ),
+        campaign=campaign,
+        total=IDF,
+        cnam=cnam,
+    )
+    DotationFactory(
+        convention=FundedConventionFactory(
+            structure=FundedStructureFactory(region="84"), prepared_by=cnam, start_year=2026
+        ),
+        campaign=campaign,
+        total=ARA,
+        cnam=cnam,
+    )
     RegionalEnvelope.objects.create(campaign=campaign, region_id="11", amount=Decimal("5000000.00"))
     RegionalEnvelope.objects.create(campaign=campaign, region_id="84", amount=Decimal("4321000.00"))
     return campaign
@@ -77,10 +91,16 @@ def test_campaign_list_totals_are_the_agents_region(campaign, ars_idf, cnam):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_the_scoped_campaign_page_query_count(count, cnam, ars_idf, django_assert_max_num_queries):
-    campaign = make_campaign(2026)
+    campaign = CampaignFactory(year=2026, bareme=False)
     for index in range(count):
         region = "11" if index % 2 else "84"
-        make_dotation(make_convention(make_funded_structure(region=region), cnam), campaign, cnam=cnam)
+        DotationFactory(
+            convention=FundedConventionFactory(
+                structure=FundedStructureFactory(region=region), prepared_by=cnam, start_year=2026
+            ),
+            campaign=campaign,
+            cnam=cnam,
+        )
     client = client_for(ars_idf)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("dotations:campaign_detail", args=[2026])).status_code == 200
@@ -88,10 +108,19 @@ def test_the_scoped_campaign_page_query_count(count, cnam, ars_idf, django_asser
 
 def test_fund_totals_on_the_campaign_page_are_the_agents_region(manager, cnam, cnam2, ars_idf):
     from tests.conftest import make_user
-    from tests.dotations.payment_builders import approved_dotation
+    from tests.factories import DotationFactory
 
-    idf = approved_dotation(manager, cnam, cnam2, total=Decimal("100000.00"), region="11")
-    approved_dotation(make_user("ara@test.example"), cnam, cnam2, total=Decimal("300000.00"), region="84")
+    idf = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("100000.00"), region="11"
+    )
+    DotationFactory(
+        manager=make_user("ara@test.example"),
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=Decimal("300000.00"),
+        region="84",
+    )
     funds = (
         client_for(ars_idf).get(reverse("dotations:campaign_detail", args=[idf.campaign.year])).context["fund_totals"]
     )

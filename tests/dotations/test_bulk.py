@@ -13,7 +13,7 @@ from dotations.enums import DotationStatus, PaymentStatus
 from dotations.models import Dotation, Payment
 from dotations.services import compute
 from tests.conftest import client_for
-from tests.dotations.builders import make_campaign, make_funded_convention
+from tests.factories import CampaignFactory, FundedConventionFactory
 
 
 class Forms(HTMLParser):
@@ -68,9 +68,9 @@ def _pks_past_a_thousand():
 
 def _campaign(n, cnam, envelope=Decimal("14000000")):
     _pks_past_a_thousand()
-    campaign = make_campaign(envelope=envelope)
+    campaign = CampaignFactory(envelope=envelope)
     for index in range(n):
-        make_funded_convention(region="11" if index % 2 else "84")
+        FundedConventionFactory(region="11" if index % 2 else "84")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     return campaign
 

@@ -10,9 +10,9 @@ from django.db import connection, connections
 from dotations import bulk_actions
 from dotations.enums import DotationStatus
 from dotations.models import Dotation
-from tests.dotations.builders import EXPECTED_TOTAL
 from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
 from tests.dotations.test_bulk import _campaign
+from tests.factories import EXPECTED_TOTAL
 
 pytestmark = [
     pytest.mark.postgres,

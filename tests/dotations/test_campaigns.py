@@ -13,7 +13,7 @@ from dotations.services import campaigns as services
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for
-from tests.dotations.builders import BANDS, COMPONENTS, make_campaign
+from tests.factories import BANDS, COMPONENTS, CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ FIELDS = {
 
 
 def test_create_copies_the_previous_years_bareme_and_regional_envelopes(cnam):
-    previous = make_campaign(2026, is_demonstration=True, reference_patients=3500)
+    previous = CampaignFactory(year=2026, is_demonstration=True, reference_patients=3500)
     RegionalEnvelope.objects.create(campaign=previous, region_id="11", amount=Decimal("3000000"))
     campaign = services.campaign_create(user=cnam, year=2027, fields=FIELDS, copy_previous=True)
     assert campaign.status == CampaignStatus.DRAFT
@@ -39,7 +39,7 @@ def test_create_copies_the_previous_years_bareme_and_regional_envelopes(cnam):
 
 
 def test_create_refuses_a_duplicate_year_and_regional_envelopes_over_the_national_one(cnam, manager):
-    make_campaign(2026)
+    CampaignFactory(year=2026)
     with pytest.raises(ActionRefused, match="existe déjà"):
         services.campaign_create(user=cnam, year=2026, fields=FIELDS)
     with pytest.raises(ActionRefused, match="dépasse l'enveloppe nationale"):
@@ -53,7 +53,7 @@ def test_create_refuses_a_duplicate_year_and_regional_envelopes_over_the_nationa
 
 
 def test_open_freezes_the_bareme_and_close_makes_it_read_only(cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT)
     services.campaign_open(campaign=campaign, user=cnam)
     with pytest.raises(ActionRefused, match="figé"):
         services.bareme_replace(campaign=campaign, user=cnam, components=COMPONENTS, bands=BANDS)
@@ -63,7 +63,7 @@ def test_open_freezes_the_bareme_and_close_makes_it_read_only(cnam):
 
 
 def test_an_empty_bareme_cannot_be_opened(cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     with pytest.raises(ActionRefused, match="aucune composante"):
         services.campaign_open(campaign=campaign, user=cnam)
 
@@ -113,7 +113,7 @@ GOOD_BANDS = [
 
 
 def test_the_editor_saves_a_consistent_bareme_typed_the_french_way(cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     response = client_for(cnam).post(
         reverse("dotations:bareme_edit", args=[campaign.year]),
         _post_data(
@@ -178,7 +178,7 @@ def test_the_editor_saves_a_consistent_bareme_typed_the_french_way(cnam):
     ],
 )
 def test_the_editor_refuses_inconsistent_input_in_french_and_keeps_it(cnam, components, bands, message):
-    campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     response = client_for(cnam).post(
         reverse("dotations:bareme_edit", args=[campaign.year]), _post_data(components, bands)
     )
@@ -192,7 +192,7 @@ def test_the_editor_refuses_inconsistent_input_in_french_and_keeps_it(cnam, comp
 
 
 def test_the_editor_refuses_a_negative_reference_patientele(cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     response = client_for(cnam).post(
         reverse("dotations:bareme_edit", args=[campaign.year]), _post_data([component()], GOOD_BANDS, reference="0")
     )
@@ -200,7 +200,7 @@ def test_the_editor_refuses_a_negative_reference_patientele(cnam):
 
 
 def test_the_editor_shows_the_stored_bareme_and_deletes_a_row(cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT)
     client = client_for(cnam)
     page = client.get(reverse("dotations:bareme_edit", args=[campaign.year]))
     form = page.context["components"]
@@ -234,7 +234,7 @@ def test_the_editor_shows_the_stored_bareme_and_deletes_a_row(cnam):
 
 
 def test_a_stale_bareme_form_is_a_conflict(cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     response = client_for(cnam).post(
         reverse("dotations:bareme_edit", args=[campaign.year]), _post_data([component()], GOOD_BANDS, version=0)
     )
@@ -271,7 +271,7 @@ def test_editor_query_counts_do_not_grow_with_the_components(cnam, name, django_
     counts = []
     for size in (2, 30):
         Campaign.objects.all().delete()
-        campaign = make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+        campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
         for index in range(size):
             BaremeComponent.objects.create(
                 campaign=campaign, order=index, code=f"c{index}", label=f"C {index}", basis="flat", rate=Decimal("1")
@@ -292,10 +292,10 @@ def test_create_page_query_count(cnam, django_assert_max_num_queries):
 
 def test_an_envelope_cannot_drop_below_what_is_approved(cnam, cnam2):
     from dotations.services import compute, dotations
-    from tests.dotations.builders import EXPECTED_TOTAL, make_funded_convention
+    from tests.factories import EXPECTED_TOTAL, FundedConventionFactory
 
-    campaign = make_campaign()
-    make_funded_convention(region="11")
+    campaign = CampaignFactory()
+    FundedConventionFactory(region="11")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = campaign.dotations.get()
     dotations.dotation_propose(dotation=dotation, user=cnam)
@@ -314,7 +314,7 @@ def test_a_campaign_past_its_thousandth_version_saves_from_the_rendered_form(cna
     """The hidden version is rendered unlocalised: « 1 234 » would read as someone else's save."""
     from tests.forms import rendered_form
 
-    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT)
     Campaign.objects.filter(pk=campaign.pk).update(version=1234)
     client = client_for(cnam)
     url = reverse("dotations:campaign_edit", args=[campaign.year])

@@ -14,12 +14,7 @@ from dotations.models import Campaign, Dotation
 from dotations.services import compute, dotations
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.journal.models import Event
-from tests.dotations.builders import (
-    EXPECTED_TOTAL,
-    make_campaign,
-    make_funded_convention,
-    make_validated_report,
-)
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory, ValidatedReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +27,12 @@ def run(campaign, user, django_capture_on_commit_callbacks):
 
 
 def test_one_dotation_per_active_convention_with_lines_and_snapshot(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    convention = make_funded_convention(region="11")
-    draft = make_funded_convention(region="84")
+    campaign = CampaignFactory()
+    convention = FundedConventionFactory(region="11")
+    draft = FundedConventionFactory(region="84")
     draft.status = ConventionStatus.DRAFT
     draft.save()
-    ended = make_funded_convention(region="84", start_year=2021, years=3)  # ended 31 Dec 2023
+    ended = FundedConventionFactory(region="84", start_year=2021, years=3)  # ended 31 Dec 2023
 
     campaign = run(campaign, cnam, django_capture_on_commit_callbacks)
 
@@ -65,12 +60,14 @@ def test_one_dotation_per_active_convention_with_lines_and_snapshot(cnam, django
 
 
 def test_inputs_come_from_the_latest_validated_report(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    convention = make_funded_convention(start_year=2024)
-    make_validated_report(convention, 2024, fte={"health_mediator": "1"}, activity={"interpreting_hours": 10})
-    make_validated_report(
-        convention,
-        2025,
+    campaign = CampaignFactory()
+    convention = FundedConventionFactory(start_year=2024)
+    ValidatedReportFactory(
+        convention=convention, year=2024, fte={"health_mediator": "1"}, activity={"interpreting_hours": 10}
+    )
+    ValidatedReportFactory(
+        convention=convention,
+        year=2025,
         fte={"health_mediator": "2", "psychologist": "1"},
         activity={"interpreting_hours": 1000, "patientele_mt": 4000, "precarity_share": "55"},
     )
@@ -83,8 +80,8 @@ def test_inputs_come_from_the_latest_validated_report(cnam, django_capture_on_co
 
 
 def test_missing_inputs_are_listed_on_the_dotation_never_a_silent_zero(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    make_funded_convention(team={}, declared_interpreting_hours=None)
+    campaign = CampaignFactory()
+    FundedConventionFactory(structure__team={}, structure__declared_interpreting_hours=None)
     run(campaign, cnam, django_capture_on_commit_callbacks)
     dotation = Dotation.objects.get()
     assert dotation.total == 0
@@ -98,8 +95,8 @@ def test_missing_inputs_are_listed_on_the_dotation_never_a_silent_zero(cnam, dja
 
 
 def test_a_category_absent_from_a_listed_team_counts_as_zero(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    make_funded_convention(team={"health_mediator": Decimal("1")})
+    campaign = CampaignFactory()
+    FundedConventionFactory(structure__team={"health_mediator": Decimal("1")})
     run(campaign, cnam, django_capture_on_commit_callbacks)
     dotation = Dotation.objects.get()
     assert dotation.errors == []
@@ -108,16 +105,16 @@ def test_a_category_absent_from_a_listed_team_counts_as_zero(cnam, django_captur
 
 
 def test_recompute_updates_computed_dotations_and_leaves_proposed_ones(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    first = make_funded_convention()
-    second = make_funded_convention()
+    campaign = CampaignFactory()
+    first = FundedConventionFactory()
+    second = FundedConventionFactory()
     run(campaign, cnam, django_capture_on_commit_callbacks)
     proposed = Dotation.objects.get(convention=second)
     dotations.dotation_propose(dotation=proposed, user=cnam)
     for convention in (first, second):
-        make_validated_report(
-            convention,
-            2025,
+        ValidatedReportFactory(
+            convention=convention,
+            year=2025,
             fte={"health_mediator": "1"},
             activity={"interpreting_hours": 0, "patientele_mt": 0, "precarity_share": 10},
         )
@@ -131,24 +128,26 @@ def test_recompute_updates_computed_dotations_and_leaves_proposed_ones(cnam, dja
 
 
 def test_only_cnam_on_an_open_campaign_computes(manager, ars_idf, cnam):
-    campaign = make_campaign(status=CampaignStatus.DRAFT)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT)
     for user in (manager, ars_idf, cnam):
         with pytest.raises(ActionRefused):
             compute.campaign_compute_start(campaign=campaign, user=user)
 
 
 def test_a_running_computation_cannot_be_started_twice(cnam):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     Campaign.objects.filter(pk=campaign.pk).update(compute_state=ComputeState.RUNNING)
     with pytest.raises(ConflictError):
         compute.campaign_compute_start(campaign=campaign, user=cnam)
 
 
 def _compute_queries(n, cnam):
-    campaign = make_campaign()
-    conventions = [make_funded_convention(region="11" if i % 2 else "84") for i in range(n)]
+    campaign = CampaignFactory()
+    conventions = [FundedConventionFactory(region="11" if i % 2 else "84") for i in range(n)]
     for convention in conventions[::2]:
-        make_validated_report(convention, 2025, fte={"health_mediator": "1"}, activity={"interpreting_hours": 5})
+        ValidatedReportFactory(
+            convention=convention, year=2025, fte={"health_mediator": "1"}, activity={"interpreting_hours": 5}
+        )
     with CaptureQueriesContext(connection) as first:
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     with CaptureQueriesContext(connection) as again:
@@ -168,9 +167,9 @@ def test_computing_a_campaign_takes_the_same_queries_for_2_and_30_conventions(cn
 
 
 def test_fit_to_envelope_applies_one_coefficient_and_is_journaled(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign(envelope=Decimal("500000.00"))
+    campaign = CampaignFactory(envelope=Decimal("500000.00"))
     for _ in range(3):
-        make_funded_convention()
+        FundedConventionFactory()
     run(campaign, cnam, django_capture_on_commit_callbacks)
     preview = compute.fit_preview(campaign)
     assert preview.unreduced_total == 3 * EXPECTED_TOTAL
@@ -199,9 +198,9 @@ def test_fit_to_envelope_applies_one_coefficient_and_is_journaled(cnam, django_c
 def test_fit_is_refused_once_proposed_dotations_alone_exceed_the_envelope(cnam, django_capture_on_commit_callbacks):
     # Proposed dotations keep their amounts (the coefficient applies to computed ones only): when they alone reach
     # the envelope, the refusal says what to do instead.
-    campaign = make_campaign(envelope=Decimal("100000.00"))
-    make_funded_convention()
-    make_funded_convention()
+    campaign = CampaignFactory(envelope=Decimal("100000.00"))
+    FundedConventionFactory()
+    FundedConventionFactory()
     run(campaign, cnam, django_capture_on_commit_callbacks)
     dotations.dotation_propose(dotation=Dotation.objects.order_by("pk").first(), user=cnam)
     with pytest.raises(ActionRefused, match="Retournez des dotations proposées .* ou relevez l'enveloppe"):
@@ -210,16 +209,16 @@ def test_fit_is_refused_once_proposed_dotations_alone_exceed_the_envelope(cnam, 
 
 
 def test_fit_with_a_stale_preview_is_a_conflict(cnam, django_capture_on_commit_callbacks):
-    campaign = make_campaign(envelope=Decimal("100000.00"))
-    make_funded_convention()
+    campaign = CampaignFactory(envelope=Decimal("100000.00"))
+    FundedConventionFactory()
     run(campaign, cnam, django_capture_on_commit_callbacks)
     with pytest.raises(ConflictError):
         compute.campaign_fit(campaign=campaign, user=cnam, expected_coefficient=Decimal("0.5"))
 
 
 def test_a_failed_computation_is_shown_on_the_campaign(cnam, monkeypatch, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    make_funded_convention()
+    campaign = CampaignFactory()
+    FundedConventionFactory()
 
     def broken(*args, **kwargs):
         raise RuntimeError("panne simulée")

@@ -14,7 +14,7 @@ from dotations.models import Campaign, Dotation
 from dotations.services import compute
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for
-from tests.dotations.builders import make_campaign, make_funded_convention
+from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,9 @@ CONVENTIONS = 5
 @pytest.fixture
 def computed(cnam, django_capture_on_commit_callbacks):
     """A campaign computed once, in full: the results a failed run must not leave half-replaced."""
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     for index in range(CONVENTIONS):
-        make_funded_convention(region="11" if index % 2 else "84")
+        FundedConventionFactory(region="11" if index % 2 else "84")
     with django_capture_on_commit_callbacks(execute=True):
         compute.campaign_compute_start(campaign=campaign, user=cnam)
     campaign.refresh_from_db()

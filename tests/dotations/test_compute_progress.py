@@ -11,7 +11,7 @@ from django.urls import reverse
 from dotations.enums import ComputeState
 from dotations.models import Campaign
 from tests.conftest import client_for
-from tests.dotations.builders import make_campaign, make_funded_convention
+from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,9 @@ def _page(client, year=2026):
 def test_the_page_shows_the_progress_while_the_computation_runs_then_the_result(
     cnam, queued_tasks, django_capture_on_commit_callbacks
 ):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     for region in ("11", "84", "11"):
-        make_funded_convention(region=region)
+        FundedConventionFactory(region=region)
     client = client_for(cnam)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("dotations:campaign_compute", args=[2026]))
@@ -79,7 +79,7 @@ def test_the_page_shows_the_progress_while_the_computation_runs_then_the_result(
 
 
 def test_a_failed_computation_shows_its_message_and_offers_to_compute_again(cnam):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     Campaign.objects.filter(pk=campaign.pk).update(
         compute_state=ComputeState.FAILED, compute_done=1, compute_total=3, compute_error="Le calcul a échoué : test."
     )
@@ -91,7 +91,7 @@ def test_a_failed_computation_shows_its_message_and_offers_to_compute_again(cnam
 
 
 def test_an_ars_agent_sees_no_progress_bar(ars_idf):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     Campaign.objects.filter(pk=campaign.pk).update(compute_state=ComputeState.RUNNING, compute_total=3)
     content = _page(client_for(ars_idf))
     assert "<progress" not in content  # the computation block is for CNAM agents

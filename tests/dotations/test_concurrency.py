@@ -11,8 +11,8 @@ from dotations.enums import DotationStatus
 from dotations.models import Dotation
 from dotations.services import compute, dotations
 from secpa_portal.core.errors import DomainError
-from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
 from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -44,9 +44,9 @@ def _race(calls):
 
 
 def _proposed(n, cnam, envelope):
-    campaign = make_campaign(envelope=envelope)
+    campaign = CampaignFactory(envelope=envelope)
     for index in range(n):
-        make_funded_convention(region="11" if index % 2 else "84")
+        FundedConventionFactory(region="11" if index % 2 else "84")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     for dotation in Dotation.objects.all():
         dotations.dotation_propose(dotation=dotation, user=cnam)

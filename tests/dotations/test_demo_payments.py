@@ -6,16 +6,20 @@ from dotations import demo_payments
 from dotations.enums import PaymentStatus
 from dotations.models import Dotation, Payment
 from secpa_portal.accounts.demo import seed_accounts
-
-from .payment_builders import approved_dotation, make_campaign, make_convention, make_dotation, make_funded_structure
+from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_nothing_approved_is_fine():
     users = seed_accounts()
-    structure = make_funded_structure(users["gestion.idf@secpa.example"])
-    make_dotation(make_convention(structure, users["cnam@secpa.example"]), make_campaign())
+    structure = FundedStructureFactory(manager=users["gestion.idf@secpa.example"])
+    DotationFactory(
+        convention=FundedConventionFactory(
+            structure=structure, prepared_by=users["cnam@secpa.example"], start_year=2026
+        ),
+        campaign=CampaignFactory(bareme=False),
+    )
     demo_payments.seed(users)
     assert not Payment.objects.exists()
 
@@ -26,7 +30,7 @@ def test_demo_payments_are_paid_cancelled_and_idempotent():
         users[e] for e in ("gestion.idf@secpa.example", "cnam@secpa.example", "cnam.validation@secpa.example")
     )
     for _ in range(4):
-        approved_dotation(manager, cnam, cnam2, total=Decimal("450000.00"))
+        DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("450000.00"))
     # a dotation approved without its schedule (as a demo loader might leave it) gets one
     Payment.objects.filter(dotation=Dotation.objects.last()).delete()
     demo_payments.seed(users)

@@ -11,8 +11,8 @@ from dotations.services import compute
 from structures.enums import StructureStatus
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.dotations.builders import make_campaign, make_funded_convention
 from tests.dotations.rendered import form_data
+from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _cnam_mails():
 
 
 def test_declaring_non_eligible_warns_then_tells_the_cnam(ars_idf, cnam, django_capture_on_commit_callbacks):
-    convention = make_funded_convention(region="11")
+    convention = FundedConventionFactory(region="11")
     structure = convention.structure
     _set_status(structure, StructureStatus.IN_REVIEW, ars_idf)
     client = client_for(ars_idf)
@@ -42,7 +42,7 @@ def test_declaring_non_eligible_warns_then_tells_the_cnam(ars_idf, cnam, django_
         client.post(decide_url, {**form_data(confirm, action=decide_url), "confirm": "1"})
     assert Structure.objects.get(pk=structure.pk).status == StructureStatus.INELIGIBLE
     messages = _cnam_mails()
-    # Every active CNAM agent (the builders' preparing agent is one), one e-mail each.
+    # Every active CNAM agent (the funded convention's preparing agent is one), one e-mail each.
     assert sorted(m.to[0] for m in messages) == [cnam.email, "preparation@test.example"]
     message = messages[0]
     assert "déclarée non éligible" in message.subject and convention.reference in message.subject
@@ -53,7 +53,7 @@ def test_declaring_non_eligible_warns_then_tells_the_cnam(ars_idf, cnam, django_
 def test_reopening_an_eligible_structure_with_a_convention_warns_and_tells_the_cnam(
     ars_idf, cnam, django_capture_on_commit_callbacks
 ):
-    convention = make_funded_convention(region="11")
+    convention = FundedConventionFactory(region="11")
     structure = convention.structure
     client = client_for(ars_idf)
     reopen_url = reverse("structures:reopen", args=[structure.pk])
@@ -71,9 +71,9 @@ def test_reopening_an_eligible_structure_with_a_convention_warns_and_tells_the_c
 def test_without_a_convention_in_force_nothing_is_said_to_the_cnam(
     ars_idf, cnam, manager, django_capture_on_commit_callbacks
 ):
-    from tests.dotations.builders import make_funded_structure
+    from tests.factories import FundedStructureFactory
 
-    structure = make_funded_structure(manager, region="11")
+    structure = FundedStructureFactory(manager=manager, region="11")
     _set_status(structure, StructureStatus.IN_REVIEW, ars_idf)
     client = client_for(ars_idf)
     decide_url = reverse("structures:decide", args=[structure.pk])
@@ -85,10 +85,10 @@ def test_without_a_convention_in_force_nothing_is_said_to_the_cnam(
 
 
 def test_computing_skips_and_lists_structures_no_longer_eligible(cnam, ars_idf, ars_ara):
-    campaign = make_campaign()
-    kept = make_funded_convention(region="11")
-    refused = make_funded_convention(region="11")
-    reopened = make_funded_convention(region="84")
+    campaign = CampaignFactory()
+    kept = FundedConventionFactory(region="11")
+    refused = FundedConventionFactory(region="11")
+    reopened = FundedConventionFactory(region="84")
     _set_status(refused.structure, StructureStatus.INELIGIBLE)
     _set_status(reopened.structure, StructureStatus.IN_REVIEW)
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
@@ -106,11 +106,11 @@ def test_computing_skips_and_lists_structures_no_longer_eligible(cnam, ars_idf, 
 
 
 def test_campaign_page_query_count_with_2_and_30_skipped_conventions(cnam, django_assert_max_num_queries):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     counts = []
     for n in (2, 30):
         while Structure.objects.filter(status=StructureStatus.INELIGIBLE).count() < n:
-            _set_status(make_funded_convention(region="11").structure, StructureStatus.INELIGIBLE)
+            _set_status(FundedConventionFactory(region="11").structure, StructureStatus.INELIGIBLE)
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
         client = client_for(cnam)  # signing in (session, lockout, two-factor devices) is not the page's cost
         with django_assert_max_num_queries(30) as captured:

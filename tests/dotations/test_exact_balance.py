@@ -13,7 +13,7 @@ from dotations.engine import BalanceRule, balance_amount
 from dotations.enums import PaymentKind, PaymentStatus
 from dotations.models import Payment
 from secpa_portal.core.errors import ActionRefused
-from tests.dotations.payment_builders import approved_dotation
+from tests.factories import DotationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_report_20_of_the_demo_gives_the_exact_balance(manager, cnam, cnam2, ars
     # Dotation 487,442.25 €; advance 60 % = 292,465.35 €; total − advance = 194,976.90 €.
     # Balance = 194,976.90 × 112.75 / 115 = 21,983,645.475 / 115 = 191,162.1345… → 191,162.13 €
     # (with the rounded 0.9804: 194,976.90 × 0.9804 = 191,155.35 €, the 6.78 € the issue found missing).
-    dotation = approved_dotation(manager, cnam, cnam2, total=D("487442.25"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=D("487442.25"))
     assert Payment.objects.get(dotation=dotation, kind=PaymentKind.ADVANCE).amount == D("292465.35")
     _validated_report(dotation.convention, 2026, ars_idf, REPORT_20)
     assert _balance(dotation).amount == D("191162.13")
@@ -90,14 +90,28 @@ def test_engine_balance_rules_by_hand():
 def test_aci_rule_balance_from_a_report(manager, cnam, cnam2, ars_idf):
     # 487,442.25 × 112.75 = 54,959,113.6875; / 115 = 477,905.3364…; − advance 292,465.35 = 185,439.9864…
     # → 185,439.99 € (rounded once, at the end).
-    dotation = approved_dotation(manager, cnam, cnam2, total=D("487442.25"), balance_rule=BalanceRule.ACI)
+    dotation = DotationFactory(
+        manager=manager,
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=D("487442.25"),
+        campaign__balance_rule=BalanceRule.ACI,
+    )
     _validated_report(dotation.convention, 2026, ars_idf, REPORT_20)
     assert _balance(dotation).amount == D("185439.99")
 
 
 def test_a_negative_aci_balance_is_refused_in_french_while_the_advance_is_unpaid(manager, cnam, cnam2, ars_idf):
     # 400,000 × max(floor 0.5, 0) = 200,000 final; advance 60 % = 240,000: balance −40,000.00 €.
-    dotation = approved_dotation(manager, cnam, cnam2, total=D("400000.00"), balance_rule=BalanceRule.ACI)
+    dotation = DotationFactory(
+        manager=manager,
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=D("400000.00"),
+        campaign__balance_rule=BalanceRule.ACI,
+    )
     missed = [("care_protocols", "0.00", "5.00", "3.00", "10")]
     with pytest.raises(ActionRefused, match="négatif \\(-40\u202f000,00\u00a0€\\).*ordre de reversement"):
         _validated_report(dotation.convention, 2026, ars_idf, missed)
@@ -109,7 +123,14 @@ def test_a_negative_aci_balance_is_handed_to_the_recovery_service(manager, cnam,
 
     handed = []
     monkeypatch.setattr(payments, "recovery_service", lambda: lambda **kwargs: handed.append(kwargs))
-    dotation = approved_dotation(manager, cnam, cnam2, total=D("400000.00"), balance_rule=BalanceRule.ACI)
+    dotation = DotationFactory(
+        manager=manager,
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=D("400000.00"),
+        campaign__balance_rule=BalanceRule.ACI,
+    )
     report = _validated_report(dotation.convention, 2026, ars_idf, [("care_protocols", "0.00", "5.00", "3.00", "10")])
     assert [(h["dotation"].pk, h["amount"], h["report"].pk) for h in handed] == [
         (dotation.pk, D("40000.00"), report.pk)
@@ -124,10 +145,10 @@ def test_the_campaign_form_sets_the_balance_rule(cnam):
 
     from dotations.models import Campaign
     from tests.conftest import client_for
-    from tests.dotations.builders import make_campaign
     from tests.dotations.rendered import form_data
+    from tests.factories import CampaignFactory
 
-    make_campaign()
+    CampaignFactory()
     client = client_for(cnam)
     page = client.get(reverse("dotations:campaign_edit", args=[2026]))
     data = form_data(page.content.decode(), "campaign-form")
@@ -147,7 +168,14 @@ def test_a_negative_aci_balance_with_the_advance_paid_becomes_a_recovery_order(m
     from dotations.services.payments import payment_record
 
     # 400,000 × max(floor 0.5, 0) = 200,000 final; advance 240,000 paid: 40,000.00 € to pay back.
-    dotation = approved_dotation(manager, cnam, cnam2, total=D("400000.00"), balance_rule=BalanceRule.ACI)
+    dotation = DotationFactory(
+        manager=manager,
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=D("400000.00"),
+        campaign__balance_rule=BalanceRule.ACI,
+    )
     advance = Payment.objects.get(dotation=dotation, kind=PaymentKind.ADVANCE)
     payment_record(payment=advance, user=cnam, paid_on=datetime.date(2026, 3, 31), reference="VIR-1")
     _validated_report(dotation.convention, 2026, ars_idf, [("care_protocols", "0.00", "5.00", "3.00", "10")])

@@ -11,8 +11,7 @@ from dotations.enums import DotationStatus, PaymentKind, PaymentStatus
 from dotations.models import DotationLine
 from dotations.services.payments import payment_record
 from tests.conftest import client_for, make_user
-
-from .payment_builders import approved_dotation, make_campaign, make_convention, make_dotation, make_funded_structure
+from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
 
 pytestmark = pytest.mark.django_db
 PAID_ON = datetime.date(2026, 3, 30)
@@ -72,10 +71,30 @@ def _add_lines(dotation):
 @pytest.fixture
 def funded(manager, cnam, cnam2):
     """Three approved dotations (two in Île-de-France, one in Auvergne-Rhône-Alpes) and one proposed."""
-    idf = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.05"), region="11")
-    idf2 = approved_dotation(make_user("autre@test.example"), cnam, cnam2, total=Decimal("350000.00"), region="11")
-    ara = approved_dotation(make_user("ara@test.example"), cnam, cnam2, total=Decimal("512345.67"), region="84")
-    proposed = make_dotation(make_convention(make_funded_structure(), cnam), make_campaign(), cnam=cnam)
+    idf = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.05"), region="11"
+    )
+    idf2 = DotationFactory(
+        manager=make_user("autre@test.example"),
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=Decimal("350000.00"),
+        region="11",
+    )
+    ara = DotationFactory(
+        manager=make_user("ara@test.example"),
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=Decimal("512345.67"),
+        region="84",
+    )
+    proposed = DotationFactory(
+        convention=FundedConventionFactory(structure=FundedStructureFactory(), prepared_by=cnam, start_year=2026),
+        campaign=CampaignFactory(bareme=False),
+        cnam=cnam,
+    )
     for dotation in (idf, idf2, ara, proposed):
         _add_lines(dotation)
     advance = idf.payments.get(kind=PaymentKind.ADVANCE)
@@ -233,7 +252,7 @@ def test_the_dotation_page_shows_the_schedule_with_actions_for_cnam(funded, cnam
 @pytest.mark.parametrize("count", [2, 30])
 def test_export_query_counts_do_not_grow(manager, cnam, cnam2, django_assert_max_num_queries, count):
     for _ in range(count):
-        _add_lines(approved_dotation(manager, cnam, cnam2))
+        _add_lines(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
     client = client_for(cnam)
     urls = [
         reverse("dotations:export_dotations", args=[2026, "csv"]),

@@ -16,8 +16,7 @@ from dotations.payment_workflow import PaymentTransitionError
 from dotations.prorata import split_amount
 from dotations.services.payments import payment_record
 from tests.conftest import client_for
-
-from .payment_builders import approved_dotation, validate_report
+from tests.factories import DotationFactory, ValidatedReportFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -35,10 +34,14 @@ def test_a_2026_dotation_is_split_304_to_61(manager, cnam, cnam2, ars_idf):
     #   → 199,890.41; FIR the rest, 40,109.59.
     # Balance (400,000 − 240,000) × 0.9 = 144,000.00: FISS 144,000 × 304 / 365 = 43,776,000 / 365 = 119,934.2465…
     #   → 119,934.25; FIR 24,065.75. The balance is due in 2027, yet mostly FISS: it funds 2026's days.
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
     advance = _live(dotation)[PaymentKind.ADVANCE]
     assert (advance.fiss_amount, advance.fir_amount) == (D("199890.41"), D("40109.59"))
-    validate_report(dotation.convention, 2026, ars_idf, weighted_attainment=D("0.9"))
+    ValidatedReportFactory(
+        convention=dotation.convention, year=2026, validated_by=ars_idf, send_signal=True, weighted_attainment=D("0.9")
+    )
     balance = _live(dotation)[PaymentKind.BALANCE]
     assert balance.amount == D("144000.00")
     assert (balance.fiss_amount, balance.fir_amount) == (D("119934.25"), D("24065.75"))
@@ -47,7 +50,9 @@ def test_a_2026_dotation_is_split_304_to_61(manager, cnam, cnam2, ars_idf):
 def test_a_convention_starting_1_july_splits_123_to_61(manager, cnam, cnam2):
     # 1 July – 31 October = 31 + 31 + 30 + 31 = 123 days FISS; 61 days FIR; the dotation covers 184 days.
     # Advance 240,000.00 × 123 / 184 = 29,520,000 / 184 = 160,434.7826… → 160,434.78; FIR 79,565.22.
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
     Convention.objects.filter(pk=dotation.convention_id).update(start_date=datetime.date(2026, 7, 1))
     advance = _live(dotation)[PaymentKind.ADVANCE]
     Payment.objects.filter(pk=advance.pk).update(fiss_amount=None, fir_amount=None)
@@ -58,7 +63,7 @@ def test_a_convention_starting_1_july_splits_123_to_61(manager, cnam, cnam2):
 
 
 def test_without_a_fiss_end_date_the_fir_finances_everything(manager, cnam, cnam2):
-    advance = _live(approved_dotation(manager, cnam, cnam2))[PaymentKind.ADVANCE]
+    advance = _live(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[PaymentKind.ADVANCE]
     assert (advance.fiss_amount, advance.fir_amount) == (D("0.00"), D("240000.00"))
 
 
@@ -78,7 +83,9 @@ def test_the_parts_always_add_up(amount, before, after, parts):
 
 def test_recording_on_the_fiss_after_its_end_is_refused_in_french(manager, cnam, cnam2, time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC))
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
     advance = _live(dotation)[PaymentKind.ADVANCE]
     assert advance.fund == Fund.FISS  # the account that sends it, due 31 March
     with pytest.raises(PaymentTransitionError, match="Le FISS ne verse plus après le 31 octobre 2026"):
@@ -90,8 +97,8 @@ def test_recording_on_the_fiss_after_its_end_is_refused_in_french(manager, cnam,
 
 
 def test_totals_per_fund_on_the_payments_list_the_campaign_page_and_the_export(manager, cnam, cnam2):
-    approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
-    approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31)
+    DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31)
     client = client_for(cnam)
     listing = client.get(reverse("dotations:payments")).content.decode()
     # Two advances: FISS 2 × 199,890.41 = 399,780.82; FIR 2 × 40,109.59 = 80,219.18.
@@ -107,7 +114,7 @@ def test_totals_per_fund_on_the_payments_list_the_campaign_page_and_the_export(m
 @pytest.mark.parametrize("n", [2, 30])
 def test_campaign_page_query_count_with_fund_totals(manager, cnam, cnam2, n, django_assert_max_num_queries):
     for _ in range(n):
-        approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+        DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31)
     client = client_for(cnam)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("dotations:campaign_detail", args=[2026])).status_code == 200

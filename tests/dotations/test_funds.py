@@ -20,9 +20,7 @@ from secpa_portal.accounts.demo import seed_accounts
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for
-
-from . import builders
-from .payment_builders import approved_dotation
+from tests.factories import BANDS, COMPONENTS, CampaignFactory, DotationFactory
 
 pytestmark = pytest.mark.django_db
 OCT_31 = datetime.date(2026, 10, 31)
@@ -60,7 +58,9 @@ def test_am_is_no_longer_a_fund():
 
 
 def test_approval_schedules_a_fiss_advance_and_a_fir_balance(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
     payments = _live(dotation)
     assert payments[PaymentKind.ADVANCE].fund == Fund.FISS  # due 31 March 2026
     assert payments[PaymentKind.BALANCE].fund == Fund.FIR  # due 30 April 2027
@@ -69,12 +69,14 @@ def test_approval_schedules_a_fiss_advance_and_a_fir_balance(manager, cnam, cnam
 
 
 def test_without_a_fiss_end_date_the_fir_pays_the_whole_schedule(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     assert {p.fund for p in dotation.payments.all()} == {Fund.FIR}
 
 
 def test_a_rescheduled_payment_takes_its_fund_from_the_campaign(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
     advance = _live(dotation)[PaymentKind.ADVANCE]
     # The agent recorded the transfer as paid by the FIR (a correction on the record form)…
     paid = payment_record(payment=advance, user=cnam, paid_on=PAID_ON, reference="VIR-1", fund=Fund.FIR)
@@ -87,8 +89,8 @@ def test_a_rescheduled_payment_takes_its_fund_from_the_campaign(manager, cnam, c
 
 
 def test_recording_keeps_the_scheduled_fund_unless_corrected(manager, cnam, cnam2):
-    first = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
-    second = approved_dotation(manager, cnam, cnam2)
+    first = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31)
+    second = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     advance = payment_record(payment=_live(first)[PaymentKind.ADVANCE], user=cnam, paid_on=PAID_ON, reference="V")
     assert advance.fund == Fund.FISS
     with pytest.raises(PaymentTransitionError, match="Fonds payeur inconnu"):
@@ -98,8 +100,8 @@ def test_recording_keeps_the_scheduled_fund_unless_corrected(manager, cnam, cnam
 
 
 def test_moving_the_fiss_end_date_moves_scheduled_payments_not_paid_ones(manager, cnam, cnam2):
-    first = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
-    second = approved_dotation(manager, cnam, cnam2)
+    first = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31)
+    second = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     paid = payment_record(payment=_live(first)[PaymentKind.ADVANCE], user=cnam, paid_on=PAID_ON, reference="V")
     campaign = Campaign.objects.get(pk=first.campaign_id)
     # The FISS now stops on 28 February: every scheduled payment of the campaign falls after it.
@@ -121,7 +123,7 @@ def test_moving_the_fiss_end_date_moves_scheduled_payments_not_paid_ones(manager
 
 
 def test_the_service_refuses_a_fiss_end_date_outside_the_campaign_year(cnam):
-    campaign = builders.make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     with pytest.raises(ActionRefused, match="doit tomber dans l'année 2026"):
         campaign_services.campaign_update(
             campaign=campaign, user=cnam, fields={"fiss_end_date": datetime.date(2027, 10, 31)}
@@ -168,7 +170,7 @@ def test_the_form_refuses_a_fiss_end_date_outside_the_year_in_french(cnam, typed
 
 
 def test_the_edit_form_starts_on_the_fiss_end_date_and_checks_the_year(cnam):
-    campaign = builders.make_campaign(status=CampaignStatus.DRAFT, bareme=False, fiss_end_date=OCT_31)
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False, fiss_end_date=OCT_31)
     client = client_for(cnam)
     url = reverse("dotations:campaign_edit", args=[2026])
     assert 'value="31/10/2026"' in client.get(url).content.decode()
@@ -182,7 +184,7 @@ def test_the_edit_form_starts_on_the_fiss_end_date_and_checks_the_year(cnam):
 
 
 def test_copy_previous_through_the_form_copies_the_bareme_envelopes_and_fiss_end_date(cnam):
-    source = builders.make_campaign(fiss_end_date=OCT_31, reference_patients=3500, is_demonstration=True)
+    source = CampaignFactory(fiss_end_date=OCT_31, reference_patients=3500, is_demonstration=True)
     RegionalEnvelope.objects.create(campaign=source, region_id="11", amount=Decimal("4200000"))
     RegionalEnvelope.objects.create(campaign=source, region_id="84", amount=Decimal("2100000"))
     client = client_for(cnam)
@@ -192,8 +194,8 @@ def test_copy_previous_through_the_form_copies_the_bareme_envelopes_and_fiss_end
     assert campaign.status == CampaignStatus.DRAFT
     assert campaign.fiss_end_date == datetime.date(2027, 10, 31)  # the same day, in the new year
     assert (campaign.reference_patients, campaign.is_demonstration) == (3500, True)
-    assert [c.code for c in campaign.components.all()] == [c["code"] for c in builders.COMPONENTS]
-    assert [b.coefficient for b in campaign.precarity_bands.all()] == [b["coefficient"] for b in builders.BANDS]
+    assert [c.code for c in campaign.components.all()] == [c["code"] for c in COMPONENTS]
+    assert [b.coefficient for b in campaign.precarity_bands.all()] == [b["coefficient"] for b in BANDS]
     assert dict(campaign.regional_envelopes.values_list("region_id", "amount")) == {
         "11": Decimal("4200000.00"),
         "84": Decimal("2100000.00"),
@@ -204,7 +206,7 @@ def test_copy_previous_through_the_form_copies_the_bareme_envelopes_and_fiss_end
 
 
 def test_copy_previous_keeps_what_is_typed(cnam):
-    builders.make_campaign(fiss_end_date=OCT_31)
+    CampaignFactory(fiss_end_date=OCT_31)
     response = client_for(cnam).post(
         reverse("dotations:campaign_create"),
         {**FORM, "copy_previous": "on", "fiss_end_date": "30/06/2027", "region_11": "1 000 000"},
@@ -222,7 +224,7 @@ def test_copy_previous_without_an_earlier_campaign_is_refused_in_the_form(cnam):
 
 
 def test_copying_a_29_february_end_date_into_a_common_year(cnam):
-    builders.make_campaign(2028, fiss_end_date=datetime.date(2028, 2, 29), bareme=False)
+    CampaignFactory(year=2028, fiss_end_date=datetime.date(2028, 2, 29), bareme=False)
     campaign = campaign_services.campaign_create(
         user=cnam,
         year=2029,
@@ -240,10 +242,18 @@ def test_copying_a_29_february_end_date_into_a_common_year(cnam):
 
 
 def test_the_record_form_starts_on_the_payments_fund(manager, cnam, cnam2, ars_idf):
-    from tests.dotations.payment_builders import validate_report
+    from tests.factories import ValidatedReportFactory
 
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
-    validate_report(dotation.convention, 2026, ars_idf, weighted_attainment=Decimal("0.8"))
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
+    ValidatedReportFactory(
+        convention=dotation.convention,
+        year=2026,
+        validated_by=ars_idf,
+        send_signal=True,
+        weighted_attainment=Decimal("0.8"),
+    )
     client = client_for(cnam)
     for kind, fund in ((PaymentKind.ADVANCE, "fiss"), (PaymentKind.BALANCE, "fir")):
         payment = _live(dotation)[kind]
@@ -254,7 +264,9 @@ def test_the_record_form_starts_on_the_payments_fund(manager, cnam, cnam2, ars_i
 
 
 def test_the_fund_shows_on_the_payments_list_the_schedule_and_the_funding_page(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+    dotation = DotationFactory(
+        manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31
+    )
     fiss = '<abbr title="FISS (fonds pour l&#x27;innovation du système de santé)">FISS</abbr>'
     fir = '<abbr title="FIR (fonds d&#x27;intervention régional)">FIR</abbr>'
     pages = [
@@ -270,7 +282,7 @@ def test_the_fund_shows_on_the_payments_list_the_schedule_and_the_funding_page(m
 
 
 def test_the_campaign_page_says_which_fund_pays_when(cnam, ars_idf):
-    campaign = builders.make_campaign(fiss_end_date=OCT_31)
+    campaign = CampaignFactory(fiss_end_date=OCT_31)
     url = reverse("dotations:campaign_detail", args=[2026])
     content = client_for(ars_idf).get(url).content.decode()
     assert "pour les échéances jusqu&#x27;au 31 octobre 2026 inclus, puis le" in content or (
@@ -290,7 +302,7 @@ def test_demo_payments_use_the_campaigns_funds():
         users[e] for e in ("gestion.idf@secpa.example", "cnam@secpa.example", "cnam.validation@secpa.example")
     )
     for _ in range(3):
-        approved_dotation(manager, cnam, cnam2, fiss_end_date=OCT_31)
+        DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__fiss_end_date=OCT_31)
     demo_payments.seed(users)
     advances = Payment.objects.filter(kind=PaymentKind.ADVANCE)
     assert {p.fund for p in advances} == {Fund.FISS}
@@ -307,8 +319,8 @@ def test_the_demo_campaign_has_the_2026_fiss_end_date():
 
 def test_the_migration_gives_legacy_payments_their_campaigns_fund(manager, cnam, cnam2):
     migration = importlib.import_module("dotations.migrations.0004_campaign_fiss_end_date_and_payment_funds")
-    dotation = approved_dotation(manager, cnam, cnam2)
-    other = approved_dotation(manager, cnam, cnam2, year=2027)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
+    other = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, campaign__year=2027)
     Campaign.objects.update(fiss_end_date=None)
     Payment.objects.update(fund="am")
     paid = _live(other)[PaymentKind.ADVANCE]

@@ -9,7 +9,7 @@ from dotations.enums import CampaignStatus, DotationStatus
 from dotations.models import Campaign, Dotation
 from dotations.services import compute, dotations
 from tests.conftest import client_for
-from tests.dotations.builders import make_campaign, make_funded_convention
+from tests.factories import CampaignFactory, FundedConventionFactory
 from tests.special_numbers import special_numbers
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_campaign_form(cnam, data):
 @given(data=bareme_posts())
 def test_bareme_editor(cnam, data):
     if not Campaign.objects.filter(year=2026).exists():
-        make_campaign(status=CampaignStatus.DRAFT, bareme=False)
+        CampaignFactory(status=CampaignStatus.DRAFT, bareme=False)
     response = client_for(cnam).post(reverse("dotations:bareme_edit", args=[2026]), data)
     assert response.status_code in (200, 302)
 
@@ -74,9 +74,9 @@ def test_bareme_editor(cnam, data):
 @given(propose=_fields(["adjustment", "reason", "version"]), opinion=_fields(["favourable", "comment"]))
 def test_workflow_forms(cnam, ars_idf, propose, opinion):
     if not Dotation.objects.exists():
-        campaign = make_campaign()
-        make_funded_convention(region="11")
-        make_funded_convention(region="11")
+        campaign = CampaignFactory()
+        FundedConventionFactory(region="11")
+        FundedConventionFactory(region="11")
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
         dotations.dotation_propose(dotation=Dotation.objects.order_by("pk").last(), user=cnam)
     computed = Dotation.objects.filter(status=DotationStatus.COMPUTED).first()

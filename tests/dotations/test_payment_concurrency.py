@@ -11,8 +11,7 @@ from dotations.enums import PaymentKind, PaymentStatus
 from dotations.models import Payment
 from dotations.services.payments import payment_record
 from secpa_portal.core.errors import DomainError
-
-from .payment_builders import approved_dotation
+from tests.factories import DotationFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and triggers are tested on PostgreSQL"),
@@ -44,7 +43,9 @@ def _race(workers):
 
 
 def test_two_agents_recording_the_same_payment_pay_it_once(manager, cnam, cnam2):
-    advance = approved_dotation(manager, cnam, cnam2).payments.get(kind=PaymentKind.ADVANCE)
+    advance = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True).payments.get(
+        kind=PaymentKind.ADVANCE
+    )
 
     def record(user, reference):
         return lambda: payment_record(payment=advance, user=user, paid_on=PAID_ON, reference=reference)
@@ -56,7 +57,7 @@ def test_two_agents_recording_the_same_payment_pay_it_once(manager, cnam, cnam2)
 
 
 def test_concurrent_inserts_never_exceed_the_dotation(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("1000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("1000.00"))
     Payment.objects.filter(dotation=dotation).delete()
 
     def insert():

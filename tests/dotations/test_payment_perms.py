@@ -12,15 +12,14 @@ from dotations.enums import PaymentKind, PaymentStatus
 from dotations.perms.payments import can_cancel_payment, can_record_payment
 from dotations.services.payments import report_attainment
 from tests.conftest import client_for, make_user
-
-from .payment_builders import approved_dotation
+from tests.factories import DotationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(manager, cnam, cnam2, ars_idf, ars_ara):
-    dotation = approved_dotation(manager, cnam, cnam2, region="11")
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, region="11")
     return {
         "dotation": dotation,
         "advance": dotation.payments.get(kind=PaymentKind.ADVANCE),

@@ -11,15 +11,13 @@ from dotations.payment_workflow import PaymentTransitionError
 from dotations.services.payments import payment_cancel, payment_record, schedule_payments
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
-
-from .payment_builders import (
-    approve,
-    approved_dotation,
-    make_campaign,
-    make_convention,
-    make_dotation,
-    make_funded_structure,
-    validate_report,
+from tests.factories import (
+    CampaignFactory,
+    DotationFactory,
+    FundedConventionFactory,
+    FundedStructureFactory,
+    ValidatedReportFactory,
+    approve_dotation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +30,7 @@ def _payments(dotation):
 
 
 def test_approval_schedules_the_advance_and_a_pending_balance(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.00"))
     payments = _payments(dotation)
     advance, balance = payments[PaymentKind.ADVANCE], payments[PaymentKind.BALANCE]
     assert advance.amount == Decimal("240000.00")
@@ -45,19 +43,30 @@ def test_approval_schedules_the_advance_and_a_pending_balance(manager, cnam, cna
 
 def test_advance_is_rounded_half_up_to_the_cent(manager, cnam, cnam2):
     # 123 456,70 × 0,55 = 67 901,185 → 67 901,19 (half-even would give 67 901,18).
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("123456.70"), advance_share=Decimal("0.55"))
+    dotation = DotationFactory(
+        manager=manager,
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=Decimal("123456.70"),
+        campaign__advance_share=Decimal("0.55"),
+    )
     assert _payments(dotation)[PaymentKind.ADVANCE].amount == Decimal("67901.19")
 
 
 def test_scheduling_twice_keeps_one_schedule(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     schedule_payments(dotation=dotation, user=cnam2)
     assert dotation.payments.count() == 2
 
 
 def test_a_dotation_not_approved_gets_no_schedule(manager, cnam):
-    structure = make_funded_structure(manager)
-    dotation = make_dotation(make_convention(structure, cnam), make_campaign(), cnam=cnam)
+    structure = FundedStructureFactory(manager=manager)
+    dotation = DotationFactory(
+        convention=FundedConventionFactory(structure=structure, prepared_by=cnam, start_year=2026),
+        campaign=CampaignFactory(bareme=False),
+        cnam=cnam,
+    )
     with pytest.raises(PaymentTransitionError):
         schedule_payments(dotation=dotation, user=cnam)
     assert not dotation.payments.exists()
@@ -82,8 +91,14 @@ def test_a_dotation_not_approved_gets_no_schedule(manager, cnam):
     ],
 )
 def test_balance_is_modulated_by_attainment_with_the_floor(manager, cnam, cnam2, ars_idf, total, attainment, expected):
-    dotation = approved_dotation(manager, cnam, cnam2, total=total)
-    validate_report(dotation.convention, 2026, ars_idf, weighted_attainment=attainment)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=total)
+    ValidatedReportFactory(
+        convention=dotation.convention,
+        year=2026,
+        validated_by=ars_idf,
+        send_signal=True,
+        weighted_attainment=attainment,
+    )
     balance = _payments(dotation)[PaymentKind.BALANCE]
     assert balance.amount == expected
     event = Event.objects.for_object(dotation).get(verb="balance_set")
@@ -92,22 +107,30 @@ def test_balance_is_modulated_by_attainment_with_the_floor(manager, cnam, cnam2,
 
 
 def test_a_report_validated_before_approval_fixes_the_balance_at_once(manager, cnam, cnam2, ars_idf):
-    structure = make_funded_structure(manager)
-    convention = make_convention(structure, cnam)
-    dotation = make_dotation(convention, make_campaign(), cnam=cnam)
-    validate_report(convention, 2026, ars_idf, weighted_attainment=Decimal("0.9"))
-    approve(dotation, cnam2)
+    structure = FundedStructureFactory(manager=manager)
+    convention = FundedConventionFactory(structure=structure, prepared_by=cnam, start_year=2026)
+    dotation = DotationFactory(convention=convention, campaign=CampaignFactory(bareme=False), cnam=cnam)
+    ValidatedReportFactory(
+        convention=convention, year=2026, validated_by=ars_idf, send_signal=True, weighted_attainment=Decimal("0.9")
+    )
+    approve_dotation(dotation, cnam2)
     assert _payments(dotation)[PaymentKind.BALANCE].amount == Decimal("144000.00")
 
 
 def test_another_years_report_leaves_the_balance_pending(manager, cnam, cnam2, ars_idf):
-    dotation = approved_dotation(manager, cnam, cnam2)
-    validate_report(dotation.convention, 2027, ars_idf, weighted_attainment=Decimal("0.9"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
+    ValidatedReportFactory(
+        convention=dotation.convention,
+        year=2027,
+        validated_by=ars_idf,
+        send_signal=True,
+        weighted_attainment=Decimal("0.9"),
+    )
     assert _payments(dotation)[PaymentKind.BALANCE].amount is None
 
 
 def test_recording_a_payment_journals_and_mails_the_managers(manager, cnam, cnam2, django_capture_on_commit_callbacks):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     advance = _payments(dotation)[PaymentKind.ADVANCE]
     with django_capture_on_commit_callbacks(execute=True):
         payment_record(payment=advance, user=cnam, paid_on=TODAY, reference="VIR-2026-0001", fund="fiss")
@@ -124,7 +147,9 @@ def test_recording_a_payment_journals_and_mails_the_managers(manager, cnam, cnam
 
 
 def test_only_cnam_records(manager, cnam, cnam2, ars_idf):
-    advance = _payments(approved_dotation(manager, cnam, cnam2))[PaymentKind.ADVANCE]
+    advance = _payments(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[
+        PaymentKind.ADVANCE
+    ]
     for user in (manager, ars_idf):
         with pytest.raises(ActionRefused):
             payment_record(payment=advance, user=user, paid_on=TODAY, reference="VIR-1")
@@ -141,19 +166,25 @@ def test_only_cnam_records(manager, cnam, cnam2, ars_idf):
     ],
 )
 def test_recording_refuses_bad_input_in_french(manager, cnam, cnam2, paid_on, reference, message):
-    advance = _payments(approved_dotation(manager, cnam, cnam2))[PaymentKind.ADVANCE]
+    advance = _payments(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[
+        PaymentKind.ADVANCE
+    ]
     with pytest.raises(PaymentTransitionError, match=message):
         payment_record(payment=advance, user=cnam, paid_on=paid_on, reference=reference)
 
 
 def test_a_pending_balance_cannot_be_recorded(manager, cnam, cnam2):
-    balance = _payments(approved_dotation(manager, cnam, cnam2))[PaymentKind.BALANCE]
+    balance = _payments(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[
+        PaymentKind.BALANCE
+    ]
     with pytest.raises(PaymentTransitionError, match="pas encore fixé"):
         payment_record(payment=balance, user=cnam, paid_on=TODAY, reference="VIR-2")
 
 
 def test_a_payment_is_recorded_once(manager, cnam, cnam2):
-    advance = _payments(approved_dotation(manager, cnam, cnam2))[PaymentKind.ADVANCE]
+    advance = _payments(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[
+        PaymentKind.ADVANCE
+    ]
     payment_record(payment=advance, user=cnam, paid_on=TODAY, reference="VIR-1")
     with pytest.raises(PaymentTransitionError, match="Versé"):
         payment_record(payment=advance, user=cnam2, paid_on=TODAY, reference="VIR-1 bis")
@@ -162,13 +193,15 @@ def test_a_payment_is_recorded_once(manager, cnam, cnam2):
 def test_a_stale_form_is_a_conflict(manager, cnam, cnam2):
     from secpa_portal.core.errors import ConflictError
 
-    advance = _payments(approved_dotation(manager, cnam, cnam2))[PaymentKind.ADVANCE]
+    advance = _payments(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[
+        PaymentKind.ADVANCE
+    ]
     with pytest.raises(ConflictError):
         payment_record(payment=advance, user=cnam, paid_on=TODAY, reference="VIR-1", expected_version=99)
 
 
 def test_cancelling_needs_a_reason_and_can_reschedule(manager, cnam, cnam2, django_capture_on_commit_callbacks):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     advance = _payments(dotation)[PaymentKind.ADVANCE]
     payment_record(payment=advance, user=cnam, paid_on=TODAY, reference="VIR-1")
     with pytest.raises(PaymentTransitionError, match="motif"):
@@ -188,7 +221,7 @@ def test_cancelling_needs_a_reason_and_can_reschedule(manager, cnam, cnam2, djan
 
 
 def test_cancelling_without_rescheduling(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     payment_cancel(
         payment=_payments(dotation)[PaymentKind.ADVANCE], user=cnam, reason="Convention résiliée", reschedule=False
     )
@@ -196,7 +229,9 @@ def test_cancelling_without_rescheduling(manager, cnam, cnam2):
 
 
 def test_only_cnam_cancels(manager, cnam, cnam2, ars_idf):
-    advance = _payments(approved_dotation(manager, cnam, cnam2))[PaymentKind.ADVANCE]
+    advance = _payments(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))[
+        PaymentKind.ADVANCE
+    ]
     with pytest.raises(ActionRefused):
         payment_cancel(payment=advance, user=ars_idf, reason="Erreur")
 
@@ -215,7 +250,7 @@ def _drop_database_guard():
 
 
 def test_the_service_refuses_to_pay_beyond_the_dotation_even_without_the_database_guard(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("1000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("1000.00"))
     _drop_database_guard()  # rolled back with the test's transaction
     Payment.objects.filter(dotation=dotation, kind=PaymentKind.ADVANCE).update(amount=Decimal("1000.01"))
     advance = _payments(dotation)[PaymentKind.ADVANCE]
@@ -225,7 +260,7 @@ def test_the_service_refuses_to_pay_beyond_the_dotation_even_without_the_databas
 
 
 def test_the_database_refuses_payments_beyond_the_dotation(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("1000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("1000.00"))
     advance = _payments(dotation)[PaymentKind.ADVANCE]
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.filter(pk=advance.pk).update(amount=Decimal("1000.01"))

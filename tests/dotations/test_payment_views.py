@@ -11,8 +11,7 @@ from dotations.enums import PaymentKind, PaymentStatus
 from dotations.models import Payment
 from dotations.services.payments import payment_record
 from tests.conftest import client_for, make_user
-
-from .payment_builders import approved_dotation, make_campaign, make_convention, make_dotation, make_funded_structure
+from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
 
 pytestmark = pytest.mark.django_db
 PAID_ON = datetime.date(2026, 3, 30)
@@ -26,7 +25,9 @@ def _many(count, manager, cnam, cnam2):
     """``count`` approved dotations (half in Île-de-France, half in Auvergne-Rhône-Alpes), advances paid."""
     dotations = []
     for index in range(count):
-        dotation = approved_dotation(manager, cnam, cnam2, region="11" if index % 2 else "84")
+        dotation = DotationFactory(
+            manager=manager, cnam=cnam, approver=cnam2, approved=True, region="11" if index % 2 else "84"
+        )
         payment_record(payment=_advance(dotation), user=cnam, paid_on=PAID_ON, reference=f"VIR-{index:03d}")
         dotations.append(dotation)
     return dotations
@@ -47,8 +48,8 @@ def test_cnam_sees_every_payment_with_totals(manager, cnam, cnam2):
 
 
 def test_ars_sees_only_their_region(manager, cnam, cnam2, ars_idf, ars_ara):
-    idf = approved_dotation(manager, cnam, cnam2, region="11")
-    ara = approved_dotation(manager, cnam, cnam2, region="84")
+    idf = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, region="11")
+    ara = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, region="84")
     response = client_for(ars_idf).get(reverse("dotations:payments"))
     structures = {p.dotation.structure_id for p in response.context["payments"]}
     assert structures == {idf.structure_id}
@@ -58,16 +59,20 @@ def test_ars_sees_only_their_region(manager, cnam, cnam2, ars_idf, ars_ara):
 
 def test_manager_sees_only_their_structures(manager, cnam, cnam2):
     other = make_user("autre@test.example")
-    mine = approved_dotation(manager, cnam, cnam2)
-    theirs = approved_dotation(other, cnam, cnam2)
+    mine = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
+    theirs = DotationFactory(manager=other, cnam=cnam, approver=cnam2, approved=True)
     response = client_for(manager).get(reverse("dotations:payments"))
     assert {p.dotation_id for p in response.context["payments"]} == {mine.pk}
     assert theirs.structure.name not in response.content.decode()
 
 
 def test_a_manager_does_not_see_payments_of_a_dotation_not_approved(manager, cnam):
-    structure = make_funded_structure(manager)
-    dotation = make_dotation(make_convention(structure, cnam), make_campaign(), cnam=cnam)
+    structure = FundedStructureFactory(manager=manager)
+    dotation = DotationFactory(
+        convention=FundedConventionFactory(structure=structure, prepared_by=cnam, start_year=2026),
+        campaign=CampaignFactory(bareme=False),
+        cnam=cnam,
+    )
     Payment.objects.create(dotation=dotation, kind=PaymentKind.ADVANCE, amount=1, due_date=PAID_ON)
     response = client_for(manager).get(reverse("dotations:payments"))
     assert response.context["totals"]["count"] == 0
@@ -97,7 +102,7 @@ def test_filters_and_sorting(manager, cnam, cnam2):
     ],
 )
 def test_random_filters_never_fail(manager, cnam, cnam2, params):
-    approved_dotation(manager, cnam, cnam2)
+    DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     response = client_for(cnam).get(reverse("dotations:payments"), params)
     assert response.status_code == 200
 
@@ -116,7 +121,7 @@ def test_payments_list_query_count_does_not_grow(manager, cnam, cnam2, ars_idf, 
 
 
 def test_recording_through_the_confirmation_page(manager, cnam, cnam2):
-    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
     url = reverse("dotations:payment_record", args=[advance.pk])
     client = client_for(cnam)
     page = client.get(url)
@@ -132,7 +137,7 @@ def test_recording_through_the_confirmation_page(manager, cnam, cnam2):
 
 
 def test_a_bad_record_form_keeps_what_was_typed(manager, cnam, cnam2):
-    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
     response = client_for(cnam).post(
         reverse("dotations:payment_record", args=[advance.pk]),
         {"paid_on": "31/02/2026", "reference": "VIR-tapé", "fund": "fiss", "version": advance.version},
@@ -147,7 +152,7 @@ def test_a_bad_record_form_keeps_what_was_typed(manager, cnam, cnam2):
 
 
 def test_a_stale_record_form_shows_the_conflict(manager, cnam, cnam2):
-    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
     response = client_for(cnam).post(
         reverse("dotations:payment_record", args=[advance.pk]),
         {"paid_on": "30/03/2026", "reference": "VIR-1", "fund": "fiss", "version": advance.version + 5},
@@ -157,7 +162,7 @@ def test_a_stale_record_form_shows_the_conflict(manager, cnam, cnam2):
 
 
 def test_cancelling_through_the_confirmation_page(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     advance = _advance(dotation)
     payment_record(payment=advance, user=cnam, paid_on=PAID_ON, reference="VIR-1")
     advance.refresh_from_db()
@@ -172,7 +177,7 @@ def test_cancelling_through_the_confirmation_page(manager, cnam, cnam2):
 
 
 def test_non_cnam_in_scope_gets_a_french_refusal(manager, cnam, cnam2, ars_idf):
-    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
     for user in (manager, ars_idf):
         for name in ("dotations:payment_record", "dotations:payment_cancel"):
             response = client_for(user).post(
@@ -184,7 +189,7 @@ def test_non_cnam_in_scope_gets_a_french_refusal(manager, cnam, cnam2, ars_idf):
 
 
 def test_out_of_scope_payment_pages_are_404(manager, cnam, cnam2, ars_ara):
-    advance = _advance(approved_dotation(manager, cnam, cnam2, region="11"))
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, region="11"))
     stranger = make_user("autre@test.example")
     for user in (ars_ara, stranger):
         for name in ("dotations:payment_record", "dotations:payment_cancel"):
@@ -192,7 +197,7 @@ def test_out_of_scope_payment_pages_are_404(manager, cnam, cnam2, ars_ara):
 
 
 def test_an_unsafe_next_url_is_ignored(manager, cnam, cnam2):
-    advance = _advance(approved_dotation(manager, cnam, cnam2))
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
     response = client_for(cnam).post(
         reverse("dotations:payment_record", args=[advance.pk]) + "?next=https://evil.example/",
         {"paid_on": "30/03/2026", "reference": "VIR-1", "fund": "fir", "version": advance.version},
@@ -204,7 +209,7 @@ def test_an_unsafe_next_url_is_ignored(manager, cnam, cnam2):
 
 
 def test_the_manager_sees_approved_paid_and_scheduled_by_year(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     payment_record(payment=_advance(dotation), user=cnam, paid_on=PAID_ON, reference="VIR-2026-0001")
     response = client_for(manager).get(reverse("dotations:funding", args=[dotation.structure_id]))
     assert response.status_code == 200
@@ -228,13 +233,13 @@ def test_the_manager_sees_approved_paid_and_scheduled_by_year(manager, cnam, cna
 
 
 def test_funding_page_without_convention_explains(manager):
-    structure = make_funded_structure(manager)
+    structure = FundedStructureFactory(manager=manager)
     response = client_for(manager).get(reverse("dotations:funding", args=[structure.pk]))
     assert "Pas encore de financement" in response.content.decode()
 
 
 def test_funding_page_is_scoped(manager, cnam, cnam2, ars_idf, ars_ara):
-    dotation = approved_dotation(manager, cnam, cnam2, region="11")
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, region="11")
     url = reverse("dotations:funding", args=[dotation.structure_id])
     assert client_for(make_user("autre@test.example")).get(url).status_code == 404
     assert client_for(ars_ara).get(url).status_code == 404
@@ -243,17 +248,17 @@ def test_funding_page_is_scoped(manager, cnam, cnam2, ars_idf, ars_ara):
 
 
 def test_my_funding_goes_straight_to_the_only_structure(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     response = client_for(manager).get(reverse("dotations:my_funding"))
     assert response["Location"] == reverse("dotations:funding", args=[dotation.structure_id])
-    approved_dotation(manager, cnam, cnam2)
+    DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     assert client_for(manager).get(reverse("dotations:my_funding")).status_code == 200
     assert client_for(cnam).get(reverse("dotations:my_funding"))["Location"] == reverse("dotations:payments")
 
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_funding_page_query_count_does_not_grow(manager, cnam, cnam2, django_assert_max_num_queries, count):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     cancelled = [
         Payment(
             dotation=dotation, kind=PaymentKind.ADVANCE, status=PaymentStatus.CANCELLED, amount=1, due_date=PAID_ON
@@ -279,7 +284,7 @@ def test_funding_page_query_count_does_not_grow(manager, cnam, cnam2, django_ass
 def test_random_record_input_never_gives_a_500(manager, cnam, cnam2, paid_on, reference, fund, version):
     dotation = Payment.objects.filter(kind=PaymentKind.ADVANCE).first()
     if dotation is None:
-        approved_dotation(manager, cnam, cnam2)
+        DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     advance = Payment.objects.filter(kind=PaymentKind.ADVANCE).first()
     data = {"paid_on": paid_on, "reference": reference, "fund": fund, "version": version}
     data = {key: value.replace("\x00", "") for key, value in data.items()}
@@ -290,7 +295,7 @@ def test_random_record_input_never_gives_a_500(manager, cnam, cnam2, paid_on, re
 def test_dashboard_payments_for_managers_and_cnam(manager, cnam, cnam2, ars_idf):
     from dotations.payment_selectors import payments_dashboard
 
-    approved_dotation(manager, cnam, cnam2)
+    DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     assert len(payments_dashboard(manager)["upcoming"]) == 2
     cnam_section = payments_dashboard(cnam, today=datetime.date(2026, 4, 15))
     assert cnam_section == {"due_count": 1, "due_amount": Decimal("240000.00"), "overdue": 1}
@@ -298,7 +303,7 @@ def test_dashboard_payments_for_managers_and_cnam(manager, cnam, cnam2, ars_idf)
 
 
 def test_the_dashboard_shows_expected_payments(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     content = client_for(manager).get(reverse("dashboard")).content.decode()
     assert "Prochains versements attendus" in content
     assert reverse("dotations:funding", args=[dotation.structure_id]) in content
@@ -308,7 +313,7 @@ def test_the_dashboard_shows_expected_payments(manager, cnam, cnam2):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_record_and_cancel_pages_query_count(manager, cnam, cnam2, django_assert_max_num_queries, count):
-    dotations = [approved_dotation(manager, cnam, cnam2) for _ in range(count)]
+    dotations = [DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True) for _ in range(count)]
     advance = _advance(dotations[-1])
     client = client_for(cnam)
     for name in ("dotations:payment_record", "dotations:payment_cancel"):
@@ -318,12 +323,14 @@ def test_record_and_cancel_pages_query_count(manager, cnam, cnam2, django_assert
 
 def _structure_funded_over(manager, cnam, cnam2, years):
     """One structure with an approved dotation in each of ``years`` campaigns (from 2026 on), advances paid."""
-    from .payment_builders import approve
+    from tests.factories import approve_dotation
 
-    structure = make_funded_structure(manager)
-    convention = make_convention(structure, cnam, start_year=2026, years=5)
+    structure = FundedStructureFactory(manager=manager)
+    convention = FundedConventionFactory(structure=structure, prepared_by=cnam, start_year=2026, years=5)
     for year in range(2026, 2026 + years):
-        dotation = approve(make_dotation(convention, make_campaign(year), cnam=cnam), cnam2)
+        dotation = approve_dotation(
+            DotationFactory(convention=convention, campaign=CampaignFactory(year=year, bareme=False), cnam=cnam), cnam2
+        )
         payment_record(payment=_advance(dotation), user=cnam, paid_on=PAID_ON, reference=f"VIR-{year}")
     return structure
 
@@ -356,7 +363,7 @@ def test_my_funding_lists_the_managers_structures_in_a_bounded_number_of_queries
     counts = []
     for count in (2, 30):
         while manager.memberships.count() < count:
-            approved_dotation(manager, cnam, cnam2)
+            DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
         with django_assert_max_num_queries(6) as captured:
             response = client.get(reverse("dotations:my_funding"))
         assert response.status_code == 200

@@ -1,7 +1,7 @@
 """Prorating by days in force (issue 9, deliverable 2): each dotation covers the days of its campaign year during
 which its convention is in force; worked examples by hand to the cent.
 
-The builders' structure gets, for a whole year (tests/dotations/builders.py): coordination 60,000.00 + mediation
+The funded structure gets, for a whole year (FundedStructureFactory): coordination 60,000.00 + mediation
 90,750.00 + psychology 52,000.00 + interpreting 13,500.00 + patientèle 11,550.00 = 227,800.00 €. Each line is
 multiplied by the exact prorata, then rounded half-up to the cent once; the total is the sum of the lines.
 """
@@ -20,7 +20,7 @@ from dotations.services import compute
 from dotations.services.recompute import dotation_recompute
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for
-from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ D = Decimal
 
 
 def _convention(start, end):
-    convention = make_funded_convention()
+    convention = FundedConventionFactory()
     Convention.objects.filter(pk=convention.pk).update(start_date=start, end_date=end)
     return Convention.objects.get(pk=convention.pk)
 
@@ -45,7 +45,7 @@ def test_a_convention_starting_on_1_july_2026(cnam):
     #   13,500 × 184 / 365 =  2,484,000 / 365 =  6,805.479… →  6,805.48
     #   11,550 × 184 / 365 =  2,125,200 / 365 =  5,822.465… →  5,822.47
     #   total 114,836.18 €
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     convention = _convention(datetime.date(2026, 7, 1), datetime.date(2031, 6, 30))
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = Dotation.objects.get(convention=convention)
@@ -59,7 +59,7 @@ def test_a_convention_ending_on_30_june_2026(cnam):
     #   60,000 × 181 / 365 = 29,753.424… → 29,753.42 ; 90,750 × 181 / 365 = 45,002.054… → 45,002.05
     #   52,000 × 181 / 365 = 25,786.301… → 25,786.30 ; 13,500 × 181 / 365 =  6,694.520… →  6,694.52
     #   11,550 × 181 / 365 =  5,727.534… →  5,727.53 ; total 112,963.82 €
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     convention = _convention(datetime.date(2023, 7, 1), datetime.date(2026, 6, 30))
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = Dotation.objects.get(convention=convention)
@@ -73,7 +73,7 @@ def test_a_leap_year(cnam):
     #   60,000 × 182 / 366 = 29,836.065… → 29,836.07 ; 90,750 × 182 / 366 = 45,127.049… → 45,127.05
     #   52,000 × 182 / 366 = 25,857.923… → 25,857.92 ; 13,500 × 182 / 366 =  6,713.114… →  6,713.11
     #   11,550 × 182 / 366 =  5,743.442… →  5,743.44 ; total 113,277.59 €
-    campaign = make_campaign(2028)
+    campaign = CampaignFactory(year=2028)
     convention = _convention(datetime.date(2025, 7, 1), datetime.date(2028, 6, 30))
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = Dotation.objects.get(convention=convention)
@@ -83,8 +83,8 @@ def test_a_leap_year(cnam):
 
 
 def test_a_whole_year_is_not_prorated(cnam):
-    campaign = make_campaign()
-    convention = make_funded_convention()
+    campaign = CampaignFactory()
+    convention = FundedConventionFactory()
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = Dotation.objects.get(convention=convention)
     assert (dotation.days_in_force, dotation.days_in_year, dotation.total) == (365, 365, EXPECTED_TOTAL)
@@ -92,7 +92,7 @@ def test_a_whole_year_is_not_prorated(cnam):
 
 
 def test_the_dotation_page_shows_the_prorata_beside_the_other_coefficients(cnam):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     convention = _convention(datetime.date(2026, 7, 1), datetime.date(2031, 6, 30))
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = Dotation.objects.get(convention=convention)
@@ -105,8 +105,8 @@ def test_the_dotation_page_shows_the_prorata_beside_the_other_coefficients(cnam)
 def test_recompute_now_for_a_closure_on_30_june(cnam, cnam2):
     """The function the closure work calls: the approved dotation of a whole year, recomputed for the days up to
     a closure on 30 June 2026 (181 days: 112,963.82 € as above), journaled, its status kept."""
-    campaign = make_campaign()
-    convention = make_funded_convention()
+    campaign = CampaignFactory()
+    convention = FundedConventionFactory()
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     dotation = Dotation.objects.get(convention=convention)
     Dotation.objects.filter(pk=dotation.pk).update(status=DotationStatus.APPROVED, prepared_by=cnam, approved_by=cnam2)
@@ -122,8 +122,8 @@ def test_recompute_now_for_a_closure_on_30_june(cnam, cnam2):
 
 
 def test_recompute_reads_a_termination(cnam):
-    campaign = make_campaign()
-    convention = make_funded_convention()
+    campaign = CampaignFactory()
+    convention = FundedConventionFactory()
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     Convention.objects.filter(pk=convention.pk).update(
         status=ConventionStatus.TERMINATED, terminated_at=datetime.datetime(2026, 6, 30, 10, tzinfo=datetime.UTC)
@@ -134,7 +134,7 @@ def test_recompute_reads_a_termination(cnam):
 
 @pytest.mark.parametrize("n", [2, 30])
 def test_dotation_page_query_count_with_prorated_dotations(cnam, n, django_assert_max_num_queries):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     for index in range(n):
         _convention(datetime.date(2026, 7, 1) if index % 2 else datetime.date(2025, 1, 1), datetime.date(2029, 6, 30))
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)

@@ -25,8 +25,7 @@ from secpa_portal.core.errors import ActionRefused
 from secpa_portal.core.workflow import TransitionError
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
-
-from .payment_builders import approved_dotation
+from tests.factories import DotationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def _pay_advance(dotation, cnam):
 
 
 def _paid_dotation(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.00"))
     _pay_advance(dotation, cnam)
     dotation.refresh_from_db()
     return dotation
@@ -99,7 +98,7 @@ def test_closure_on_30_june_2026_worked_by_hand(manager, cnam, cnam2, committed)
 
 
 def test_closure_total_is_proportional_to_the_days_left(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("365000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("365000.00"))
     convention = dotation.convention
     assert closure_total(dotation, convention, datetime.date(2026, 1, 1)) == Decimal("1000.00")
     assert closure_total(dotation, convention, datetime.date(2025, 12, 31)) == Decimal("0.00")
@@ -107,7 +106,7 @@ def test_closure_total_is_proportional_to_the_days_left(manager, cnam, cnam2):
 
 
 def test_closure_without_overpayment_keeps_the_schedule_and_issues_nothing(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.00"))
     convention_terminate(
         convention=dotation.convention, user=cnam, reason="Fermeture", terminated_on=datetime.date(2026, 11, 30)
     )
@@ -119,7 +118,7 @@ def test_closure_without_overpayment_keeps_the_schedule_and_issues_nothing(manag
 
 
 def test_termination_date_defaults_to_today_and_must_fall_within_the_convention(manager, cnam, cnam2, monkeypatch):
-    dotation = approved_dotation(manager, cnam, cnam2)
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
     with pytest.raises(ConventionTransitionError, match="31/12/2025 et le 31/12/2028"):
         convention_terminate(
             convention=dotation.convention, user=cnam, reason="x", terminated_on=datetime.date(2029, 1, 1)

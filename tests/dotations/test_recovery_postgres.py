@@ -12,8 +12,8 @@ from dotations.services.payments import payment_record
 from dotations.services.recoveries import issue_recovery, recovery_notify
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
+from tests.factories import DotationFactory
 
-from .payment_builders import approved_dotation
 from .test_payment_concurrency import _race
 
 pytestmark = [
@@ -23,7 +23,7 @@ pytestmark = [
 
 
 def _paid(manager, cnam, cnam2):
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.00"))
     advance = dotation.payments.get(kind=PaymentKind.ADVANCE)
     payment_record(payment=advance, user=cnam, paid_on=datetime.date(2026, 3, 31), reference="VIR-1")
     dotation.refresh_from_db()

@@ -12,9 +12,8 @@ from dotations.models import RecoveryOrder
 from dotations.services.payments import payment_record
 from dotations.services.recoveries import recovery_notify
 from tests.conftest import client_for
+from tests.factories import DotationFactory
 from tests.forms import rendered_form
-
-from .payment_builders import approved_dotation
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def closed(manager, cnam, cnam2):
     """The 30 June 2026 closure: 240 000 € advance paid, 41 643,84 € to pay back (test_recoveries)."""
-    dotation = approved_dotation(manager, cnam, cnam2, total=Decimal("400000.00"))
+    dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True, total=Decimal("400000.00"))
     advance = dotation.payments.get(kind=PaymentKind.ADVANCE)
     payment_record(payment=advance, user=cnam, paid_on=datetime.date(2026, 3, 31), reference="VIR-1")
     convention_terminate(
@@ -131,13 +130,20 @@ def test_pages_with_recovery_orders_keep_a_bounded_query_count(
     """2 or 30 dotations of one structure, each with a recovery order: the funding page and a dotation page."""
     from dotations.models import Dotation
     from dotations.services.recoveries import issue_recovery
+    from tests.factories import (
+        CampaignFactory,
+        DotationFactory,
+        FundedConventionFactory,
+        FundedStructureFactory,
+        approve_dotation,
+    )
 
-    from .payment_builders import approve, make_campaign, make_convention, make_dotation, make_funded_structure
-
-    structure = make_funded_structure(manager)
-    convention = make_convention(structure, cnam, start_year=1990, years=5)
+    structure = FundedStructureFactory(manager=manager)
+    convention = FundedConventionFactory(structure=structure, prepared_by=cnam, start_year=1990, years=5)
     for year in range(1990, 1990 + count):
-        dotation = approve(make_dotation(convention, make_campaign(year), cnam=cnam), cnam2)
+        dotation = approve_dotation(
+            DotationFactory(convention=convention, campaign=CampaignFactory(year=year, bareme=False), cnam=cnam), cnam2
+        )
         advance = dotation.payments.get(kind=PaymentKind.ADVANCE)
         payment_record(payment=advance, user=cnam, paid_on=datetime.date(year, 3, 31), reference=f"VIR-{year}")
         order = issue_recovery(dotation=dotation, amount=Decimal("100.00"), reason="Trop-perçu", user=cnam)

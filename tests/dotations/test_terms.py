@@ -13,18 +13,20 @@ from dotations.enums import PaymentKind, PaymentStatus
 from dotations.models import Payment
 from dotations.terms import campaign_defaults, convention_terms
 from tests.conftest import client_for
-from tests.dotations.payment_builders import make_campaign, make_convention, make_dotation, make_funded_structure
 from tests.dotations.rendered import form_data
+from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def signed_at_50(manager, cnam):
-    campaign = make_campaign()  # the campaign's defaults: 60 %, 31 March, 30 April N + 1
-    structure = make_funded_structure(manager)
-    convention = make_convention(structure, cnam, advance_share=Decimal("0.50"), advance_due="01-31")
-    return make_dotation(convention, campaign, total=Decimal("400000.00"), cnam=cnam)
+    campaign = CampaignFactory(bareme=False)  # the campaign's defaults: 60 %, 31 March, 30 April N + 1
+    structure = FundedStructureFactory(manager=manager)
+    convention = FundedConventionFactory(
+        structure=structure, prepared_by=cnam, advance_share=Decimal("0.50"), advance_due="01-31", start_year=2026
+    )
+    return DotationFactory(convention=convention, campaign=campaign, total=Decimal("400000.00"), cnam=cnam)
 
 
 def test_the_schedule_email_and_pages_follow_the_convention(
@@ -62,7 +64,9 @@ def test_terms_by_hand():
 
 
 def test_a_convention_prepared_for_a_campaign_starts_with_its_terms():
-    campaign = make_campaign(advance_share=Decimal("0.55"), advance_due_date=datetime.date(2026, 2, 15))
+    campaign = CampaignFactory(
+        bareme=False, advance_share=Decimal("0.55"), advance_due_date=datetime.date(2026, 2, 15)
+    )
     assert campaign_defaults(campaign) == {
         "advance_share": Decimal("0.55"),
         "advance_due": "02-15",
@@ -73,10 +77,13 @@ def test_a_convention_prepared_for_a_campaign_starts_with_its_terms():
 def test_the_prepare_form_starts_with_the_campaigns_terms_and_keeps_what_the_agent_types(cnam):
     from conventions.models import Convention
 
-    make_campaign(
-        timezone_year(), advance_share=Decimal("0.50"), advance_due_date=datetime.date(timezone_year(), 1, 31)
+    CampaignFactory(
+        year=timezone_year(),
+        bareme=False,
+        advance_share=Decimal("0.50"),
+        advance_due_date=datetime.date(timezone_year(), 1, 31),
     )
-    structure = make_funded_structure()
+    structure = FundedStructureFactory()
     client = client_for(cnam)
     url = reverse("conventions:prepare", args=[structure.pk])
     page = client.get(url).content.decode()

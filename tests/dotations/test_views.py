@@ -14,8 +14,8 @@ from dotations.enums import CampaignStatus, ComputeState, DotationStatus
 from dotations.models import Campaign, Dotation
 from dotations.services import compute, dotations
 from tests.conftest import client_for, make_user
-from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
 from tests.dotations.rendered import form_data
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 def build(n, *, manager, cnam, cnam2, envelope=Decimal("14000000.00")):
     """An open campaign with ``n`` dotations: approved, proposed, computed in turn; ``manager`` runs the first
     two structures, both in Île-de-France (11); then every other one is in Auvergne-Rhône-Alpes (84)."""
-    campaign = make_campaign(envelope=envelope)
+    campaign = CampaignFactory(envelope=envelope)
     for index in range(n):
         region = "11" if index < 2 or index % 2 == 0 else "84"
-        make_funded_convention(manager if index < 2 else None, region=region)
+        FundedConventionFactory(manager=manager if index < 2 else None, region=region)
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     ids = list(Dotation.objects.order_by("pk").values_list("pk", flat=True))
     # The first few go through the services (journal, e-mails, payment schedule); the rest, for volume only,
@@ -151,8 +151,8 @@ def test_posts_without_the_right_change_nothing(scene, who, request):
 
 
 def test_the_workflow_through_the_pages(manager, cnam, cnam2, ars_idf, django_capture_on_commit_callbacks):
-    campaign = make_campaign(status=CampaignStatus.DRAFT)
-    make_funded_convention(manager, region="11")
+    campaign = CampaignFactory(status=CampaignStatus.DRAFT)
+    FundedConventionFactory(manager=manager, region="11")
     first, second, ars = client_for(cnam), client_for(cnam2), client_for(ars_idf)
     first.post(reverse("dotations:campaign_open", args=[2026]))
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,9 +202,9 @@ def test_return_through_the_page_requires_a_reason(scene, cnam2):
 
 
 def test_fit_page_previews_then_applies(manager, cnam, cnam2):
-    campaign = make_campaign(envelope=Decimal("400000.00"))
-    make_funded_convention(region="11")
-    make_funded_convention(region="84")
+    campaign = CampaignFactory(envelope=Decimal("400000.00"))
+    FundedConventionFactory(region="11")
+    FundedConventionFactory(region="84")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     client = client_for(cnam)
     preview = client.get(reverse("dotations:campaign_fit", args=[2026]))
@@ -320,9 +320,9 @@ def test_fit_page_query_count_does_not_grow(cnam, django_assert_max_num_queries)
         Dotation.objects.all().delete()
         Campaign.objects.all().delete()
         Convention.objects.update(status=ConventionStatus.TERMINATED)
-        campaign = make_campaign(envelope=Decimal("100000.00"))
+        campaign = CampaignFactory(envelope=Decimal("100000.00"))
         for _ in range(n):
-            make_funded_convention()
+            FundedConventionFactory()
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
         with django_assert_max_num_queries(12) as captured:
             assert client.get(reverse("dotations:campaign_fit", args=[2026])).status_code == 200
@@ -333,9 +333,9 @@ def test_fit_page_query_count_does_not_grow(cnam, django_assert_max_num_queries)
 def _fit_scene(cnam, cnam2, *, envelope, engaged):
     """Three dotations of 227,800.00 €; the first ``engaged`` proposed (and the first of them approved); then the
     envelope is lowered to ``envelope``."""
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     for _ in range(3):
-        make_funded_convention(region="11")
+        FundedConventionFactory(region="11")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     for index, dotation in enumerate(Dotation.objects.order_by("pk")[:engaged]):
         dotations.dotation_propose(dotation=dotation, user=cnam)
@@ -395,9 +395,9 @@ def test_fit_when_engaged_dotations_exceed_the_envelope_says_what_to_do(cnam, cn
 
 
 def test_fit_accepts_the_coefficient_typed_the_french_way(cnam):
-    campaign = make_campaign(envelope=Decimal("400000.00"))
-    make_funded_convention(region="11")
-    make_funded_convention(region="84")
+    campaign = CampaignFactory(envelope=Decimal("400000.00"))
+    FundedConventionFactory(region="11")
+    FundedConventionFactory(region="84")
     compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     client_for(cnam).post(reverse("dotations:campaign_fit", args=[2026]), {"coefficient": "0,877963"})
     assert Campaign.objects.get(pk=campaign.pk).reduction == Decimal("0.877963")
@@ -410,9 +410,9 @@ def test_fit_refusal_page_query_count_does_not_grow(cnam, cnam2, django_assert_m
         Dotation.objects.all().delete()
         Campaign.objects.all().delete()
         Convention.objects.update(status=ConventionStatus.TERMINATED)
-        campaign = make_campaign(envelope=Decimal("100000.00"))
+        campaign = CampaignFactory(envelope=Decimal("100000.00"))
         for _ in range(n):
-            make_funded_convention()
+            FundedConventionFactory()
         compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
         Dotation.objects.filter(campaign=campaign).update(status=DotationStatus.PROPOSED, prepared_by=cnam)
         with django_assert_max_num_queries(12) as captured:

@@ -13,7 +13,7 @@ from dotations.signals import dotation_approved
 from dotations.workflow import TransitionError
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.journal.models import Event
-from tests.dotations.builders import EXPECTED_TOTAL, make_campaign, make_funded_convention, make_validated_report
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory, ValidatedReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def computed(cnam, manager, django_capture_on_commit_callbacks):
     """An open campaign with one computed dotation of 227,800.00 € in Île-de-France, managed by ``manager``."""
-    campaign = make_campaign()
-    make_funded_convention(manager, region="11")
+    campaign = CampaignFactory()
+    FundedConventionFactory(manager=manager, region="11")
     with django_capture_on_commit_callbacks(execute=True):
         compute.campaign_compute_start(campaign=campaign, user=cnam)
     return Dotation.objects.select_related("campaign").get()
@@ -149,8 +149,8 @@ def test_an_approved_dotation_does_not_change_when_its_report_or_the_bareme_chan
     before = Dotation.objects.get(pk=computed.pk)
     lines_before = list(before.lines.values_list("code", "quantity", "amount"))
 
-    make_validated_report(
-        computed.convention, 2025, fte={"health_mediator": "4"}, activity={"interpreting_hours": 3000}
+    ValidatedReportFactory(
+        convention=computed.convention, year=2025, fte={"health_mediator": "4"}, activity={"interpreting_hours": 3000}
     )
     BaremeComponent.objects.filter(code="coordination").update(rate=Decimal("90000"))
     with django_capture_on_commit_callbacks(execute=True):

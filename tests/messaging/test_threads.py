@@ -9,18 +9,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conventions.enums import ConventionStatus
 from dotations.enums import DotationStatus
 from dotations.models import Dotation
 from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from secpa_portal.messaging import services
 from secpa_portal.messaging.models import Attachment, Message, Unread
-from structures.enums import StructureStatus
 from tests.conftest import client_for, make_user
-from tests.conventions.factories import make_convention, make_eligible_structure
-from tests.conventions.report_builders import make_report
-from tests.structures.factories import PDF_BYTES, make_structure
+from tests.factories import PDF_BYTES, ConventionFactory, ReportFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +46,14 @@ def outsider(db):
 @pytest.fixture
 def dossiers(manager, ars_idf, cnam, cnam2):
     """One dossier of each kind in Île-de-France, managed by ``manager``."""
-    submitted = make_structure(manager, state=StructureStatus.SUBMITTED)
-    draft = make_structure(manager)
-    eligible = make_eligible_structure(manager, ars_idf)
-    active = make_convention(eligible, cnam, state=ConventionStatus.ACTIVE, manager=manager, cnam2=cnam2)
-    draft_convention = make_convention(make_eligible_structure(manager, ars_idf), cnam)
-    report = make_report(active, manager)
+    submitted = StructureFactory(manager=manager, submitted=True)
+    draft = StructureFactory(manager=manager)
+    eligible = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True)
+    active = ConventionFactory(structure=eligible, cnam=cnam, active=True, manager=manager, cnam2=cnam2)
+    draft_convention = ConventionFactory(
+        structure=StructureFactory(manager=manager, reviewer=ars_idf, eligible=True), cnam=cnam
+    )
+    report = ReportFactory(convention=active, manager=manager)
     return {
         "structure": ("structure", submitted),
         "draft_structure": ("structure", draft),
@@ -135,7 +133,7 @@ def test_dotation_thread_matrix(who, target, expected, manager, cnam, cnam2, req
 def test_manager_posts_the_rendered_form_with_an_attachment(
     manager, ars_idf, ars_ara, django_capture_on_commit_callbacks
 ):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     client = client_for(manager)
     action, fields = rendered_form(client, thread_url("structure", structure.pk))
     assert set(fields) == {"text", "file"}
@@ -163,7 +161,7 @@ def test_manager_posts_the_rendered_form_with_an_attachment(
 
 
 def test_a_refused_attachment_keeps_the_text_and_says_why(manager):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     client = client_for(manager)
     action, fields = rendered_form(client, thread_url("structure", structure.pk))
     fields.update(text="Voici la pièce", file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf"))
@@ -175,7 +173,7 @@ def test_a_refused_attachment_keeps_the_text_and_says_why(manager):
 
 
 def test_an_empty_message_is_refused_in_french(manager):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     response = client_for(manager).post(thread_url("structure", structure.pk), {"text": "   "})
     assert response.status_code == 200
     assert "Écrivez votre message avant de l&#x27;envoyer." in response.content.decode()
@@ -183,7 +181,7 @@ def test_an_empty_message_is_refused_in_french(manager):
 
 
 def test_attachments_are_served_only_through_the_scope_check(manager, outsider, ars_idf, ars_ara, cnam):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     message = services.post_message(
         user=manager, obj=structure, text="Pièce", files=[SimpleUploadedFile("pv.pdf", PDF_BYTES)]
     )
@@ -203,7 +201,7 @@ def test_attachments_are_served_only_through_the_scope_check(manager, outsider, 
 
 
 def test_messages_cannot_be_edited_or_deleted(manager):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     message = services.post_message(
         user=manager, obj=structure, text="Premier envoi", files=[SimpleUploadedFile("pv.pdf", PDF_BYTES)]
     )
@@ -224,7 +222,7 @@ def header_link(html):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_unread_count_and_pages_with_bounded_queries(count, manager, ars_idf, django_assert_max_num_queries):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     for n in range(count):
         services.post_message(
             user=manager, obj=structure, text=f"Message {n}", files=[SimpleUploadedFile(f"p{n}.pdf", PDF_BYTES)]
@@ -246,7 +244,7 @@ def test_unread_count_and_pages_with_bounded_queries(count, manager, ars_idf, dj
 
 
 def test_the_send_back_reason_opens_the_thread(manager, ars_idf):
-    structure = make_structure(manager, state=StructureStatus.CHANGES_REQUESTED, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     message = Message.objects.get()
     assert message.text == "Merci de joindre les statuts signés."
     assert message.opens_with_reason == "changes_requested" and message.author == ars_idf
@@ -257,10 +255,12 @@ def test_the_send_back_reason_opens_the_thread(manager, ars_idf):
 
 
 def test_the_report_return_reason_opens_its_thread(manager, ars_idf, cnam, cnam2):
-    from tests.conventions.report_builders import make_reporting_convention
+    from tests.factories import ConventionFactory
 
-    convention = make_reporting_convention(manager, ars_idf, cnam, cnam2)
-    report = make_report(convention, manager, state="returned", ars=ars_idf, reason="Valeurs à justifier.")
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+    report = ReportFactory(
+        convention=convention, manager=manager, returned=True, ars=ars_idf, reason="Valeurs à justifier."
+    )
     message = Message.objects.get(dossier_kind="rapport")
     assert (message.object_id, message.text, message.opens_with_reason) == (
         report.pk,
@@ -271,7 +271,7 @@ def test_the_report_return_reason_opens_its_thread(manager, ars_idf, cnam, cnam2
 
 
 def test_agents_reply_and_the_managers_are_emailed(manager, ars_idf, django_capture_on_commit_callbacks):
-    structure = make_structure(manager, state=StructureStatus.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(ars_idf).post(thread_url("structure", structure.pk), {"text": "Le RIB est-il à jour ?"})

@@ -9,7 +9,7 @@ from secpa_portal.reference.qpv import check_qpv_codes
 from structures.demo import STRUCTURES
 from structures.forms.registration import LocationForm
 from structures.precheck import run_precheck
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_without_a_loaded_list_only_the_format_and_the_departement_are_checked()
 
 
 def test_the_location_step_and_the_precheck_say_the_same(sample, manager):
-    structure = make_structure(manager, commune_code="95585", complete_=True)
+    structure = StructureFactory(manager=manager, commune_code="95585", complete=True)
     form = LocationForm(
         {"commune_code": "95585", "commune_name": "Sarcelles", "postal_code": "95200", "qpv_codes": "QN06901M"},
         structure=structure,

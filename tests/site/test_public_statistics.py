@@ -14,8 +14,13 @@ from dotations.enums import PaymentStatus
 from dotations.models import Payment
 from secpa_portal.reference.identifiers import make_siren, make_siret
 from secpa_portal.site.statistics import Cell, suppress
-from tests.dotations.builders import make_funded_convention, make_validated_report
-from tests.dotations.payment_builders import approve, make_campaign, make_dotation
+from tests.factories import (
+    CampaignFactory,
+    DotationFactory,
+    FundedConventionFactory,
+    ValidatedReportFactory,
+    approve_dotation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +49,15 @@ def _csv(response) -> list[dict]:
 
 
 def _funded(region, cnam, cnam2, *, total, year=2026, n=0):
-    convention = make_funded_convention(
-        region=region, siret=make_siret(make_siren(f"{region}{n:06d}"), "0001"), cnam=cnam
+    convention = FundedConventionFactory(
+        region=region, structure__siret=make_siret(make_siren(f"{region}{n:06d}"), "0001"), prepared_by=cnam
     )
     convention.cnam_signed_at = datetime.datetime(2025, 12, 15, 10, tzinfo=datetime.UTC)
     convention.save()
-    dotation = make_dotation(convention, make_campaign(year), total=total, cnam=cnam)
-    return approve(dotation, cnam2)
+    dotation = DotationFactory(
+        convention=convention, campaign=CampaignFactory(year=year, bareme=False), total=total, cnam=cnam
+    )
+    return approve_dotation(dotation, cnam2)
 
 
 @pytest.fixture
@@ -152,10 +159,12 @@ def test_every_open_data_file_and_its_dictionary_are_public(client, funded):
 
 
 def test_activity_is_published_from_three_validated_reports(client, cnam):
-    conventions = [make_funded_convention(region="11", cnam=cnam) for _ in range(3)]
+    conventions = [FundedConventionFactory(region="11", prepared_by=cnam) for _ in range(3)]
     for convention, (file_active, share) in zip(conventions, [(1000, 40), (3000, 60), (1000, 20)], strict=True):
-        make_validated_report(
-            convention, 2025, activity={"file_active": file_active, "precarity_share": share, "participants": 50}
+        ValidatedReportFactory(
+            convention=convention,
+            year=2025,
+            activity={"file_active": file_active, "precarity_share": share, "participants": 50},
         )
     rows = _csv(client.get(reverse("open_data_file", args=["activite-par-annee"])))
     assert rows == [

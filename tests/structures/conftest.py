@@ -4,7 +4,7 @@ import pytest
 
 from secpa_portal.accounts.enums import Role
 from tests.conftest import make_user
-from tests.structures.factories import add_manager
+from tests.factories import MembershipFactory
 
 
 @pytest.fixture
@@ -34,5 +34,5 @@ def bystanders(db, ars_ara, cnam):
 
 def with_managers(structure, *users):
     for user in users:
-        add_manager(structure, user)
+        MembershipFactory(structure=structure, user=user)
     return structure

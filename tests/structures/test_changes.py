@@ -14,7 +14,7 @@ from structures.changes import diff, snapshot
 from structures.enums import DocumentKind, ProfessionalCategory, StructureStatus
 from structures.models import Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import TEAM, make_structure, mission_lines, pdf_upload
+from tests.factories import TEAM_LINES, StructureFactory, mission_lines, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def change_rows(html):
 
 def correct_the_file(structure, manager):
     services.structure_update(structure=structure, user=manager, fields={"postal_code": "93210", "legal_form": "SCIC"})
-    team = [dict(line) for line in TEAM]
+    team = [dict(line) for line in TEAM_LINES]
     team[1]["fte"] = Decimal("1.95")  # nurses (never more FTE than people)
     team.append({"category": ProfessionalCategory.SOCIAL_WORKER, "headcount": 1, "fte": Decimal("0.50")})
     services.team_replace(structure=structure, user=manager, lines=team)
@@ -51,7 +51,7 @@ def correct_the_file(structure, manager):
 
 
 def test_the_send_back_keeps_a_snapshot_of_the_file_in_the_journal(manager, ars_idf):
-    structure = make_structure(manager, state=StructureStatus.CHANGES_REQUESTED, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     event = Event.objects.get(verb="changes_requested", structure_id=structure.pk)
     assert event.payload["snapshot"] == snapshot(Structure.objects.get(pk=structure.pk))
     assert event.payload["snapshot"]["fields"]["postal_code"] == ["code postal", "93200"]
@@ -59,7 +59,7 @@ def test_the_send_back_keeps_a_snapshot_of_the_file_in_the_journal(manager, ars_
 
 def test_the_resubmitted_file_returns_to_its_reviewer_in_review(manager, ars_idf, django_capture_on_commit_callbacks):
     colleague = make_user("ars.idf2@test.example", role="ars_agent", region_code="11")
-    structure = make_structure(manager, state=StructureStatus.CHANGES_REQUESTED, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.structure_submit(structure=structure, user=manager)
@@ -80,7 +80,7 @@ def test_the_resubmitted_file_returns_to_its_reviewer_in_review(manager, ars_idf
 
 
 def test_a_reviewer_gone_from_the_region_leaves_the_file_to_take(manager, ars_idf):
-    structure = make_structure(manager, state=StructureStatus.CHANGES_REQUESTED, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     ars_idf.is_active = False
     ars_idf.save()
     services.structure_submit(structure=structure, user=manager)
@@ -90,7 +90,7 @@ def test_a_reviewer_gone_from_the_region_leaves_the_file_to_take(manager, ars_id
 
 @pytest.mark.parametrize("added", [2, 30])
 def test_the_review_page_shows_every_change_old_and_new(added, manager, ars_idf, django_assert_max_num_queries):
-    structure = make_structure(manager, state=StructureStatus.CHANGES_REQUESTED, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     for n in range(added):
         services.document_add(
             structure=structure, user=manager, kind=DocumentKind.OTHER, uploaded_file=pdf_upload(f"annexe-{n}.pdf")
@@ -111,14 +111,14 @@ def test_the_review_page_shows_every_change_old_and_new(added, manager, ars_idf,
 
 
 def test_nothing_changed_says_so(manager, ars_idf):
-    structure = make_structure(manager, state=StructureStatus.CHANGES_REQUESTED, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     services.structure_submit(structure=structure, user=manager)
     html = client_for(ars_idf).get(review_url(structure)).content.decode()
     assert "sans rien y modifier" in html
 
 
 def test_no_changes_section_before_any_send_back_or_after_the_next_decision(manager, ars_idf):
-    structure = make_structure(manager, state=StructureStatus.IN_REVIEW, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf)
     assert 'id="modifications"' not in client_for(ars_idf).get(review_url(structure)).content.decode()
     services.structure_decide(structure=structure, user=ars_idf, decision="request_changes", reason="Statuts ?")
     services.structure_submit(structure=structure, user=manager)

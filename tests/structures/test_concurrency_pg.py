@@ -15,7 +15,7 @@ from structures.enums import StructureStatus as S
 from structures.models import ReviewNote, Structure
 from structures.workflow import TransitionError
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and triggers are tested on PostgreSQL"),
@@ -53,7 +53,7 @@ def colleague(db):
 
 
 def test_two_agents_taking_the_same_file_through_the_page_one_wins_the_other_is_told(manager, ars_idf, colleague):
-    structure = make_structure(manager, state=S.SUBMITTED)
+    structure = StructureFactory(manager=manager, submitted=True)
     clients = {agent.pk: client_for(agent) for agent in (ars_idf, colleague)}
     url = reverse("structures:take", args=[structure.pk])
 
@@ -83,7 +83,7 @@ def test_two_agents_taking_the_same_file_through_the_page_one_wins_the_other_is_
 
 
 def test_two_decisions_at_once_only_one_applies(manager, ars_idf, colleague):
-    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf)
 
     def decide(agent, decision, reason):
         return lambda: services.structure_decide(structure=structure, user=agent, decision=decision, reason=reason)
@@ -105,7 +105,7 @@ def test_two_decisions_at_once_only_one_applies(manager, ars_idf, colleague):
 
 
 def test_concurrent_events_keep_the_journal_chain_intact(manager, ars_idf, colleague):
-    structures = [make_structure(manager, state=S.SUBMITTED) for _ in range(3)]
+    structures = [StructureFactory(manager=manager, submitted=True) for _ in range(3)]
 
     def note(agent, structure, n):
         return lambda: services.review_note_add(structure=structure, user=agent, text=f"Note {n}")
@@ -130,7 +130,7 @@ def test_concurrent_events_keep_the_journal_chain_intact(manager, ars_idf, colle
     ],
 )
 def test_the_database_refuses_to_change_or_delete_journal_rows(sql, manager, ars_idf):
-    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf)
     event = Event.objects.for_structure(structure.pk).filter(verb="taken").get()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [event.pk])

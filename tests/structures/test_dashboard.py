@@ -11,7 +11,7 @@ from django.utils import timezone
 from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 DASHBOARD = reverse("dashboard")
 
@@ -37,19 +37,21 @@ def _region_row(html, region_name) -> list[int]:
 def world(manager, ars_idf, ars_ara):
     other_manager = make_user("autre.gestion@test.example")
     return {
-        "draft": make_structure(manager, state=S.DRAFT, name="Projet de centre à Aubervilliers"),
-        "changes": make_structure(manager, state=S.CHANGES_REQUESTED, reviewer=ars_idf, name="Centre Pleyel"),
-        "eligible": make_structure(manager, state=S.ELIGIBLE, reviewer=ars_idf, name="Maison de santé du 19e"),
-        "submitted": make_structure(other_manager, state=S.SUBMITTED, name="Centre de Bobigny"),
-        "old_submitted": make_structure(other_manager, state=S.SUBMITTED, name="Centre de Montreuil"),
-        "review_by_colleague": make_structure(
-            other_manager, state=S.IN_REVIEW, reviewer=make_user("ars.idf2@test.example", "ars_agent", "11")
+        "draft": StructureFactory(manager=manager, name="Projet de centre à Aubervilliers"),
+        "changes": StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf, name="Centre Pleyel"),
+        "eligible": StructureFactory(manager=manager, eligible=True, reviewer=ars_idf, name="Maison de santé du 19e"),
+        "submitted": StructureFactory(manager=other_manager, submitted=True, name="Centre de Bobigny"),
+        "old_submitted": StructureFactory(manager=other_manager, submitted=True, name="Centre de Montreuil"),
+        "review_by_colleague": StructureFactory(
+            manager=other_manager, in_review=True, reviewer=make_user("ars.idf2@test.example", "ars_agent", "11")
         ),
-        "review_by_me": make_structure(other_manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Centre de Pantin"),
-        "ara": make_structure(
-            other_manager, state=S.INELIGIBLE, reviewer=ars_ara, name="Centre de Clermont", commune_code="63113"
+        "review_by_me": StructureFactory(
+            manager=other_manager, in_review=True, reviewer=ars_idf, name="Centre de Pantin"
         ),
-        "other_draft": make_structure(other_manager, state=S.DRAFT, name="Brouillon jamais déposé"),
+        "ara": StructureFactory(
+            manager=other_manager, ineligible=True, reviewer=ars_ara, name="Centre de Clermont", commune_code="63113"
+        ),
+        "other_draft": StructureFactory(manager=other_manager, name="Brouillon jamais déposé"),
     }
 
 
@@ -138,7 +140,7 @@ def test_cnam_sees_counts_by_status_and_by_region_without_drafts(world, cnam):
 def test_dashboard_query_count_does_not_grow(who, n, manager, ars_idf, cnam, request, django_assert_max_num_queries):
     states = [S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.ELIGIBLE]
     for i in range(n):
-        make_structure(manager, state=states[i % len(states)], reviewer=ars_idf, name=f"Centre n° {i:02d}")
+        StructureFactory(manager=manager, state=states[i % len(states)], reviewer=ars_idf, name=f"Centre n° {i:02d}")
     client = client_for(request.getfixturevalue(who))
     with django_assert_max_num_queries(14):
         response = client.get(DASHBOARD)

@@ -13,7 +13,7 @@ from structures.enums import DocumentKind
 from structures.forms.documents import MAX_DOCUMENT_SIZE
 from structures.models import Document
 from tests.conftest import client_for, make_user
-from tests.structures.factories import PDF_BYTES, make_structure
+from tests.factories import PDF_BYTES, StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def download(client, document):
 
 @pytest.fixture
 def draft(manager):
-    return make_structure(manager, name="Centre de santé des Francs-Moisins")
+    return StructureFactory(manager=manager, name="Centre de santé des Francs-Moisins")
 
 
 # --- Upload ------------------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_a_file_name_with_a_path_and_control_characters_is_cleaned(manager, draf
 
 @pytest.fixture
 def submitted(manager):
-    return make_structure(manager, state="submitted", name="Centre de santé déposé")
+    return StructureFactory(manager=manager, submitted=True, name="Centre de santé déposé")
 
 
 def test_managers_and_staff_in_scope_download_as_an_attachment(manager, ars_idf, cnam, submitted):
@@ -144,13 +144,13 @@ def test_download_is_404_out_of_scope(manager, ars_ara, submitted):
 
 
 def test_a_draft_s_documents_are_404_for_the_staff(manager, ars_idf, cnam):
-    draft = make_structure(manager, complete_=True)
+    draft = StructureFactory(manager=manager, complete=True)
     for user in (ars_idf, cnam):
         assert download(client_for(user), draft.documents.first())[0].status_code == 404
 
 
 def test_a_document_under_another_structure_s_url_is_404(manager, submitted):
-    mine = make_structure(manager, complete_=True)
+    mine = StructureFactory(manager=manager, complete=True)
     document = submitted.documents.first()
     url = reverse("structures:document_download", args=[mine.pk, document.pk])
     assert client_for(manager).get(url).status_code == 404

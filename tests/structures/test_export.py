@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from structures import services
 from structures.enums import StructureStatus as S
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 
 def _csv(response) -> tuple[str, list[list[str]]]:
@@ -30,17 +30,19 @@ def _xlsx(response) -> list[tuple]:
 @pytest.fixture
 def files(manager, ars_idf, ars_ara):
     clermont_manager = make_user("gestion.clermont@test.example")
-    submitted = make_structure(manager, complete_=True, name="Centre de santé de l'Alma")
+    submitted = StructureFactory(manager=manager, complete=True, name="Centre de santé de l'Alma")
     services.structure_update(
         structure=submitted,
         user=manager,
         fields={"declared_precarity_share": Decimal("42.5"), "other_funding_amount": Decimal("61234.5")},
     )
     services.structure_submit(structure=submitted, user=manager)
-    eligible = make_structure(manager, state=S.ELIGIBLE, reviewer=ars_idf, name="Maison de santé des Courtillières")
-    draft = make_structure(manager, name="Brouillon jamais déposé")
-    clermont = make_structure(
-        clermont_manager, state=S.SUBMITTED, commune_code="63113", name="Centre de santé de Clermont"
+    eligible = StructureFactory(
+        manager=manager, eligible=True, reviewer=ars_idf, name="Maison de santé des Courtillières"
+    )
+    draft = StructureFactory(manager=manager, name="Brouillon jamais déposé")
+    clermont = StructureFactory(
+        manager=clermont_manager, submitted=True, commune_code="63113", name="Centre de santé de Clermont"
     )
     return {"submitted": submitted, "eligible": eligible, "draft": draft, "clermont": clermont}
 
@@ -141,7 +143,7 @@ def test_the_export_costs_the_same_queries_with_2_or_30_structures(
     manager, cnam, django_assert_max_num_queries, rows, fmt
 ):
     for index in range(rows):
-        make_structure(manager, state=S.SUBMITTED, name=f"Centre de santé n° {index:02d}")
+        StructureFactory(manager=manager, submitted=True, name=f"Centre de santé n° {index:02d}")
     client = client_for(cnam)
     with django_assert_max_num_queries(4):
         response = client.get(reverse("structures:export", args=[fmt]))

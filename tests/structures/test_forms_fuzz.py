@@ -10,8 +10,8 @@ from structures.forms.missions import MISSIONS
 from structures.forms.team import CATEGORIES
 from structures.models import Structure
 from tests.conftest import client_for
+from tests.factories import StructureFactory
 from tests.special_numbers import special_numbers
-from tests.structures.factories import make_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ ACTIONS = st.sampled_from(["next", "save", "previous", "", "autre"])
 
 @pytest.fixture
 def draft(manager):
-    return make_structure(manager, name="Centre de santé aléatoire")
+    return StructureFactory(manager=manager, name="Centre de santé aléatoire")
 
 
 def _post(client, structure, slug, data, action, stale):
@@ -158,6 +158,6 @@ def test_document_upload_never_fails(manager, draft, kind, name, head, body):
 @FUZZ
 @given(reason=anything)
 def test_withdraw_never_fails(manager, reason):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     response = client_for(manager).post(reverse("structures:withdraw", args=[structure.pk]), {"reason": reason})
     assert response.status_code in (200, 302)

@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 LIST = reverse("structures:list")
 
@@ -36,17 +35,21 @@ def _rows(html) -> list[str]:
 def world(manager, ars_idf, ars_ara, cnam):
     other_manager = make_user("autre.gestion@test.example")
     files = {
-        "idf_draft": make_structure(manager, state=S.DRAFT, name="Brouillon de Saint-Denis", complete_=True),
-        "idf_submitted": make_structure(manager, state=S.SUBMITTED, name="Centre de santé Pleyel"),
-        "idf_review": make_structure(
-            manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Maison de santé du 19e", commune_code="75119"
+        "idf_draft": StructureFactory(manager=manager, name="Brouillon de Saint-Denis", complete=True),
+        "idf_submitted": StructureFactory(manager=manager, submitted=True, name="Centre de santé Pleyel"),
+        "idf_review": StructureFactory(
+            manager=manager, in_review=True, reviewer=ars_idf, name="Maison de santé du 19e", commune_code="75119"
         ),
-        "idf_withdrawn": make_structure(other_manager, state=S.WITHDRAWN, name="Centre retiré de Bobigny"),
-        "ara_submitted": make_structure(
-            other_manager, state=S.SUBMITTED, name="Centre de santé de Clermont", commune_code="63113"
+        "idf_withdrawn": StructureFactory(manager=other_manager, withdrawn=True, name="Centre retiré de Bobigny"),
+        "ara_submitted": StructureFactory(
+            manager=other_manager, submitted=True, name="Centre de santé de Clermont", commune_code="63113"
         ),
-        "ara_eligible": make_structure(
-            other_manager, state=S.ELIGIBLE, reviewer=ars_ara, name="Maison de santé de Lyon", commune_code="69123"
+        "ara_eligible": StructureFactory(
+            manager=other_manager,
+            eligible=True,
+            reviewer=ars_ara,
+            name="Maison de santé de Lyon",
+            commune_code="69123",
         ),
     }
     Structure.objects.filter(pk=files["idf_review"].pk).update(kind="msp")
@@ -169,7 +172,7 @@ def test_empty_states(manager, ars_idf, cnam):
 
 def _many(manager, n):
     for i in range(n):
-        make_structure(manager, state=S.SUBMITTED, name=f"Centre de santé n° {i:02d}")
+        StructureFactory(manager=manager, submitted=True, name=f"Centre de santé n° {i:02d}")
 
 
 @pytest.mark.django_db
@@ -194,7 +197,7 @@ def test_pagination(manager, cnam):
 @pytest.mark.parametrize("n", [2, 30])
 def test_query_count_does_not_grow_with_rows(who, n, manager, ars_idf, request, django_assert_max_num_queries):
     for i in range(n):
-        make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name=f"Centre n° {i:02d}")
+        StructureFactory(manager=manager, in_review=True, reviewer=ars_idf, name=f"Centre n° {i:02d}")
     client = client_for(request.getfixturevalue(who))
     with django_assert_max_num_queries(7):
         response = client.get(LIST, {"status": "in_review", "o": "-status"})

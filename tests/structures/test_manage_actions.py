@@ -9,7 +9,7 @@ from structures import services
 from structures.enums import StructureStatus
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def status(structure):
 
 
 def test_the_summary_lists_what_blocks_and_offers_no_submit_button(manager):
-    draft = make_structure(manager)
+    draft = StructureFactory(manager=manager)
     html = client_for(manager).get(reverse("structures:step", args=[draft.pk, "recapitulatif"])).content.decode()
     assert "Étape 7 sur 7" in html
     assert "Le dossier ne peut pas encore être déposé" in html
@@ -36,7 +36,7 @@ def test_the_summary_lists_what_blocks_and_offers_no_submit_button(manager):
 
 
 def test_the_summary_of_a_complete_file_links_each_section_and_the_submission(manager):
-    draft = make_structure(manager, complete_=True)
+    draft = StructureFactory(manager=manager, complete=True)
     html = client_for(manager).get(reverse("structures:step", args=[draft.pk, "recapitulatif"])).content.decode()
     assert "Le dossier est complet" in html
     assert f'href="{reverse("structures:submit", args=[draft.pk])}">Déposer le dossier</a>' in html
@@ -48,7 +48,7 @@ def test_the_summary_of_a_complete_file_links_each_section_and_the_submission(ma
 
 
 def test_the_confirmation_says_what_happens_and_to_whom(manager):
-    draft = make_structure(manager, complete_=True)
+    draft = StructureFactory(manager=manager, complete=True)
     response = client_for(manager).get(reverse("structures:submit", args=[draft.pk]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -58,7 +58,7 @@ def test_the_confirmation_says_what_happens_and_to_whom(manager):
 
 
 def test_submitting_a_complete_file(manager):
-    draft = make_structure(manager, complete_=True)
+    draft = StructureFactory(manager=manager, complete=True)
     response = client_for(manager).post(reverse("structures:submit", args=[draft.pk]))
     assert response["Location"] == reverse("structures:detail", args=[draft.pk])
     assert status(draft) == StructureStatus.SUBMITTED
@@ -67,7 +67,7 @@ def test_submitting_a_complete_file(manager):
 
 
 def test_submitting_an_incomplete_file_is_refused_with_the_blockers(manager):
-    draft = make_structure(manager)
+    draft = StructureFactory(manager=manager)
     client = client_for(manager)
     html = client.get(reverse("structures:submit", args=[draft.pk])).content.decode()
     assert "Le dossier ne peut pas encore être déposé" in html
@@ -81,7 +81,7 @@ def test_submitting_an_incomplete_file_is_refused_with_the_blockers(manager):
 
 
 def test_a_file_sent_back_is_submitted_again(manager, ars_idf):
-    structure = make_structure(manager, state="changes_requested", reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     html = client_for(manager).get(reverse("structures:detail", args=[structure.pk])).content.decode()
     assert "Compléments demandés par l'ARS" in html
     assert "Merci de joindre les statuts signés." in html
@@ -90,14 +90,14 @@ def test_a_file_sent_back_is_submitted_again(manager, ars_idf):
 
 
 def test_submitting_twice_says_why_in_french(manager):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     response = client_for(manager).post(reverse("structures:submit", args=[structure.pk]))
     assert response.status_code == 302
     assert messages_of(response, ERROR)
 
 
 def test_staff_cannot_submit(manager, ars_idf, cnam):
-    structure = make_structure(manager, state="changes_requested", reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     for user in (ars_idf, cnam):
         response = client_for(user).post(reverse("structures:submit", args=[structure.pk]))
         assert messages_of(response, ERROR)
@@ -108,7 +108,7 @@ def test_staff_cannot_submit(manager, ars_idf, cnam):
 
 
 def test_withdraw_asks_for_a_reason_and_keeps_what_was_typed(manager):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     client = client_for(manager)
     html = client.get(reverse("structures:withdraw", args=[structure.pk])).content.decode()
     assert "Confirmer le retrait" in html and "ARS Île-de-France" in html
@@ -122,7 +122,7 @@ def test_withdraw_asks_for_a_reason_and_keeps_what_was_typed(manager):
 
 @pytest.mark.parametrize("state", ["draft", "submitted", "changes_requested"])
 def test_a_manager_withdraws_before_any_decision(manager, ars_idf, state):
-    structure = make_structure(manager, state=state, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, state=state, reviewer=ars_idf)
     response = client_for(manager).post(
         reverse("structures:withdraw", args=[structure.pk]), {"reason": "La structure ferme ses portes."}
     )
@@ -134,7 +134,7 @@ def test_a_manager_withdraws_before_any_decision(manager, ars_idf, state):
 
 @pytest.mark.parametrize("state", ["in_review", "eligible", "withdrawn"])
 def test_no_withdrawal_after_review_started(manager, ars_idf, state):
-    structure = make_structure(manager, state=state, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, state=state, reviewer=ars_idf)
     client = client_for(manager)
     assert "Retirer le dossier" not in client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
     response = client.post(reverse("structures:withdraw", args=[structure.pk]), {"reason": "Essai"})
@@ -143,7 +143,7 @@ def test_no_withdrawal_after_review_started(manager, ars_idf, state):
 
 
 def test_a_withdrawal_racing_a_take_gets_the_service_s_message(manager, ars_idf):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     client = client_for(manager)
     client.get(reverse("structures:withdraw", args=[structure.pk]))
     services.structure_take(structure=structure, user=ars_idf)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from structures import services
 from structures.enums import DocumentKind, ProfessionalCategory
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure, pdf_upload
+from tests.factories import StructureFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def detail(user, structure):
 
 @pytest.fixture
 def submitted(manager):
-    return make_structure(manager, state="submitted", name="Centre de santé du Franc-Moisin")
+    return StructureFactory(manager=manager, submitted=True, name="Centre de santé du Franc-Moisin")
 
 
 @pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam"])
@@ -48,7 +48,7 @@ def test_every_role_in_scope_sees_the_whole_file(request, submitted, role):
 
 
 def test_the_precheck_says_what_fails_and_why(manager):
-    draft = make_structure(manager)
+    draft = StructureFactory(manager=manager)
     html = detail(manager, draft).content.decode()
     assert "Non rempli" in html
     assert "Le type de structure (CDS ou MSP) n&#x27;est pas renseigné." in html
@@ -72,7 +72,7 @@ def test_internal_events_are_hidden_from_managers(manager, ars_idf, cnam, submit
 
 
 def test_a_decision_and_its_reason_are_shown(manager, ars_idf):
-    structure = make_structure(manager, state="ineligible", reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, ineligible=True, reviewer=ars_idf)
     html = detail(manager, structure).content.decode()
     assert "Non éligible" in html
     assert "Le territoire desservi ne relève pas du dispositif." in html
@@ -82,7 +82,7 @@ def test_a_decision_and_its_reason_are_shown(manager, ars_idf):
 def test_out_of_scope_is_404(manager, ars_ara, ars_idf, cnam, submitted):
     assert detail(ars_ara, submitted).status_code == 404
     assert detail(make_user("autre@test.example"), submitted).status_code == 404
-    draft = make_structure(manager)
+    draft = StructureFactory(manager=manager)
     assert detail(ars_idf, draft).status_code == 404
     assert detail(cnam, draft).status_code == 404
     assert client_for(manager).get(reverse("structures:detail", args=[999999])).status_code == 404
@@ -96,7 +96,7 @@ QUERY_BOUND = 10
 
 def _file_with(manager, ars_idf, rows):
     """A submitted file with ``rows`` documents and internal events, and up to ``rows`` team lines."""
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     categories = list(ProfessionalCategory)[: max(2, min(rows, len(ProfessionalCategory)))]
     services.team_replace(
         structure=structure,
@@ -129,7 +129,7 @@ def test_the_page_costs_the_same_queries_with_2_or_30_rows(
 @pytest.mark.parametrize("rows", [2, 30])
 @pytest.mark.parametrize("slug", ["identite", "equipe", "missions", "documents", "recapitulatif"])
 def test_the_steps_cost_the_same_queries_with_2_or_30_rows(manager, django_assert_max_num_queries, rows, slug):
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     for index in range(rows):
         services.document_add(
             structure=structure, user=manager, kind=DocumentKind.OTHER, uploaded_file=pdf_upload(f"annexe-{index}.pdf")
@@ -158,7 +158,7 @@ def test_confirmation_pages_cost_the_same_queries_with_2_or_30_rows(
 @pytest.mark.parametrize("rows", [2, 30])
 def test_the_create_page_costs_the_same_queries_however_many_structures(manager, django_assert_max_num_queries, rows):
     for _index in range(rows):
-        make_structure(manager)
+        StructureFactory(manager=manager)
     client = client_for(manager)
     with django_assert_max_num_queries(QUERY_BOUND):
         response = client.get(reverse("structures:create"))

@@ -6,7 +6,7 @@ from structures import services
 from structures.models import Structure
 from structures.precheck import run_precheck, submission_blockers
 from structures.steps import STEPS_BY_SLUG, first_incomplete
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,14 @@ def _criterion(structure, code):
 
 
 def test_missing_documents_are_named(manager):
-    draft = make_structure(manager)
+    draft = StructureFactory(manager=manager)
     criterion = _criterion(draft, "documents")
     assert not criterion.passed
     assert criterion.explanation == "Pièces manquantes : Statuts, Projet de santé."
 
 
 def test_without_a_commune_nobody_could_review_the_file(manager):
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     assert _criterion(structure, "location").passed
     services.structure_update(structure=structure, user=manager, fields={"commune_code": "", "address": ""})
     criterion = _criterion(structure, "location")
@@ -34,5 +34,8 @@ def test_without_a_commune_nobody_could_review_the_file(manager):
 
 
 def test_a_complete_file_resumes_at_the_summary_and_a_new_one_at_identity(manager):
-    assert first_incomplete(run_precheck(make_structure(manager))) == STEPS_BY_SLUG["identite"]
-    assert first_incomplete(run_precheck(make_structure(manager, complete_=True))) == STEPS_BY_SLUG["recapitulatif"]
+    assert first_incomplete(run_precheck(StructureFactory(manager=manager))) == STEPS_BY_SLUG["identite"]
+    assert (
+        first_incomplete(run_precheck(StructureFactory(manager=manager, complete=True)))
+        == STEPS_BY_SLUG["recapitulatif"]
+    )

@@ -13,9 +13,9 @@ from structures import services
 from structures.enums import DeliveryMode, Mission, ProfessionalCategory, StructureStatus
 from structures.models import Membership, Structure
 from tests.conftest import client_for, make_user
+from tests.factories import StructureFactory
 from tests.forms import rendered_form
 from tests.structures import wizard_data
-from tests.structures.factories import make_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def messages_of(response, level):
 
 @pytest.fixture
 def draft(manager):
-    return make_structure(manager, name="Centre de santé du Franc-Moisin")
+    return StructureFactory(manager=manager, name="Centre de santé du Franc-Moisin")
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_identity_step_accepts_corsican_finess_with_a_warning(client, draft):
 
 
 def test_identity_step_refuses_a_finess_already_registered(client, draft, manager):
-    other = make_structure(make_user("autre@test.example"), complete_=True)
+    other = StructureFactory(manager=make_user("autre@test.example"), complete=True)
     response = post_step(client, draft, "identite", wizard_data.identity(finess_et=other.finess_et))
     assert response.status_code == 200
     assert "Une structure est déjà enregistrée avec ce numéro FINESS." in response.content.decode()
@@ -379,7 +379,7 @@ def test_the_structure_page_resumes_at_the_first_incomplete_step(client, draft):
 
 
 def test_a_complete_draft_offers_to_check_and_submit(client, manager):
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     html = _resume_link(client, structure)
     assert f'href="{step_url(structure, "recapitulatif")}">Vérifier et déposer' in html
     assert "Reprendre la saisie" not in html
@@ -390,7 +390,7 @@ def test_a_complete_draft_offers_to_check_and_submit(client, manager):
 
 @pytest.mark.parametrize("state", ["submitted", "in_review", "eligible", "withdrawn"])
 def test_a_file_past_the_draft_cannot_be_edited(manager, ars_idf, state):
-    structure = make_structure(manager, state=state, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, state=state, reviewer=ars_idf)
     client = client_for(manager)
     response = client.post(step_url(structure, "attestations"), {"version": structure.version})
     assert response.status_code == 302
@@ -400,7 +400,7 @@ def test_a_file_past_the_draft_cannot_be_edited(manager, ars_idf, state):
 
 
 def test_a_file_sent_back_can_be_edited_again(manager, ars_idf):
-    structure = make_structure(manager, state="changes_requested", reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     client = client_for(manager)
     assert client.get(step_url(structure, "identite")).status_code == 200
     response = post_step(client, structure, "identite", {**wizard_data.identity(), "finess_et": structure.finess_et})
@@ -408,7 +408,7 @@ def test_a_file_sent_back_can_be_edited_again(manager, ars_idf):
 
 
 def test_staff_in_scope_are_sent_back_to_the_structure_page(manager, ars_idf, cnam):
-    structure = make_structure(manager, state="changes_requested", reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, changes_requested=True, reviewer=ars_idf)
     for user in (ars_idf, cnam):
         response = client_for(user).get(step_url(structure, "identite"))
         assert response.status_code == 302
@@ -466,7 +466,7 @@ def _goto(client, structure, step, target, **changes):
 
 @pytest.mark.django_db
 def test_a_side_menu_step_clicked_with_changes_saves_them_then_opens_that_step(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     client = client_for(manager)
     response = _goto(client, structure, "identite", "missions", name="Centre de santé renommé")
     assert response.status_code == 302
@@ -476,7 +476,7 @@ def test_a_side_menu_step_clicked_with_changes_saves_them_then_opens_that_step(m
 
 @pytest.mark.django_db
 def test_a_side_menu_step_clicked_without_changes_saves_nothing(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     version = Structure.objects.get(pk=structure.pk).version
     events = Event.objects.count()
     client = client_for(manager)
@@ -489,7 +489,7 @@ def test_a_side_menu_step_clicked_without_changes_saves_nothing(manager):
 
 @pytest.mark.django_db
 def test_a_side_menu_step_clicked_with_a_mistake_keeps_the_step_and_what_was_typed(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     response = _goto(client_for(manager), structure, "identite", "equipe", name="Centre corrigé", siret="123")
     assert response.status_code == 200
     html = response.content.decode()

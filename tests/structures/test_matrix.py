@@ -17,7 +17,7 @@ from django.urls import get_resolver, reverse
 from structures.enums import DocumentKind, StructureStatus
 from structures.models import Document, ReviewNote, Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import add_manager, make_structure, pdf_upload
+from tests.factories import MembershipFactory, StructureFactory, pdf_upload
 
 PAGE = "page"  # 200
 DONE = "done"  # redirect, and the action took effect
@@ -156,7 +156,7 @@ def _pattern(name):
 @pytest.fixture
 def world(db, manager, ars_idf, ars_ara, cnam):
     other_manager = make_user("autre.gestion@test.example", first_name="Lucie", last_name="Perrin")
-    make_structure(other_manager, state=S.SUBMITTED, commune_code="63113", name="Centre de santé de Clermont")
+    StructureFactory(manager=other_manager, submitted=True, commune_code="63113", name="Centre de santé de Clermont")
     return {
         MANAGER: manager,
         OTHER_MANAGER: other_manager,
@@ -172,7 +172,9 @@ def _client(world, actor, client):
 
 
 def _target(world, route):
-    structure = make_structure(world[MANAGER], state=route.state, reviewer=world[ARS], name="Centre de santé cible")
+    structure = StructureFactory(
+        manager=world[MANAGER], state=route.state, reviewer=world[ARS], name="Centre de santé cible"
+    )
     return structure
 
 
@@ -185,7 +187,7 @@ def _url(name, route, structure):
         kwargs["document_pk"] = structure.documents.get(kind=DocumentKind.OTHER).pk
     if "user_pk" in converters:
         co_manager = make_user(CO_MANAGER)
-        add_manager(structure, co_manager)
+        MembershipFactory(structure=structure, user=co_manager)
         kwargs["user_pk"] = co_manager.pk
     return reverse(f"structures:{name}", kwargs=kwargs)
 
@@ -292,7 +294,7 @@ def _add_other_document(structure, manager):
 @pytest.mark.parametrize("name", [n for n in ("review", "detail", "document_download") if n in structure_url_names()])
 @pytest.mark.parametrize("actor", [ARS, CNAM, OTHER_MANAGER])
 def test_a_draft_is_out_of_scope_for_everyone_but_its_managers(world, name, actor):
-    draft = make_structure(world[MANAGER], state=S.DRAFT, complete_=True, name="Brouillon jamais déposé")
+    draft = StructureFactory(manager=world[MANAGER], complete=True, name="Brouillon jamais déposé")
     kwargs = {"pk": draft.pk}
     if "document_pk" in _pattern(name).pattern.converters:
         kwargs["document_pk"] = draft.documents.first().pk
@@ -308,8 +310,8 @@ def _visible_names(world, actor):
 
 @pytest.mark.parametrize("actor", [MANAGER, OTHER_MANAGER, ARS, OTHER_ARS, CNAM])
 def test_list_shows_and_counts_only_what_the_actor_may_see(world, actor):
-    make_structure(world[MANAGER], state=S.SUBMITTED, name="Centre de santé cible")
-    make_structure(world[MANAGER], state=S.DRAFT, name="Brouillon de la cible")
+    StructureFactory(manager=world[MANAGER], submitted=True, name="Centre de santé cible")
+    StructureFactory(manager=world[MANAGER], name="Brouillon de la cible")
     response = client_for(world[actor]).get(reverse("structures:list"))
     assert response.status_code == 200
     page = response.context["page_obj"]
@@ -323,7 +325,7 @@ def test_list_shows_and_counts_only_what_the_actor_may_see(world, actor):
 
 @pytest.mark.parametrize("actor", [MANAGER, OTHER_MANAGER, ARS, OTHER_ARS, CNAM])
 def test_dashboard_is_scoped(world, actor):
-    make_structure(world[MANAGER], state=S.SUBMITTED, name="Centre de santé cible")
+    StructureFactory(manager=world[MANAGER], submitted=True, name="Centre de santé cible")
     response = client_for(world[actor]).get(reverse("dashboard"))
     assert response.status_code == 200
     section = response.context["structures_section"]

@@ -14,7 +14,7 @@ from secpa_portal.journal.models import Event
 from structures import services
 from structures.models import Membership, Structure
 from tests.conftest import client_for, make_user
-from tests.structures.factories import add_manager, make_structure
+from tests.factories import MembershipFactory, StructureFactory
 
 QUERY_BOUND = 14
 
@@ -25,7 +25,7 @@ def _last_event(structure):
 
 @pytest.mark.django_db
 def test_a_manager_adds_an_existing_manager_account(manager, django_capture_on_commit_callbacks):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     colleague = make_user("coordination@test.example", first_name="Aïcha", last_name="Diallo")
     mail.outbox.clear()
 
@@ -47,7 +47,7 @@ def test_a_manager_adds_an_existing_manager_account(manager, django_capture_on_c
 def test_an_unknown_address_gets_an_account_and_a_link_to_choose_its_password(
     client, manager, django_capture_on_commit_callbacks
 ):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,7 +91,7 @@ NOT_A_MANAGER = (
 )
 def test_refusals_are_explained_and_change_nothing(manager, ars_idf, cnam, email, message):
     make_user("ancien@test.example", is_active=False)
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     before = (Membership.objects.count(), Event.objects.count(), User.objects.count())
     mail.outbox.clear()
 
@@ -107,9 +107,9 @@ def test_refusals_are_explained_and_change_nothing(manager, ars_idf, cnam, email
 @pytest.mark.parametrize("intruder", ["other_manager", "ars_idf", "cnam"])
 def test_only_the_structures_managers_may_add_or_remove(request, manager, ars_idf, cnam, intruder):
     people = {"other_manager": make_user("autre@test.example"), "ars_idf": ars_idf, "cnam": cnam}
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     colleague = make_user("coordination@test.example")
-    add_manager(structure, colleague)
+    MembershipFactory(structure=structure, user=colleague)
     events = Event.objects.count()
 
     with pytest.raises(ActionRefused, match="Seul un gestionnaire de la structure"):
@@ -126,9 +126,9 @@ def test_only_the_structures_managers_may_add_or_remove(request, manager, ars_id
 def test_removing_a_colleague_tells_them_and_the_last_active_manager_stays(
     manager, django_capture_on_commit_callbacks
 ):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     colleague = make_user("coordination@test.example")
-    add_manager(structure, colleague)
+    MembershipFactory(structure=structure, user=colleague)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +140,7 @@ def test_removing_a_colleague_tells_them_and_the_last_active_manager_stays(
     with pytest.raises(ActionRefused, match="au moins un gestionnaire actif"):
         services.membership_remove(structure=structure, user=manager, member=manager)
     inactive = make_user("parti@test.example", is_active=False)
-    add_manager(structure, inactive)
+    MembershipFactory(structure=structure, user=inactive)
     with pytest.raises(ActionRefused, match="au moins un gestionnaire actif"):
         services.membership_remove(structure=structure, user=manager, member=manager)
     assert Structure.objects.visible_to(manager).filter(pk=structure.pk).exists()
@@ -150,7 +150,7 @@ def test_removing_a_colleague_tells_them_and_the_last_active_manager_stays(
 def test_the_refusal_is_the_same_whatever_the_account(manager, ars_idf, cnam):
     """Issue 10: « compte « Agent ARS » » told a manager who holds an address; now nothing does."""
     make_user("ancien@test.example", is_active=False)
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     messages = set()
     for email in ("ars.idf@test.example", "cnam@test.example", "ancien@test.example"):
         with pytest.raises(ActionRefused) as refused:
@@ -162,7 +162,7 @@ def test_the_refusal_is_the_same_whatever_the_account(manager, ars_idf, cnam):
 
 @pytest.mark.django_db
 def test_the_page_adds_a_colleague_and_keeps_a_refused_address(manager, ars_idf):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     client = client_for(manager)
     url = reverse("structures:managers", args=[structure.pk])
     alone = client.get(url).content.decode()
@@ -190,7 +190,7 @@ def test_the_page_adds_a_colleague_and_keeps_a_refused_address(manager, ars_idf)
 
 @pytest.mark.django_db
 def test_the_agents_see_the_managers_without_the_form(manager, ars_idf, cnam):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     for agent in (ars_idf, cnam):
         html = client_for(agent).get(reverse("structures:managers", args=[structure.pk])).content.decode()
         assert "gestion@test.example" in html
@@ -200,9 +200,9 @@ def test_the_agents_see_the_managers_without_the_form(manager, ars_idf, cnam):
 
 @pytest.mark.django_db
 def test_removing_oneself_goes_through_a_confirmation_then_to_the_dashboard(manager):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     colleague = make_user("coordination@test.example")
-    add_manager(structure, colleague)
+    MembershipFactory(structure=structure, user=colleague)
     client = client_for(manager)
     url = reverse("structures:manager_remove", args=[structure.pk, manager.pk])
 
@@ -216,7 +216,7 @@ def test_removing_oneself_goes_through_a_confirmation_then_to_the_dashboard(mana
 
 @pytest.mark.django_db
 def test_removing_someone_who_is_not_a_manager_is_a_404(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     stranger = make_user("inconnu@test.example")
     response = client_for(manager).post(reverse("structures:manager_remove", args=[structure.pk, stranger.pk]))
     assert response.status_code == 404
@@ -228,9 +228,9 @@ def test_removing_someone_who_is_not_a_manager_is_a_404(manager):
 def test_the_page_costs_the_same_queries_with_2_or_30_managers(
     request, manager, ars_idf, cnam, django_assert_max_num_queries, rows, role
 ):
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     for index in range(rows - 1):
-        add_manager(structure, make_user(f"gestion{index}@test.example"))
+        MembershipFactory(structure=structure, user=make_user(f"gestion{index}@test.example"))
     client = client_for(request.getfixturevalue(role))
     with django_assert_max_num_queries(QUERY_BOUND):
         response = client.get(reverse("structures:managers", args=[structure.pk]))
@@ -241,7 +241,7 @@ def test_the_page_costs_the_same_queries_with_2_or_30_managers(
 @pytest.mark.django_db
 def test_the_superuser_attaches_a_manager_in_the_admin_without_editing_the_file(manager):
     admin_user = User.objects.create_superuser(email="admin@test.example", password="secpa-test-2026")
-    structure = make_structure(manager, state="submitted")
+    structure = StructureFactory(manager=manager, submitted=True)
     newcomer = make_user("premier.gestionnaire@test.example")
     client = client_for(admin_user)
     url = reverse("admin:structures_structure_change", args=[structure.pk])

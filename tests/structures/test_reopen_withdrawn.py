@@ -14,13 +14,13 @@ from structures.enums import StructureStatus
 from structures.models import Structure
 from structures.workflow import TransitionError
 from tests.conftest import client_for
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def withdrawn(manager, days_ago=0):
-    structure = make_structure(manager, state=StructureStatus.WITHDRAWN)
+    structure = StructureFactory(manager=manager, withdrawn=True)
     Structure.objects.filter(pk=structure.pk).update(
         status_changed_at=timezone.now() - datetime.timedelta(days=days_ago)
     )

@@ -9,7 +9,7 @@ from structures.enums import StructureStatus as S
 from structures.models import ReviewNote, Structure
 from structures.precheck import run_precheck
 from tests.conftest import client_for, make_user
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 NOTE = "Appel à la directrice prévu lundi : vérifier le contrat du médiateur."
 
@@ -28,12 +28,12 @@ def _status(structure):
 
 @pytest.fixture
 def submitted(manager):
-    return make_structure(manager, state=S.SUBMITTED, name="Centre de santé des Francs-Moisins")
+    return StructureFactory(manager=manager, submitted=True, name="Centre de santé des Francs-Moisins")
 
 
 @pytest.fixture
 def in_review(manager, ars_idf):
-    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf, name="Centre de santé Pleyel")
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf, name="Centre de santé Pleyel")
     services.review_note_add(structure=structure, user=ars_idf, text=NOTE)
     return structure
 
@@ -103,7 +103,7 @@ def test_out_of_scope_is_a_404_for_every_url(name, in_review, ars_ara):
 
 @pytest.mark.django_db
 def test_a_draft_never_submitted_is_invisible_to_the_ars_and_the_cnam(manager, ars_idf, cnam):
-    draft = make_structure(manager, state=S.DRAFT, complete_=True)
+    draft = StructureFactory(manager=manager, complete=True)
     for user in (ars_idf, cnam):
         assert client_for(user).get(_url("review", draft)).status_code == 404
         assert client_for(user).post(_url("take", draft)).status_code == 404
@@ -112,7 +112,7 @@ def test_a_draft_never_submitted_is_invisible_to_the_ars_and_the_cnam(manager, a
 @pytest.mark.django_db
 @pytest.mark.parametrize("notes", [2, 30])
 def test_review_page_query_count_does_not_grow(notes, manager, ars_idf, django_assert_max_num_queries):
-    structure = make_structure(manager, state=S.IN_REVIEW, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, in_review=True, reviewer=ars_idf)
     for n in range(notes):
         services.review_note_add(structure=structure, user=ars_idf, text=f"Note n° {n}")
     client = client_for(ars_idf)
@@ -267,7 +267,7 @@ def test_odd_input_never_gives_a_500(data, in_review, ars_idf):
 
 @pytest.mark.django_db
 def test_reopening_needs_a_reason_then_a_confirmation(manager, ars_idf):
-    structure = make_structure(manager, state=S.INELIGIBLE, reviewer=ars_idf)
+    structure = StructureFactory(manager=manager, ineligible=True, reviewer=ars_idf)
     client = client_for(ars_idf)
     page = client.get(_url("review", structure)).content.decode()
     assert _url("reopen", structure) in page

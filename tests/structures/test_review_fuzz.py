@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.structures.factories import make_structure
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -19,14 +19,14 @@ flag = st.one_of(st.none(), st.sampled_from(["1", "on"]), text)
 
 def _target(manager, ars_idf, status):
     structure = Structure.objects.filter(name="Cible", status=status).first()
-    return structure or make_structure(manager, state=status, reviewer=ars_idf, name="Cible")
+    return structure or StructureFactory(manager=manager, state=status, reviewer=ars_idf, name="Cible")
 
 
 @FUZZ
 @given(q=text, status=text, region=text, departement=text, kind=text, o=text, page=text, mine=flag, late=flag)
 def test_list_filters(manager, ars_ara, q, status, region, departement, kind, o, page, mine, late):
     if not Structure.objects.exists():
-        make_structure(manager, state=S.SUBMITTED, name="Centre de santé francilien")
+        StructureFactory(manager=manager, submitted=True, name="Centre de santé francilien")
     params = {"q": q, "status": status, "region": region, "departement": departement, "kind": kind}
     params.update({"o": o, "page": page, **({"mine": mine} if mine else {}), **({"late": late} if late else {})})
     response = client_for(ars_ara).get(reverse("structures:list"), params)

@@ -12,8 +12,8 @@ from structures.precheck import run_precheck, submission_blockers
 from structures.steps import STEPS_BY_SLUG, is_complete
 from structures.workflow import TransitionError
 from tests.conftest import client_for
+from tests.factories import StructureFactory
 from tests.structures import wizard_data
-from tests.structures.factories import make_structure
 from tests.structures.test_manage_steps import messages_of, post_step
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def _set_psy_mission(structure, manager, fte):
 @pytest.mark.parametrize(("situation", "team", "psy_fte", "verdict"), CASES, ids=[case[0] for case in CASES])
 def test_the_step_form_the_precheck_and_submission_agree(manager, situation, team, psy_fte, verdict):
     # Through the team step, as a manager types it.
-    structure = make_structure(manager, complete_=True)
+    structure = StructureFactory(manager=manager, complete=True)
     _set_psy_mission(structure, manager, psy_fte)
     client = client_for(manager)
     response = post_step(client, structure, "equipe", wizard_data.team(_typed(team)))
@@ -79,7 +79,7 @@ def test_the_step_form_the_precheck_and_submission_agree(manager, situation, tea
     form_warns = bool(form_accepts and messages_of(response, WARNING))
 
     # The same lines saved directly (as the demo did), then the pre-check and submission.
-    other = make_structure(manager, complete_=True)
+    other = StructureFactory(manager=manager, complete=True)
     _set_psy_mission(other, manager, psy_fte)
     lines = [{"category": c, "headcount": h, "fte": Decimal(f)} for c, h, f in team]
     services.team_replace(structure=other, user=manager, lines=lines)

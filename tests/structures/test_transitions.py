@@ -14,8 +14,8 @@ from structures import services
 from structures.enums import StructureStatus as S
 from structures.models import Structure
 from structures.workflow import TRANSITIONS, TransitionError
+from tests.factories import StructureFactory
 from tests.structures.conftest import with_managers
-from tests.structures.factories import make_structure
 
 
 def _take(structure, user, reason):
@@ -73,7 +73,7 @@ def people(manager, co_manager, ars_idf, ars_idf2, bystanders):
 
 
 def _structure(people, state):
-    structure = make_structure(people["manager"], state=state, reviewer=people["ars_idf"], complete_=True)
+    structure = StructureFactory(manager=people["manager"], state=state, reviewer=people["ars_idf"], complete=True)
     return with_managers(structure, people["co_manager"], people["inactive_manager"])
 
 
@@ -173,7 +173,7 @@ def test_a_wrong_source_state_is_refused_in_french(name, state, people, django_c
 @pytest.mark.parametrize("name", ["declare_eligible", "declare_ineligible", "request_changes", "reopen"])
 def test_decisions_on_a_draft_are_refused(name, people):
     call, _source, actor, _verb, _audience = CASES[name]
-    structure = make_structure(people["manager"], state=S.DRAFT)
+    structure = StructureFactory(manager=people["manager"])
     with pytest.raises(DomainError):
         call(structure, people[actor], REASON)
     assert Structure.objects.get(pk=structure.pk).status == S.DRAFT

@@ -9,8 +9,8 @@ from structures.enums import ProfessionalCategory
 from structures.models import Structure, TeamLine
 from structures.views.wizard import FINESS_TAKEN, SAVE_COLLIDED, integrity_refusal
 from tests.conftest import client_for, make_user
+from tests.factories import StructureFactory
 from tests.structures import wizard_data
-from tests.structures.factories import make_structure
 from tests.structures.test_manage_steps import post_step
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +23,14 @@ def _refused(write) -> IntegrityError:
 
 
 def test_a_finess_taken_meanwhile_is_named_on_its_field(manager):
-    first = make_structure(manager, complete_=True)
-    second = make_structure(make_user("autre@test.example"))
+    first = StructureFactory(manager=manager, complete=True)
+    second = StructureFactory(manager=make_user("autre@test.example"))
     error = _refused(lambda: Structure.objects.filter(pk=second.pk).update(finess_et=first.finess_et))
     assert integrity_refusal(error).message_dict == {"finess_et": [str(FINESS_TAKEN)]}
 
 
 def test_a_team_category_twice_is_not_a_finess_error(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     category = ProfessionalCategory.NURSE
     TeamLine.objects.create(structure=structure, category=category, headcount=1, fte=1)
     error = _refused(lambda: TeamLine.objects.create(structure=structure, category=category, headcount=1, fte=1))
@@ -38,13 +38,13 @@ def test_a_team_category_twice_is_not_a_finess_error(manager):
 
 
 def test_any_other_refusal_says_the_save_collided(manager):
-    structure = make_structure(manager)
+    structure = StructureFactory(manager=manager)
     error = _refused(lambda: Structure.objects.filter(pk=structure.pk).update(declared_precarity_share=150))
     assert integrity_refusal(error).messages == [str(SAVE_COLLIDED)]
 
 
 def test_the_team_step_shows_what_failed_and_keeps_the_draft(manager, monkeypatch):
-    draft = make_structure(manager)
+    draft = StructureFactory(manager=manager)
     version = Structure.objects.get(pk=draft.pk).version
     original = TeamLine.objects.bulk_create
 

@@ -3,7 +3,7 @@
 from structures.enums import MANDATORY_MISSIONS, Mission, ProfessionalCategory
 from structures.forms.missions import MISSIONS
 from structures.forms.team import CATEGORIES
-from tests.structures.factories import identity_fields
+from tests.factories import identity_fields
 
 QPV_SAINT_DENIS = "QN09301M"
 
