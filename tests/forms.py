@@ -1,156 +1,157 @@
-"""Post what the page renders: read a form's fields and values from the HTML, as a browser would send them."""
+"""Post what the page renders: read a page's forms from the HTML, as a browser would send them.
 
+The one form reader of the tests:
+
+    data = rendered_form(page.content.decode())                      # the page's first form
+    data = rendered_form(html, "fit-form")                           # by id (or by a marker attribute)
+    data = rendered_form(html, action=url)                           # by its action URL
+    data = form_holding(response, "token")                           # the POST form holding a field
+    form = find_form(html, action=url, method="post"); form.items(tick_all=True)   # every checkbox ticked
+"""
+
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-
-class _FormReader(HTMLParser):
-    def __init__(self, marker: str | None):
-        super().__init__(convert_charrefs=True)
-        self.marker = marker
-        self.depth = 0  # inside the chosen form when > 0
-        self.done = False
-        self.data: list[tuple[str, str]] = []
-        self._select = None
-        self._select_value = None
-        self._select_first = None
-        self._option = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and not self.done and self.depth == 0:
-            if self.marker is None or self.marker in attrs or attrs.get("id") == self.marker:
-                self.depth = 1
-            return
-        if not self.depth:
-            return
-        if tag == "input" and attrs.get("name") and "disabled" not in attrs:
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.data.append((attrs["name"], attrs.get("value", "on")))
-            elif kind not in ("submit", "button", "file", "image", "reset"):
-                self.data.append((attrs["name"], attrs.get("value", "")))
-        elif tag == "select" and attrs.get("name"):
-            self._select, self._select_value, self._select_first = attrs["name"], None, None
-        elif tag == "option" and self._select:
-            self._option = attrs.get("value")
-            if self._select_first is None:
-                self._select_first = self._option
-            if "selected" in attrs:
-                self._select_value = self._option
-        elif tag == "textarea" and attrs.get("name"):
-            self._textarea = [attrs["name"], ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-        elif self._select and self._option is None:
-            pass
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self.depth:
-            self.depth, self.done = 0, True
-        elif tag == "select" and self._select:
-            value = self._select_value if self._select_value is not None else self._select_first
-            self.data.append((self._select, value or ""))
-            self._select = None
-        elif tag == "option":
-            self._option = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.data.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
-            self._textarea = None
+NOT_SENT = ("submit", "button", "image", "reset", "file")
 
 
-def rendered_form(html: str, marker: str | None = None) -> dict:
-    """The first form of ``html`` (or the one with attribute or id ``marker``) as a dict of what it would post.
-
-    Repeated names keep their last value (use ``rendered_form_items`` for multi-valued fields).
-    """
-    return dict(rendered_form_items(html, marker))
-
-
-def rendered_form_items(html: str, marker: str | None = None) -> list[tuple[str, str]]:
-    reader = _FormReader(marker)
-    reader.feed(html)
-    assert reader.done, f"no form {marker or ''} in the page"
-    return reader.data
+@dataclass
+class Control:
+    name: str
+    value: str
+    kind: str = "text"  # the input type, or "select", "textarea"
+    checked: bool = True  # a checkbox or radio box is sent only when checked
 
 
-class _FormsParser(HTMLParser):
-    """Every form of a page, for ``form_holding``."""
+@dataclass
+class Form:
+    attrs: dict
+    controls: list[Control] = field(default_factory=list)
 
+    @property
+    def method(self) -> str:
+        return (self.attrs.get("method") or "get").lower()
+
+    @property
+    def action(self) -> str | None:
+        return self.attrs.get("action")
+
+    def items(self, *, tick_all: bool = False) -> list[tuple[str, str]]:
+        """The (name, value) pairs a browser posts; ``tick_all`` ticks every checkbox first."""
+        return [
+            (control.name, control.value)
+            for control in self.controls
+            if control.checked or (tick_all and control.kind == "checkbox")
+        ]
+
+    def data(self) -> dict:
+        """Name → value; a name sent several times keeps the list of its values."""
+        data: dict = {}
+        for name, value in self.items():
+            data.setdefault(name, []).append(value)
+        return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
+
+
+class _FormsReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._form = None
-        self._select = None
-        self._select_first = None
-        self._textarea = None
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select = None  # [name, options: list of (value, selected)]
+        self._option = None  # [value or None, text, selected]
+        self._textarea = None  # [name, text]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action"), "data": {}}
+            self._form = Form(attrs)
             self.forms.append(self._form)
             return
         if self._form is None:
             return
-        data = self._form["data"]
         name = attrs.get("name")
         if tag == "input" and name and "disabled" not in attrs:
             kind = (attrs.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
+            if kind in NOT_SENT:
                 return
             if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    data.setdefault(name, []).append(attrs.get("value", "on"))
-                return
-            data.setdefault(name, []).append(attrs.get("value") or "")
-        elif tag == "select" and name:
-            self._select, self._select_first = name, None
-            data.setdefault(name, [])
+                self._form.controls.append(Control(name, attrs.get("value", "on"), kind, "checked" in attrs))
+            else:
+                self._form.controls.append(Control(name, attrs.get("value") or "", kind))
+        elif tag == "select" and name and "disabled" not in attrs:
+            self._select = [name, []]
         elif tag == "option" and self._select:
-            value = attrs.get("value", "")
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in attrs:
-                data[self._select].append(value)
-        elif tag == "textarea" and name:
-            self._textarea = name
-            data.setdefault(name, []).append("")
+            self._close_option()
+            self._option = [attrs.get("value"), "", "selected" in attrs]
+        elif tag == "textarea" and name and "disabled" not in attrs:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+        elif self._option is not None:
+            self._option[1] += data
+
+    def _close_option(self):
+        if self._option is not None:
+            value, text, selected = self._option
+            self._select[1].append((text.strip() if value is None else value, selected))
+            self._option = None
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
+        elif tag == "option" and self._select:
+            self._close_option()
         elif tag == "select" and self._select:
-            values = self._form["data"][self._select]
-            if not values and self._select_first is not None:
-                values.append(self._select_first)
+            self._close_option()
+            name, options = self._select
+            chosen = [value for value, selected in options if selected] or [value for value, _ in options[:1]]
+            self._form.controls.extend(Control(name, value, "select") for value in chosen)
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            # the newline right after <textarea> is not part of the value
+            self._form.controls.append(Control(name, text.removeprefix("\n"), "textarea"))
             self._textarea = None
 
-    def handle_data(self, text):
-        if self._textarea and self._form is not None:
-            values = self._form["data"][self._textarea]
-            if not values[-1] and text.startswith("\n"):
-                text = text[1:]  # the newline right after <textarea> is not part of the value
-            values[-1] += text
+
+def page_forms(html) -> list[Form]:
+    """Every form of ``html`` (a string or a response)."""
+    reader = _FormsReader()
+    reader.feed(html if isinstance(html, str) else html.content.decode())
+    return reader.forms
 
 
-def _all_forms(response) -> list[dict]:
-    parser = _FormsParser()
-    parser.feed(response.content.decode())
-    return parser.forms
+def find_form(html, marker: str | None = None, *, action=None, method=None, having=None, index=None) -> Form:
+    """The first form with attribute or id ``marker``, ``action`` URL, ``method``, holding field ``having``
+    (or the ``index``-th of those)."""
+    forms = page_forms(html)
+    if marker is not None:
+        forms = [form for form in forms if marker in form.attrs or form.attrs.get("id") == marker]
+    if action is not None:
+        forms = [form for form in forms if form.action == action]
+    if method is not None:
+        forms = [form for form in forms if form.method == method]
+    if having is not None:
+        forms = [form for form in forms if any(control.name == having for control in form.controls)]
+    assert forms, f"no form {marker or action or having or ''} in the page"
+    return forms[index or 0]
+
+
+def rendered_form(html, marker: str | None = None, *, action: str | None = None) -> dict:
+    """The first form of ``html`` (or the one with attribute or id ``marker``, or with ``action``) as a dict of
+    what it would post. Repeated names keep their last value (use ``rendered_form_items`` for multi-valued
+    fields)."""
+    return dict(rendered_form_items(html, marker, action=action))
+
+
+def rendered_form_items(html, marker: str | None = None, *, action: str | None = None) -> list[tuple[str, str]]:
+    return find_form(html, marker, action=action).items()
 
 
 def form_holding(response, having: str | None = None, *, index: int | None = None) -> dict:
     """The data of the page's POST form holding the field ``having`` (or number ``index``), as a browser posts it.
 
     Multi-valued fields (checkboxes, multiple selects) keep a list of their values."""
-    forms = [form for form in _all_forms(response) if form["method"] == "post"]
-    if having is not None:
-        forms = [form for form in forms if having in form["data"]]
-    form = forms[index or 0]
-    return {name: values[0] if len(values) == 1 else values for name, values in form["data"].items()}
+    return find_form(response, method="post", having=having, index=index).data()

@@ -3,7 +3,6 @@ page, a summary of what was done and what was refused and why (PostgreSQL races:
 
 import datetime
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -14,41 +13,17 @@ from dotations.models import Dotation, Payment
 from dotations.services import compute
 from tests.conftest import client_for
 from tests.factories import CampaignFactory, FundedConventionFactory
-
-
-class Forms(HTMLParser):
-    """Each POST form: its action and the values a browser would submit (checkboxes ticked, first option)."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self._select = [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("method") == "post":
-            self.forms.append({"action": attrs.get("action"), "fields": []})
-        elif not self.forms:
-            return
-        elif tag == "input" and attrs.get("name"):
-            if attrs.get("type") == "checkbox":
-                attrs["value"] = attrs.get("value", "on")  # ticked: the agent's selection
-            self.forms[-1]["fields"].append((attrs["name"], attrs.get("value", "")))
-        elif tag == "select":
-            self._select = attrs["name"]
-        elif tag == "option" and self._select:
-            self.forms[-1]["fields"].append((self._select, attrs.get("value", "")))
-            self._select = None
+from tests.forms import page_forms
 
 
 def post_form(client, html, url, **choices):
     """Post the page's form to ``url`` with the values it renders; ``choices`` pick among rendered options."""
-    parser = Forms()
-    parser.feed(html)
-    (form,) = [form for form in parser.forms if form["action"] == url]
-    rendered = {name for name, _value in form["fields"]}
+    (form,) = [form for form in page_forms(html) if form.method == "post" and form.action == url]
+    fields = form.items(tick_all=True)  # every row ticked: the agent's selection
+    rendered = {name for name, _value in fields}
     assert set(choices) <= rendered | {"paid_on", "reference"}
     data = {}
-    for name, value in form["fields"]:
+    for name, value in fields:
         data.setdefault(name, []).append(value)
     data = {name: values if name == "ids" else values[0] for name, values in data.items()}
     data.update(choices)

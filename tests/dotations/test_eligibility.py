@@ -11,8 +11,8 @@ from dotations.services import compute
 from structures.enums import StructureStatus
 from structures.models import Structure
 from tests.conftest import client_for
-from tests.dotations.rendered import form_data
 from tests.factories import CampaignFactory, FundedConventionFactory
+from tests.forms import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,14 @@ def test_declaring_non_eligible_warns_then_tells_the_cnam(ars_idf, cnam, django_
     client = client_for(ars_idf)
     review = client.get(reverse("structures:review", args=[structure.pk])).content.decode()
     decide_url = reverse("structures:decide", args=[structure.pk])
-    data = form_data(review, action=decide_url)
+    data = rendered_form(review, action=decide_url)
     data.update(decision="declare_ineligible", reason="Plus de médiateur en santé depuis six mois.")
     confirm = client.post(decide_url, data).content.decode()
     assert 'id="eligibility-warnings"' in confirm
     assert f"La convention {convention.reference} est en vigueur" in confirm
     assert "Les agents de la CNAM en seront informés par courriel" in confirm
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(decide_url, {**form_data(confirm, action=decide_url), "confirm": "1"})
+        client.post(decide_url, {**rendered_form(confirm, action=decide_url), "confirm": "1"})
     assert Structure.objects.get(pk=structure.pk).status == StructureStatus.INELIGIBLE
     messages = _cnam_mails()
     # Every active CNAM agent (the funded convention's preparing agent is one), one e-mail each.
@@ -58,11 +58,11 @@ def test_reopening_an_eligible_structure_with_a_convention_warns_and_tells_the_c
     client = client_for(ars_idf)
     reopen_url = reverse("structures:reopen", args=[structure.pk])
     review = client.get(reverse("structures:review", args=[structure.pk])).content.decode()
-    data = {**form_data(review, action=reopen_url), "reason": "Signalement d'un refus de tiers payant."}
+    data = {**rendered_form(review, action=reopen_url), "reason": "Signalement d'un refus de tiers payant."}
     confirm = client.post(reopen_url, data).content.decode()
     assert f"La convention {convention.reference} est en vigueur" in confirm
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reopen_url, {**form_data(confirm, action=reopen_url), "confirm": "1"})
+        client.post(reopen_url, {**rendered_form(confirm, action=reopen_url), "confirm": "1"})
     messages = _cnam_mails()
     assert sorted(m.to[0] for m in messages) == [cnam.email, "preparation@test.example"]
     assert "en réexamen d'éligibilité" in messages[0].subject

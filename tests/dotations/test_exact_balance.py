@@ -145,13 +145,13 @@ def test_the_campaign_form_sets_the_balance_rule(cnam):
 
     from dotations.models import Campaign
     from tests.conftest import client_for
-    from tests.dotations.rendered import form_data
     from tests.factories import CampaignFactory
+    from tests.forms import rendered_form
 
     CampaignFactory()
     client = client_for(cnam)
     page = client.get(reverse("dotations:campaign_edit", args=[2026]))
-    data = form_data(page.content.decode(), "campaign-form")
+    data = rendered_form(page.content.decode(), "campaign-form")
     assert data["balance_rule"] == "floor"
     data["balance_rule"] = "aci"
     client.post(reverse("dotations:campaign_edit", args=[2026]), data)

@@ -13,8 +13,8 @@ from dotations.enums import PaymentKind, PaymentStatus
 from dotations.models import Payment
 from dotations.terms import campaign_defaults, convention_terms
 from tests.conftest import client_for
-from tests.dotations.rendered import form_data
 from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
+from tests.forms import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_the_schedule_email_and_pages_follow_the_convention(
     assert "50\u00a0% du montant, au plus tard le 31 janvier 2026" in content
     assert "60\u00a0%" not in content
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("dotations:dotation_approve", args=[dotation.pk]), form_data(content, "approve-form"))
+        client.post(reverse("dotations:dotation_approve", args=[dotation.pk]), rendered_form(content, "approve-form"))
     advance = Payment.objects.get(dotation=dotation, kind=PaymentKind.ADVANCE, status=PaymentStatus.SCHEDULED)
     # 400,000.00 × 0.50 = 200,000.00 €, due 31 January 2026 (the campaign says 60 % on 31 March).
     assert (advance.amount, advance.due_date) == (Decimal("200000.00"), datetime.date(2026, 1, 31))
@@ -87,7 +87,7 @@ def test_the_prepare_form_starts_with_the_campaigns_terms_and_keeps_what_the_age
     client = client_for(cnam)
     url = reverse("conventions:prepare", args=[structure.pk])
     page = client.get(url).content.decode()
-    data = form_data(page, "terms-form")
+    data = rendered_form(page, "terms-form")
     assert (data["advance_share"], data["advance_due"], data["balance_due"]) == ("50", "31/01", "30/04")
     data.update(start_date="01/07/2026", advance_due="15/02")
     client.post(url, data)

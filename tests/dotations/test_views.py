@@ -14,8 +14,8 @@ from dotations.enums import CampaignStatus, ComputeState, DotationStatus
 from dotations.models import Campaign, Dotation
 from dotations.services import compute, dotations
 from tests.conftest import client_for, make_user
-from tests.dotations.rendered import form_data
 from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
+from tests.forms import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +211,7 @@ def test_fit_page_previews_then_applies(manager, cnam, cnam2):
     assert "Coefficient proposé : 0,877963" in preview.content.decode()
     coefficient = preview.context["preview"].coefficient
     # Post what the page holds (a localised hidden field, 0,877963, was refused before).
-    data = form_data(preview.content.decode(), "fit-form")
+    data = rendered_form(preview.content.decode(), "fit-form")
     assert data["coefficient"] == "0.877963"
     applied = client.post(reverse("dotations:campaign_fit", args=[2026]), data, follow=True)
     assert "Coefficient 0,877963 appliqué" in applied.content.decode()
@@ -357,7 +357,7 @@ def test_fit_after_proposals_reduces_the_computed_dotations_only(cnam, cnam2):
     content = page.content.decode()
     assert "il reste 144\u202f400,00\u00a0€ pour les dotations calculées" in content
     assert "Coefficient proposé : 0,633889" in content
-    client.post(reverse("dotations:campaign_fit", args=[2026]), form_data(content, "fit-form"))
+    client.post(reverse("dotations:campaign_fit", args=[2026]), rendered_form(content, "fit-form"))
     engaged = Dotation.objects.exclude(status=DotationStatus.COMPUTED)
     assert [d.total for d in engaged] == [EXPECTED_TOTAL, EXPECTED_TOTAL]
     assert all(d.reduction == 1 for d in engaged)
