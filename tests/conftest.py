@@ -17,6 +17,50 @@ class InvalidVarException(str):
         return False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def unordered_querysets_come_in_random_order():
+    """A query without ORDER BY (no order_by(), no Meta.ordering, not DISTINCT) gets ``ORDER BY RANDOM()``.
+
+    SQLite returns rows in insertion order and PostgreSQL mostly does on a small table, which hides a missing
+    ``order_by``; here a page, an export or a test that relies on an order nobody asked for fails. The idea is
+    les-emplois' (gip-inclusion), which patches the same compiler method. ``.order_by()`` with no field (an
+    explicit "any order") is left alone, and so are the members of a UNION (SQLite refuses ORDER BY there).
+    """
+    from django.db.models.expressions import OrderBy
+    from django.db.models.functions import Random
+    from django.db.models.sql.compiler import SQLCompiler
+
+    order_by_pairs = SQLCompiler._order_by_pairs
+    combinator_sql = SQLCompiler.get_combinator_sql
+
+    def unordered(query):
+        return (
+            query.default_ordering
+            and not query.extra_order_by
+            and not query.order_by
+            and not query.distinct
+            and not query.combinator
+            and not getattr(query, "_in_compound", False)
+            and not ((meta := query.get_meta()) and meta.ordering)
+        )
+
+    def _order_by_pairs(self):
+        yield from order_by_pairs(self)
+        if unordered(self.query):
+            yield OrderBy(Random()), False
+
+    def get_combinator_sql(self, combinator, all):
+        for query in self.query.combined_queries:
+            query._in_compound = True
+        return combinator_sql(self, combinator, all)
+
+    SQLCompiler._order_by_pairs = _order_by_pairs
+    SQLCompiler.get_combinator_sql = get_combinator_sql
+    yield
+    SQLCompiler._order_by_pairs = order_by_pairs
+    SQLCompiler.get_combinator_sql = combinator_sql
+
+
 @pytest.fixture(autouse=True)
 def strict_templates(settings):
     for template in settings.TEMPLATES:
