@@ -10,6 +10,7 @@ from conventions.enums import ConventionStatus
 from conventions.models import Convention, Indicator
 from tests.conftest import client_for, make_user
 from tests.factories import ConventionFactory, StructureFactory
+from tests.html import elements
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_cnam_prepares_then_fills_an_objective_then_sends(structure, cnam, manag
     response = client.post(objective_url, line)
     assert response.status_code == 200
     assert "Plus haut est mieux : la cible ne peut pas être sous la valeur de référence." in response.content.decode()
-    assert 'value="Mieux coordonner les soins"' in response.content.decode()
+    assert elements(response.content.decode(), value="Mieux coordonner les soins")
     line["lignes-0-target_2027"] = "14,5"
     response = client.post(objective_url, line)
     assert response.status_code == 302
@@ -103,7 +104,7 @@ def test_prepare_form_keeps_input_and_says_what_is_wrong(structure, cnam):
     assert response.status_code == 200
     assert "Saisissez une date au format JJ/MM/AAAA" in content
     assert "Cette date n&#x27;existe pas" in content or "Cette date n'existe pas" in content
-    assert 'value="31/02/2026"' in content
+    assert elements(content, value="31/02/2026")
     assert not Convention.objects.exists()
 
 
@@ -306,7 +307,7 @@ def test_terminate_page_asks_the_last_day_in_force_today_by_default(active, cnam
     client = client_for(cnam)
     url = reverse("conventions:terminate", args=[active.pk])
     page = client.get(url).content.decode()
-    assert 'value="2026-06-30"' in page
+    assert elements(page, value="2026-06-30")
     data = rendered_form(page, "data-confirm-form")
     data["reason"] = "Fermeture de la structure"
     client.post(url, data)

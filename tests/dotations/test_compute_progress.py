@@ -7,11 +7,13 @@ it, so the page shows the running state; the test then runs the queued task itse
 import pytest
 from django.tasks import default_task_backend
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from dotations.enums import ComputeState
 from dotations.models import Campaign
 from tests.conftest import client_for
 from tests.factories import CampaignFactory, FundedConventionFactory
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,9 @@ def test_the_page_shows_the_progress_while_the_computation_runs_then_the_result(
     assert "Le calcul de la campagne 2026 est lancé." in content
     progress_url = reverse("dotations:campaign_progress", args=[2026])
     assert f'data-progress-url="{progress_url}"' in content
-    assert '<progress id="compute-bar" max="3" value="0" aria-labelledby="compute-status">0 / 3</progress>' in content
+    assertInHTML(
+        '<progress id="compute-bar" max="3" value="0" aria-labelledby="compute-status">0 / 3</progress>', content
+    )
     assert "État du calcul : <strong>Calcul en cours</strong>" in content
     assert "— 0 sur 3 conventions</p>" in content
     assert "Rechargez la page pour suivre l'avancement" in content
@@ -57,7 +61,7 @@ def test_the_page_shows_the_progress_while_the_computation_runs_then_the_result(
     # A batch is done: the bar and its text move on.
     Campaign.objects.filter(pk=campaign.pk).update(compute_done=2)
     content = _page(client)
-    assert '<progress id="compute-bar" max="3" value="2"' in content
+    assert elements(content, "progress", id="compute-bar", max="3", value="2")
     assert "— 2 sur 3 conventions</p>" in content
     assert client.get(progress_url).json() == {
         "state": "running",
@@ -86,7 +90,7 @@ def test_a_failed_computation_shows_its_message_and_offers_to_compute_again(cnam
     content = _page(client_for(cnam))
     assert "<progress" not in content
     assert "État du calcul : <strong>Échec du calcul</strong>" in content
-    assert '<div class="fr-alert fr-alert--error fr-alert--sm"><p>Le calcul a échoué : test.</p></div>' in content
+    assertInHTML('<div class="fr-alert fr-alert--error fr-alert--sm"><p>Le calcul a échoué : test.</p></div>', content)
     assert "Relancer le calcul</button>" in content, "a failed run is offered again, as a restart"
 
 

@@ -21,6 +21,7 @@ from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from tests.conftest import client_for
 from tests.factories import BANDS, COMPONENTS, CampaignFactory, DotationFactory
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 OCT_31 = datetime.date(2026, 10, 31)
@@ -165,7 +166,7 @@ def test_the_form_refuses_a_fiss_end_date_outside_the_year_in_french(cnam, typed
     assert response.status_code == 200
     content = response.content.decode()
     assert message in content
-    assert f'value="{typed}"' in content
+    assert elements(content, value=typed)
     assert not Campaign.objects.filter(year=2027).exists()
 
 
@@ -173,7 +174,7 @@ def test_the_edit_form_starts_on_the_fiss_end_date_and_checks_the_year(cnam):
     campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False, fiss_end_date=OCT_31)
     client = client_for(cnam)
     url = reverse("dotations:campaign_edit", args=[2026])
-    assert 'value="31/10/2026"' in client.get(url).content.decode()
+    assert elements(client.get, value="31/10/2026")(url).content.decode()
     data = {**FORM, "advance_due_date": "31/03/2026", "balance_due_date": "30/04/2027", "version": campaign.version}
     data.pop("year")
     bad = client.post(url, {**data, "fiss_end_date": "30/11/2025"})

@@ -12,6 +12,7 @@ from dotations.models import Payment
 from dotations.services.payments import payment_record
 from tests.conftest import client_for, make_user
 from tests.factories import CampaignFactory, DotationFactory, FundedConventionFactory, FundedStructureFactory
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 PAID_ON = datetime.date(2026, 3, 30)
@@ -145,8 +146,8 @@ def test_a_bad_record_form_keeps_what_was_typed(manager, cnam, cnam2):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Saisissez une date valide" in content
-    assert 'value="VIR-tapé"' in content
-    assert 'value="31/02/2026"' in content
+    assert elements(content, value="VIR-tapé")
+    assert elements(content, value="31/02/2026")
     advance.refresh_from_db()
     assert advance.status == PaymentStatus.SCHEDULED
 

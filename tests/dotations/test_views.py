@@ -16,6 +16,7 @@ from dotations.services import compute, dotations
 from tests.conftest import client_for, make_user
 from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
 from tests.forms import rendered_form
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_the_workflow_through_the_pages(manager, cnam, cnam2, ars_idf, django_ca
 
     bad = first.post(reverse("dotations:dotation_propose", args=[dotation.pk]), {"adjustment": "-1 000"})
     assert "Indiquez le motif de l&#x27;ajustement." in bad.content.decode()
-    assert 'value="-1 000"' in bad.content.decode()
+    assert elements(bad.content.decode(), value="-1 000")
     first.post(
         reverse("dotations:dotation_propose", args=[dotation.pk]),
         {"adjustment": "-1 000", "reason": "Local mis à disposition", "version": dotation.version},

@@ -7,11 +7,13 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.conftest import client_for, make_user
 from tests.factories import StructureFactory
+from tests.html import elements
 
 DASHBOARD = reverse("dashboard")
 
@@ -62,16 +64,16 @@ def _age(structure, days):
 @pytest.mark.django_db
 def test_manager_sees_each_of_their_structures_with_its_next_step(world, manager):
     html = _html(manager)
-    assert '<h2 id="structures-dashboard-title">Mes structures</h2>' in html
+    assertInHTML('<h2 id="structures-dashboard-title">Mes structures</h2>', html)
     for key in ("draft", "changes", "eligible"):
         detail = reverse("structures:detail", args=[world[key].pk])
-        assert f'<a href="{detail}">{world[key].name}</a>' in html
+        assertInHTML(f'<a href="{detail}">{world[key].name}</a>', html)
     for key in ("submitted", "ara", "other_draft"):
         assert world[key].name not in html
     assert "2 dossiers attendent votre action" in html
     assert "L&#x27;ARS demande des compléments : modifiez le dossier puis déposez-le à nouveau." in html
     assert "Structure éligible : l&#x27;assurance maladie vous proposera une convention à signer." in html
-    assert '<p class="fr-badge fr-badge--sm fr-badge--warning">À compléter</p>' in html
+    assertInHTML('<p class="fr-badge fr-badge--sm fr-badge--warning">À compléter</p>', html)
     # The last decisions, with their reasons, never the private notes.
     assert "Dernières décisions de l'ARS" in html
     assert "Merci de joindre les statuts signés." in html
@@ -81,7 +83,7 @@ def test_manager_sees_each_of_their_structures_with_its_next_step(world, manager
 def test_manager_without_structure_is_invited_to_register(db):
     html = _html(make_user("nouveau@test.example"))
     assert "Aucune structure encore." in html
-    assert f'href="{reverse("structures:create")}">Enregistrer une structure</a>' in html
+    assert elements(html, "a", href=reverse("structures:create"), text="Enregistrer une structure")
 
 
 @pytest.mark.django_db
@@ -100,7 +102,7 @@ def test_ars_agent_sees_what_to_take_what_they_review_and_the_oldest_files(world
     assert table.index("Centre de Montreuil") < table.index("Centre de Bobigny")
     assert "45 jours" in table
     assert "En retard</p>" in table
-    assert f'href="{reverse("structures:review", args=[world["old_submitted"].pk])}"' in table
+    assert elements(table, "a", href=reverse("structures:review", args=[world["old_submitted"].pk]))
     for key in ("ara", "draft", "other_draft"):
         assert world[key].name not in html
 
@@ -108,9 +110,9 @@ def test_ars_agent_sees_what_to_take_what_they_review_and_the_oldest_files(world
 @pytest.mark.django_db
 def test_ars_tiles_link_to_the_filtered_list(world, ars_idf):
     html = _html(ars_idf)
-    assert 'href="/structures/?status=submitted"' in html
-    assert 'href="/structures/?mine=on"' in html
-    assert 'href="/structures/?late=on"' in html
+    assert elements(html, "a", href="/structures/?status=submitted")
+    assert elements(html, "a", href="/structures/?mine=on")
+    assert elements(html, "a", href="/structures/?late=on")
 
 
 @pytest.mark.django_db
@@ -150,6 +152,6 @@ def test_dashboard_query_count_does_not_grow(who, n, manager, ars_idf, cnam, req
 @pytest.mark.django_db
 def test_navigation_entry_per_role(manager, ars_idf):
     html = client_for(manager).get(reverse("structures:list")).content.decode()
-    assert '<a class="fr-nav__link" href="/structures/" aria-current="page">Mes structures</a>' in html
+    assertInHTML('<a class="fr-nav__link" href="/structures/" aria-current="page">Mes structures</a>', html)
     html = client_for(ars_idf).get(DASHBOARD).content.decode()
-    assert '<a class="fr-nav__link" href="/structures/">Structures</a>' in html
+    assertInHTML('<a class="fr-nav__link" href="/structures/">Structures</a>', html)

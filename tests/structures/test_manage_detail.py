@@ -4,11 +4,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from structures import services
 from structures.enums import DocumentKind, ProfessionalCategory
 from tests.conftest import client_for, make_user
 from tests.factories import StructureFactory, pdf_upload
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +29,9 @@ def test_every_role_in_scope_sees_the_whole_file(request, submitted, role):
     response = detail(request.getfixturevalue(role), submitted)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'<h1 class="fr-mb-1w">{submitted.name}</h1>' in html
-    assert f'FINESS <span class="secpa-nowrap">{submitted.finess_et}</span>' in html
+    assertInHTML(f'<h1 class="fr-mb-1w">{submitted.name}</h1>', html)
+    assert elements(html, "span", class_="secpa-nowrap", text=submitted.finess_et)
+    assert 'FINESS <span class="secpa-nowrap">' in html
     assert "Déposé" in html  # the status badge
     for heading in (
         "Identité",

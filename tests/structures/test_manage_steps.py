@@ -15,6 +15,7 @@ from structures.models import Membership, Structure
 from tests.conftest import client_for, make_user
 from tests.factories import StructureFactory
 from tests.forms import rendered_form
+from tests.html import elements
 from tests.structures import wizard_data
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +81,8 @@ def test_create_refuses_without_a_name_and_keeps_what_was_typed(client):
     assert "Indiquez le nom de la structure." in html
     assert "Le numéro FINESS doit comporter 9 caractères" in html
     assert "Le numéro SIRET doit comporter 14 chiffres" in html
-    assert 'value="93 00 123"' in html
-    assert 'value="1234"' in html
+    assert elements(html, value="93 00 123")
+    assert elements(html, value="1234")
     assert data["finess_ej"] in html
     assert "Le formulaire contient 3 erreurs" in html
 
@@ -111,7 +112,7 @@ def test_identity_step_saves(client, draft):
     )
     # What was saved is shown again.
     html = client.get(step_url(draft, "identite")).content.decode()
-    assert 'value="Centre de santé Pierre-Sémard"' in html
+    assert elements(html, value="Centre de santé Pierre-Sémard")
 
 
 def test_identity_step_normalises_spaces_in_identifiers(client, draft):
@@ -130,7 +131,7 @@ def test_identity_step_refuses_bad_keys_in_french_and_keeps_typed_values(client,
     assert "La clé de contrôle du numéro FINESS est incorrecte" in html
     assert "La clé de contrôle du numéro SIRET est incorrecte" in html
     assert "Choisissez centre de santé ou maison de santé pluriprofessionnelle." in html
-    assert 'value="930012345"' in html and 'value="73282932000075"' in html
+    assert elements(html, value="930012345") and elements(html, value="73282932000075")
     draft.refresh_from_db()
     assert draft.finess_et == ""
 
@@ -216,7 +217,7 @@ def test_team_step_saves_lines_and_declared_figures(client, draft):
     assert draft.declared_precarity_share == Decimal("42.50")
     assert draft.other_funding_amount == Decimal("73500")
     html = client.get(step_url(draft, "equipe")).content.decode()
-    assert 'value="2,50"' in html and 'value="42,50"' in html
+    assert elements(html, value="2,50") and elements(html, value="42,50")
 
 
 def test_team_step_replaces_the_lines(client, draft):
@@ -238,7 +239,7 @@ def test_team_step_refuses_inconsistent_lines_in_french_and_keeps_them(client, d
     assert "Les ETP ne peuvent dépasser l&#x27;effectif" in html
     assert "Saisissez un nombre entier" in html
     assert "La valeur doit être inférieure ou égale à 100." in html
-    assert 'value="deux"' in html and 'value="1,5"' in html and 'value="142"' in html
+    assert elements(html, value="deux") and elements(html, value="1,5") and elements(html, value="142")
     assert not draft.team_lines.exists()
 
 
@@ -335,7 +336,7 @@ def test_a_stale_version_is_refused_and_the_typed_values_are_kept(client, draft,
     html = response.content.decode()
     assert response.status_code == 200
     assert "modifié par une autre personne" in html
-    assert 'value="Nom saisi pendant ce temps"' in html
+    assert elements(html, value="Nom saisi pendant ce temps")
     draft.refresh_from_db()
     assert draft.legal_form == "SCIC" and draft.name != "Nom saisi pendant ce temps"
 
@@ -368,20 +369,20 @@ def _resume_link(client, structure):
 def test_the_structure_page_resumes_at_the_first_incomplete_step(client, draft):
     html = _resume_link(client, draft)
     assert "Reprendre la saisie" in html
-    assert f'href="{step_url(draft, "identite")}">Reprendre la saisie' in html
+    assert elements(html, "a", href=step_url(draft, "identite"), text="Reprendre la saisie")
     post_step(client, draft, "identite", wizard_data.identity())
     html = _resume_link(client, draft)
-    assert f'href="{step_url(draft, "localisation")}">Reprendre la saisie' in html
+    assert elements(html, "a", href=step_url(draft, "localisation"), text="Reprendre la saisie")
     post_step(client, draft, "localisation", wizard_data.location())
     post_step(client, draft, "equipe", wizard_data.team())
     html = _resume_link(client, draft)
-    assert f'href="{step_url(draft, "missions")}">Reprendre la saisie' in html
+    assert elements(html, "a", href=step_url(draft, "missions"), text="Reprendre la saisie")
 
 
 def test_a_complete_draft_offers_to_check_and_submit(client, manager):
     structure = StructureFactory(manager=manager, complete=True)
     html = _resume_link(client, structure)
-    assert f'href="{step_url(structure, "recapitulatif")}">Vérifier et déposer' in html
+    assert elements(html, "a", href=step_url(structure, "recapitulatif"), text="Vérifier et déposer")
     assert "Reprendre la saisie" not in html
 
 
@@ -493,6 +494,6 @@ def test_a_side_menu_step_clicked_with_a_mistake_keeps_the_step_and_what_was_typ
     response = _goto(client_for(manager), structure, "identite", "equipe", name="Centre corrigé", siret="123")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'value="Centre corrigé"' in html and 'value="123"' in html
+    assert elements(html, value="Centre corrigé") and elements(html, value="123")
     assert "SIRET" in html
     assert Structure.objects.get(pk=structure.pk).name != "Centre corrigé"
