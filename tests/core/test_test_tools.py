@@ -42,7 +42,8 @@ def test_a_query_without_order_by_is_ordered_at_random(manager):
     assert not _random(Structure.objects.all())  # Meta.ordering
     assert not _random(Membership.objects.values("user").distinct())
     union = Membership.objects.filter(pk__gt=0).union(Membership.objects.filter(pk__lt=0))
-    assert len(list(union)) == Membership.objects.count() == 6  # SQLite refuses ORDER BY inside a UNION: its members are left alone
+    # SQLite refuses ORDER BY inside a UNION: its members are left alone.
+    assert len(list(union)) == Membership.objects.count() == 6
     assert Membership.objects.filter(user=manager).count() == 3
 
 
