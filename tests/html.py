@@ -68,15 +68,20 @@ def parse(html) -> list[Element]:
     return reader.elements
 
 
-def elements(html, tag: str | None = None, *, text: str | None = None, **attrs) -> list[Element]:
+def elements(
+    html, tag: str | None = None, *, text: str | None = None, text_starts: str | None = None, **attrs
+) -> list[Element]:
     """The elements with ``tag`` (any if None), every attribute of ``attrs`` (``aria_sort`` for aria-sort;
-    ``class_`` for one or more classes among the element's), and, if given, exactly this ``text``."""
+    ``class_`` for one or more classes among the element's), and, if given, exactly this ``text`` or a text
+    starting with ``text_starts`` (a link followed by words for screen readers)."""
     wanted = {name.rstrip("_").replace("_", "-"): value for name, value in attrs.items()}
     found = []
     for element in parse(html):
         if tag is not None and element.tag != tag:
             continue
         if text is not None and element.text != text:
+            continue
+        if text_starts is not None and not element.text.startswith(text_starts):
             continue
         ok = True
         for name, value in wanted.items():

@@ -174,7 +174,7 @@ def test_the_edit_form_starts_on_the_fiss_end_date_and_checks_the_year(cnam):
     campaign = CampaignFactory(status=CampaignStatus.DRAFT, bareme=False, fiss_end_date=OCT_31)
     client = client_for(cnam)
     url = reverse("dotations:campaign_edit", args=[2026])
-    assert elements(client.get, value="31/10/2026")(url).content.decode()
+    assert elements(client.get(url).content.decode(), value="31/10/2026")
     data = {**FORM, "advance_due_date": "31/03/2026", "balance_due_date": "30/04/2027", "version": campaign.version}
     data.pop("year")
     bad = client.post(url, {**data, "fiss_end_date": "30/11/2025"})
