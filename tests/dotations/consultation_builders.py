@@ -9,8 +9,7 @@ from dotations.models import BaremeComponent
 from dotations.services import consultations as services
 from secpa_portal.accounts.enums import Role
 from tests.conftest import make_user
-
-from .builders import make_campaign
+from tests.factories import CampaignFactory
 
 TODAY = datetime.datetime(2026, 12, 4, 10, tzinfo=datetime.UTC)
 DEADLINE = datetime.date(2027, 1, 15)
@@ -21,7 +20,7 @@ def make_has():
 
 
 def draft_campaign(year=2027):
-    campaign = make_campaign(year, status=CampaignStatus.DRAFT)
+    campaign = CampaignFactory(year=year, status=CampaignStatus.DRAFT)
     BaremeComponent.objects.filter(campaign=campaign, code="coordination").update(rate=Decimal("70000.00"))
     return campaign
 

@@ -20,8 +20,8 @@ from dotations.services import dotations as dotation_services
 from secpa_portal.core.errors import ActionRefused, DomainError
 from secpa_portal.core.models import OutboxMail
 from secpa_portal.journal.models import Event
+from tests.factories import EXPECTED_TOTAL, CampaignFactory, FundedConventionFactory
 
-from .builders import EXPECTED_TOTAL, make_campaign, make_funded_convention
 from .consultation_builders import DEADLINE, TODAY, consultation_in, draft_campaign, make_has
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_the_table_has_three_transitions():
 @pytest.mark.parametrize("who", ["cnam", "ars_idf", "has", "manager"])
 def test_every_actor_in_every_state(name, state, who, people):
     """Only a CNAM agent moves it, and only from the table's source state; every refusal writes nothing."""
-    make_funded_convention(people["manager"], region="11")
+    FundedConventionFactory(manager=people["manager"], region="11")
     consultation = consultation_in(state, people["cnam2"])
     events, mails = Event.objects.count(), OutboxMail.objects.count()
     allowed = who == "cnam" and CONSULTATION_WORKFLOW.allows(name, state)
@@ -129,13 +129,13 @@ def test_a_past_deadline_and_an_open_campaign_are_refused(cnam):
     campaign = draft_campaign()
     with pytest.raises(ActionRefused, match="passée"):
         services.consultation_prepare(campaign=campaign, user=cnam, deadline=datetime.date(2026, 12, 3))
-    opened = make_campaign(2028)
+    opened = CampaignFactory(year=2028)
     with pytest.raises(ActionRefused, match="CNAM"):
         services.consultation_prepare(campaign=opened, user=cnam, deadline=DEADLINE)
 
 
 def test_an_empty_or_incoherent_bareme_is_not_submitted(cnam):
-    campaign = make_campaign(2027, status=CampaignStatus.DRAFT, bareme=False)
+    campaign = CampaignFactory(year=2027, status=CampaignStatus.DRAFT, bareme=False)
     consultation = services.consultation_prepare(campaign=campaign, user=cnam, deadline=DEADLINE)
     with pytest.raises(ActionRefused, match="aucune composante"):
         services.consultation_open(consultation=consultation, user=cnam)
@@ -192,7 +192,7 @@ def test_reservations_and_unfavourable_opinions_must_say_why(verdict, cnam, has)
 
 @pytest.mark.parametrize("who", ["cnam", "ars_idf", "has", "manager"])
 def test_managers_comment_for_their_structure(who, people):
-    convention = make_funded_convention(people["manager"], region="11")
+    convention = FundedConventionFactory(manager=people["manager"], region="11")
     consultation = consultation_in(ConsultationStatus.OPEN, people["cnam"])
     post = lambda **kw: services.comment_post(  # noqa: E731
         consultation=consultation, user=people[who], structure=convention.structure, text="Merci.", **kw
@@ -206,7 +206,7 @@ def test_managers_comment_for_their_structure(who, people):
     assert Event.objects.get(verb="consultation_commented").structure_id == convention.structure_id
     with pytest.raises(ActionRefused, match="composante"):
         post(component_code="absente")
-    other = make_funded_convention(None, region="84")
+    other = FundedConventionFactory(manager=None, region="84")
     with pytest.raises(ActionRefused, match="que vous gérez"):
         services.comment_post(consultation=consultation, user=people["manager"], structure=other.structure, text="x")
 
@@ -263,9 +263,9 @@ def test_outcome_counts(cnam, ars_idf, ars_ara, has):
 def test_the_projected_effect_is_the_engines_result(cnam, cnam2, manager, django_capture_on_commit_callbacks):
     """Last dotation 2026: 227,800.00 € (builders). The 2027 draft raises coordination from 60,000 to 70,000 €:
     237,800.00 € for the same figures, a whole year in force — and exactly what the engine computes."""
-    convention = make_funded_convention(manager, region="11")
-    make_funded_convention(None, region="84", start_year=2027, years=1)  # new in 2027: no earlier dotation
-    campaign_2026 = make_campaign(2026)
+    convention = FundedConventionFactory(manager=manager, region="11")
+    FundedConventionFactory(manager=None, region="84", start_year=2027, years=1)  # new in 2027: no earlier dotation
+    campaign_2026 = CampaignFactory(year=2026)
     with django_capture_on_commit_callbacks(execute=True):
         compute.campaign_compute_start(campaign=campaign_2026, user=cnam)
     dotation = Dotation.objects.get(convention=convention)
@@ -298,7 +298,7 @@ def test_the_projected_effect_is_the_engines_result(cnam, cnam2, manager, django
 def test_the_effect_is_the_same_batch_after_batch(cnam):
     """Computed in batches (500 in production): 5 conventions in batches of 2 give the rows of a single batch."""
     for region in ("11", "84", "11", "84", "11"):
-        make_funded_convention(None, region=region)
+        FundedConventionFactory(manager=None, region=region)
     consultation = consultation_in(ConsultationStatus.OPEN, cnam)
     whole = consultation_selectors.projected_effect(consultation)
     batched = consultation_selectors.projected_effect(consultation, batch_size=2)

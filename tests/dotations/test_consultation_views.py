@@ -13,9 +13,9 @@ from dotations.enums import ConsultationStatus, Verdict
 from dotations.models import Consultation, ConsultationComment, ConsultationOpinion
 from dotations.services import consultations as services
 from tests.conftest import client_for
+from tests.factories import FundedConventionFactory
 from tests.forms import rendered_form
 
-from .builders import make_funded_convention
 from .consultation_builders import TODAY, consultation_in, draft_campaign, make_has
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_an_opinion_posted_as_rendered(who, cnam, ars_idf, has, request):
 
 
 def test_a_manager_comment_posted_as_rendered(cnam, manager):
-    convention = make_funded_convention(manager, region="11")
+    convention = FundedConventionFactory(manager=manager, region="11")
     consultation_in(ConsultationStatus.OPEN, cnam)
     client = client_for(manager)
     url = reverse("dotations:consultation_comment", args=[2027])
@@ -125,7 +125,7 @@ def test_closing_early_posted_as_rendered(cnam):
 
 
 def test_who_sees_what(cnam, ars_idf, ars_ara, manager, has):
-    make_funded_convention(manager, region="11")
+    FundedConventionFactory(manager=manager, region="11")
     consultation = consultation_in(ConsultationStatus.DRAFT, cnam)
     for user in (ars_idf, manager, has):
         assert client_for(user).get(_detail()).status_code == 404  # not submitted yet
@@ -181,7 +181,7 @@ def test_bounded_query_counts(count, cnam, ars_idf, has):
     consultation = consultation_in(ConsultationStatus.OPEN, cnam)
     for n in range(count):
         manager = make_user(f"gestion{n}@test.example")
-        convention = make_funded_convention(manager, region="11" if n % 2 else "84")
+        convention = FundedConventionFactory(manager=manager, region="11" if n % 2 else "84")
         services.comment_post(
             consultation=consultation, user=manager, structure=convention.structure, text=f"Avis {n}"
         )
@@ -202,7 +202,7 @@ def test_bounded_query_counts(count, cnam, ars_idf, has):
 def test_the_effect_page_paginates_and_survives_a_bad_page(cnam):
     consultation_in(ConsultationStatus.OPEN, cnam)
     for _ in range(3):
-        make_funded_convention(None, region="11", declared_interpreting_hours=None)
+        FundedConventionFactory(manager=None, region="11", structure__declared_interpreting_hours=None)
     url = reverse("dotations:consultation_effect", args=[2027])
     content = client_for(cnam).get(url, {"page": "x"}).content.decode().replace("&#x27;", "'")
     assert "dont 3 sans résultat faute de données" in content
