@@ -21,6 +21,7 @@ from ..enums import ConsultationStatus, DotationStatus, Fund, PaymentStatus
 from ..models import BaremeComponent, Campaign, Dotation, Payment, PrecarityBand, RegionalEnvelope
 from ..perms import campaigns as perms
 from ..workflow import CAMPAIGN_WORKFLOW
+from .compute import compute_running
 
 CAMPAIGN_FIELDS = {
     "envelope",
@@ -370,9 +371,17 @@ def campaign_open(*, campaign: Campaign, user: User) -> Campaign:
     )
 
 
+CLOSE_WHILE_COMPUTING = _(
+    "Un calcul des dotations est en cours : la campagne pourra être close quand il sera terminé."
+)
+
+
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, user: User) -> Campaign:
-    """open → closed: read-only from now on."""
+    """open → closed: read-only from now on; never while a computation runs (its results would land in a closed
+    campaign)."""
+    if compute_running(lock(campaign)):
+        raise ActionRefused(CLOSE_WHILE_COMPUTING)
     return _transition(
         "close",
         campaign=campaign,

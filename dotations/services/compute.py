@@ -98,6 +98,11 @@ def campaign_compute_start(*, campaign: Campaign, user: User) -> Campaign:
     return locked
 
 
+def compute_running(campaign) -> bool:
+    """A computation is under way (and its worker still reports): the campaign cannot be closed meanwhile."""
+    return campaign.compute_state == ComputeState.RUNNING and not is_interrupted(campaign)
+
+
 def is_interrupted(campaign) -> bool:
     """A run marked as running whose worker has not reported a batch for ``STALE_AFTER``: it died."""
     return campaign.compute_state == ComputeState.RUNNING and timezone.now() - campaign.updated_at >= STALE_AFTER

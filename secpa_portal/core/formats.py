@@ -72,3 +72,30 @@ def date_fr(value):
     if not value:
         return "—"
     return date_format(value, "j F Y")
+
+
+def plural(count, singular: str, plural_form: str) -> str:
+    """French agreement: singular for 0 and 1 (« 0 dotation », « 1 dotation », « 2 dotations »)."""
+    try:
+        many = abs(Decimal(str(count))) >= 2
+    except InvalidOperation:
+        many = False
+    return plural_form if many else singular
+
+
+def counted(count, singular: str, plural_form: str, places: int = 0) -> str:
+    """« 1 234 dotations », « 1 dotation », « 0 dotation », « 7,69 participants »."""
+    return f"{format_number(count, places)}\u00a0{plural(count, singular, plural_form)}"
+
+
+def progress_percent(done, total) -> int:
+    """The share done, in whole percent rounded down (100 % only when everything is done)."""
+    if not total:
+        return 0
+    return max(0, min(100, int(done) * 100 // int(total)))
+
+
+def progress(done, total, singular: str, plural_form: str) -> str:
+    """« 1 234 / 5 000 dotations calculées — 24 % »."""
+    noun = plural(total, singular, plural_form)
+    return f"{format_number(done)} / {format_number(total)} {noun} — {progress_percent(done, total)}\u00a0%"

@@ -110,7 +110,10 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     assert heading(page).startswith(f"Validation du rapport annuel {year}")
     assert page.get_by_text("Atteinte pondérée par les points : 50,0").is_visible()
     shot(page, "report-review")
-    click(page, f"Valider le rapport {year}")
+    click(page, f"Valider le rapport {year}")  # opens the confirmation modal (axe checked with it open)
+    modal = page.get_by_role("dialog", name=f"Valider le rapport {year} de « {NAME} » ?")
+    modal.get_by_role("button", name=f"Valider le rapport {year}").click()
+    page.wait_for_load_state()
     assert_alert(page, f"Rapport {year} validé")
     report.refresh_from_db()
     assert report.status == ReportStatus.VALIDATED and str(report.weighted_attainment) == "0.5000"

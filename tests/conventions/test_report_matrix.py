@@ -77,11 +77,18 @@ MATRIX = {
     ],
     "report_review": [
         Route("get", R.SUBMITTED, REDIRECT, PAGE, REDIRECT),
-        Route("post", R.SUBMITTED, REFUSED, DONE, REFUSED, data={"action": "validate"}, after=R.VALIDATED),
+        # Validation is never one click from the review page: it goes through report_validate's confirmation.
+        Route("post", R.SUBMITTED, REFUSED, PAGE, REFUSED, data={"action": "validate"}),
         Route(
             "post", R.SUBMITTED, REFUSED, DONE, REFUSED, data={"action": "return", "reason": "Non"}, after=R.RETURNED
         ),
         Route("get", R.DRAFT, REDIRECT, REDIRECT, REDIRECT),
+    ],
+    "report_validate": [
+        Route("get", R.SUBMITTED, REFUSED, PAGE, REFUSED),
+        Route("post", R.SUBMITTED, REFUSED, DONE, REFUSED, after=R.VALIDATED),
+        Route("get", R.DRAFT, REFUSED, REFUSED, REFUSED),
+        Route("post", R.VALIDATED, REFUSED, REFUSED, REFUSED),
     ],
     "structure_indicators": [Route("get", R.VALIDATED, PAGE, PAGE, PAGE)],
     "national_attainment": [

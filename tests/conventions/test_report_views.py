@@ -11,6 +11,7 @@ from conventions.models import AnnualReport, Indicator
 from tests.conftest import client_for, make_user
 from tests.conventions.factories import make_indicator
 from tests.conventions.report_builders import TODAY, make_report, make_reporting_convention
+from tests.forms import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,16 @@ def test_ars_validates_from_the_validation_page(convention, manager, ars_idf):
     client = client_for(ars_idf)
     page = client.get(url("report_review", report.pk)).content.decode()
     assert "Atteinte pondérée par les points : 100,0\u00a0%" in page
-    response = client.post(url("report_review", report.pk), {"action": "validate"}, follow=True)
+    # The page's « Valider » is no longer a one-click form: a link to the confirmation (and its modal).
+    assert f'href="{url("report_validate", report.pk)}" data-secpa-confirm="confirm-report-validate"' in page
+    assert 'name="action" value="validate"' not in page
+    client.post(url("report_review", report.pk), {"action": "validate"})
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    confirmation = client.get(url("report_validate", report.pk)).content.decode()
+    assert "Valider le rapport 2026 de « " in confirmation and "sera fixée à 100,0\u00a0%" in confirmation
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    form = rendered_form(confirmation, "data-secpa-confirm-form")
+    response = client.post(url("report_validate", report.pk), form, follow=True)
     assert "Rapport 2026 validé" in response.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.VALIDATED
 
@@ -187,7 +197,7 @@ def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
     for user in (manager, cnam):
         page = client_for(user).get(url("report_detail", report.pk)).content.decode()
         assert "Valider ou renvoyer" not in page and "Compléter le rapport" not in page
-        response = client_for(user).post(url("report_review", report.pk), {"action": "validate"})
+        response = client_for(user).post(url("report_validate", report.pk))
         assert response.status_code == 302
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 

@@ -159,7 +159,15 @@ def test_the_workflow_through_the_pages(manager, cnam, cnam2, ars_idf, django_ca
         response = first.post(reverse("dotations:campaign_compute", args=[2026]))
     assert response.status_code == 302
     progress = first.get(reverse("dotations:campaign_progress", args=[2026])).json()
-    assert progress == {"state": ComputeState.DONE, "label": "Calculée", "done": 1, "total": 1, "error": ""}
+    assert progress == {
+        "state": ComputeState.DONE,
+        "label": "Calculée",
+        "done": 1,
+        "total": 1,
+        "error": "",
+        "percent": 100,
+        "text": "1 / 1 dotation calculée — 100\u00a0%",
+    }
     dotation = Dotation.objects.get()
 
     bad = first.post(reverse("dotations:dotation_propose", args=[dotation.pk]), {"adjustment": "-1 000"})
