@@ -31,7 +31,7 @@ class ConventionFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Région"),
         field_name="structure__region",
-        queryset=Region.objects.order_by("name"),
+        queryset=Region.objects.order_by("code"),
         empty_label=_("Toutes les régions"),
     )
 

@@ -7,10 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secpa_portal.core.formats import day_month_fr
 from structures.models import Structure
 
 from .enums import (
@@ -217,7 +217,7 @@ class Convention(models.Model):
     @staticmethod
     def _day_month_label(value: str) -> str:
         month, day = (int(part) for part in value.split("-"))
-        return date_format(datetime.date(2000, month, day), "j F")
+        return day_month_fr(datetime.date(2000, month, day))
 
     @property
     def advance_due_label(self) -> str:

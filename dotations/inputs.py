@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
-from django.utils.formats import date_format
 
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Convention, ReportValue
-from secpa_portal.core.formats import format_number
+from secpa_portal.core.formats import date_fr, format_number
 from structures.enums import ActivityFigure, ProfessionalCategory, StructureStatus
 
 from .engine import Basis, Inputs
@@ -80,7 +79,7 @@ def _decimals(mapping) -> dict[str, Decimal]:
 
 def _from_report(report: AnnualReport) -> Snapshot:
     fte, activity = report.activity_inputs()
-    validated = date_format(report.validated_at, "j F Y") if report.validated_at else "—"
+    validated = date_fr(report.validated_at) if report.validated_at else "—"
     return Snapshot(
         SOURCE_REPORT,
         f"rapport annuel {report.year}, validé le {validated}",

@@ -53,7 +53,7 @@ class PaymentFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         field_name="dotation__region",
         label=_("Région"),
-        queryset=Region.objects.order_by("name"),
+        queryset=Region.objects.order_by("code"),
         empty_label=_("Toutes les régions"),
     )
     q = django_filters.CharFilter(method="search", label=_("Structure (nom ou FINESS)"))

@@ -191,7 +191,7 @@ def region_totals(campaign, dotations=None, *, scope=None) -> list[RegionRow]:
     codes = set(grouped) | set(envelopes)
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     rows = []
-    for code in sorted(codes, key=lambda c: names.get(c, c)):
+    for code in sorted(codes):  # the official order (INSEE codes): Île-de-France is not last
         row = grouped.get(code, {})
         rows.append(
             RegionRow(

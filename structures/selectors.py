@@ -5,13 +5,13 @@ costs the same number of queries with 2 structures or 5,000, and never counts wh
 """
 
 import datetime
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secpa_portal.core.collation import french
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
 
@@ -82,7 +82,7 @@ def next_step(structure) -> str:
 
 
 def _manager_context(user) -> dict:
-    structures = list(Structure.objects.visible_to(user).select_related("region").order_by("name", "pk"))
+    structures = list(Structure.objects.visible_to(user).select_related("region").order_by(french("name"), "pk"))
     cards = [
         StructureCard(structure=s, next_step=next_step(s), waiting_on_manager=s.status in WAITING_ON_MANAGER)
         for s in structures
@@ -126,11 +126,6 @@ def _ars_context(user) -> dict:
 # --- CNAM -------------------------------------------------------------------------------------------------
 
 
-def _sort_key(name: str) -> str:
-    """Alphabetical order as French readers expect it: « Île-de-France » among the I, not after the Z."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
 def _cnam_context(user) -> dict:
     visible = Structure.objects.visible_to(user)
     # CNAM staff never see drafts that were never submitted.
@@ -155,7 +150,7 @@ def _cnam_context(user) -> dict:
     empty = {"total": 0, "pending": 0, "eligible": 0, "ineligible": 0}
     regions = [
         {"region": region, **per_region.get(region.pk, empty)}
-        for region in sorted(Region.objects.all(), key=lambda region: _sort_key(region.name))
+        for region in Region.objects.order_by("code")  # the official order (INSEE codes)
     ]
     if None in per_region:  # submitted without a commune: shown apart so that the totals add up
         regions.append({"region": None, **per_region[None]})

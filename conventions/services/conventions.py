@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.formats import date_fr
 from secpa_portal.core.services import check_version, lock, require
 from secpa_portal.journal.services import record_event
 from structures.models import Structure
@@ -419,8 +419,8 @@ def convention_terminate(
         raise TransitionError(
             _("Le dernier jour en vigueur doit être compris entre le %(start)s et le %(end)s.")
             % {
-                "start": date_format(earliest, "SHORT_DATE_FORMAT"),
-                "end": date_format(locked.end_date, "SHORT_DATE_FORMAT"),
+                "start": date_fr(earliest),
+                "end": date_fr(locked.end_date),
             }
         )
     from_state = _move(locked, "terminate", reason)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from secpa_portal.core import exports as spreadsheet
 from secpa_portal.core import lists
+from secpa_portal.core.collation import french
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.lists import Listing
 from secpa_portal.journal.models import Event
@@ -88,7 +89,7 @@ def structures_to_prepare(request):
         .annotate(has_live=Exists(live))
         .filter(has_live=False)
         .select_related("region")
-        .order_by("name", "pk")
+        .order_by(french("name"), "pk")
     )
     page = TO_PREPARE.paginate(queryset, request.GET)
     return render(

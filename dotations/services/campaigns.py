@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import counted, date_fr, euros
 from secpa_portal.core.services import check_version, lock
 from secpa_portal.journal.services import record_event
 
@@ -126,7 +126,7 @@ def fund_rule(campaign) -> str:
     if campaign.fiss_end_date is None:
         return _("fonds payeur : FIR pour toutes les échéances")
     return _("fonds payeur : FISS pour les échéances jusqu'au %(date)s, FIR ensuite") % {
-        "date": campaign.fiss_end_date.strftime("%d/%m/%Y")
+        "date": date_fr(campaign.fiss_end_date)
     }
 
 
@@ -238,7 +238,9 @@ def campaign_update(
         reassigned = _reassign_funds(locked)
         summary += " — " + fund_rule(locked)
         if reassigned:
-            summary += _(" ; %(count)s versement(s) programmé(s) changent de fonds payeur") % {"count": reassigned}
+            summary += _(" ; %(count)s de fonds payeur") % {
+                "count": counted(reassigned, _("versement programmé change"), _("versements programmés changent"))
+            }
     record_event(
         actor=user,
         verb="campaign_updated",
@@ -291,8 +293,8 @@ def bareme_replace(
     record_event(
         actor=user,
         verb="bareme_updated",
-        summary=_("Barème %(year)s enregistré : %(count)s composante(s)")
-        % {"year": locked.year, "count": len(components)},
+        summary=_("Barème %(year)s enregistré : %(count)s")
+        % {"year": locked.year, "count": counted(len(components), _("composante"), _("composantes"))},
         obj=locked,
         payload={
             "components": [{f: str(c.get(f)) for f in COMPONENT_FIELDS} for c in components],

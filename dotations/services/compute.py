@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import coefficient as coefficient_text
+from secpa_portal.core.formats import counted, euros, plural
 from secpa_portal.core.services import lock
 from secpa_portal.journal.services import record_event
 
@@ -73,8 +74,8 @@ def campaign_compute_start(*, campaign: Campaign, user: User) -> Campaign:
             locked,
             user,
             verb="campaign_compute_interrupted",
-            summary=_("Calcul de la campagne %(year)s interrompu sans fin après %(done)s convention(s) sur %(total)s")
-            % {"year": locked.year, "done": locked.compute_done, "total": locked.compute_total},
+            summary=_("Calcul de la campagne %(year)s interrompu sans fin après %(done)s sur %(total)s")
+            % {"year": locked.year, **_done_of(locked)},
         )
     errors = engine.validate_bareme(bareme_module.load(locked))
     if errors:
@@ -96,6 +97,12 @@ def campaign_compute_start(*, campaign: Campaign, user: User) -> Campaign:
     campaign_id, user_id = locked.pk, user.pk
     transaction.on_commit(lambda: compute_campaign.enqueue(campaign_id, user_id))
     return locked
+
+
+def _done_of(campaign) -> dict:
+    """« 3 conventions » sur « 5 »: how far a run went, for its failure messages."""
+    done = counted(campaign.compute_done or 0, _("convention"), _("conventions"))
+    return {"done": done, "total": campaign.compute_total or 0}
 
 
 def compute_running(campaign) -> bool:
@@ -136,16 +143,16 @@ def run_compute(*, campaign_id: int, user_id: int, batch_size: int = BATCH_SIZE)
             locked = _locked(campaign)
             locked.compute_state = ComputeState.FAILED
             locked.compute_error = _(
-                "Le calcul a échoué après %(done)s convention(s) sur %(total)s : %(error)s. Les dotations déjà "
+                "Le calcul a échoué après %(done)s sur %(total)s : %(error)s. Les dotations déjà "
                 "recalculées sont enregistrées, les autres gardent leur résultat précédent : relancez le calcul."
-            ) % {"done": locked.compute_done, "total": locked.compute_total, "error": exc}
+            ) % {**_done_of(locked), "error": exc}
             locked.save(update_fields=["compute_state", "compute_error", "updated_at"])
             _record_failure(
                 locked,
                 user,
                 verb="campaign_compute_failed",
-                summary=_("Échec du calcul de la campagne %(year)s après %(done)s convention(s) sur %(total)s")
-                % {"year": locked.year, "done": locked.compute_done, "total": locked.compute_total},
+                summary=_("Échec du calcul de la campagne %(year)s après %(done)s sur %(total)s")
+                % {"year": locked.year, **_done_of(locked)},
                 error=str(exc),
             )
         raise
@@ -189,11 +196,21 @@ def _run(campaign, user, batch_size) -> dict:
             actor=user,
             verb="campaign_computed",
             summary=_(
-                "Campagne %(year)s calculée : %(computed)s dotation(s), %(errors)s avec données manquantes, "
-                "%(skipped)s déjà proposée(s) ou approuvée(s) laissée(s) telle(s) quelle(s), %(ineligible)s "
-                "convention(s) écartée(s) car la structure n'est plus éligible"
+                "Campagne %(year)s calculée : %(computed)s, %(errors)s avec données manquantes, %(skipped)s, "
+                "%(ineligible)s car la structure n'est plus éligible"
             )
-            % {"year": campaign.year, **counts},
+            % {
+                "year": campaign.year,
+                "computed": counted(counts["computed"], _("dotation"), _("dotations")),
+                "errors": counts["errors"],
+                "skipped": f"{counts['skipped']} "
+                + plural(
+                    counts["skipped"],
+                    _("déjà proposée ou approuvée laissée telle quelle"),
+                    _("déjà proposées ou approuvées laissées telles quelles"),
+                ),
+                "ineligible": counted(counts["ineligible"], _("convention écartée"), _("conventions écartées")),
+            },
             obj=campaign,
             amount=total,
             payload={**counts, "reduction": str(campaign.reduction), "ineligible_conventions": ineligible[:100]},
@@ -397,8 +414,8 @@ def fit_refusal(campaign, engaged=None) -> FitRefusal | None:
             return FitRefusal(_("Aucune dotation n'est encore calculée : calculez la campagne avant de l'ajuster."))
         return FitRefusal(
             _(
-                "Aucune dotation calculée à ajuster : les %(count)s dotation(s) de la campagne sont déjà proposées ou "
-                "approuvées et gardent leur montant. Retournez les dotations proposées pour leur appliquer un "
+                "Aucune dotation calculée à ajuster : les dotations de la campagne (%(count)s) sont déjà proposées "
+                "ou approuvées et gardent leur montant. Retournez les dotations proposées pour leur appliquer un "
                 "coefficient, ou relevez l'enveloppe."
             )
             % {"count": proposed + approved},
@@ -473,7 +490,7 @@ def campaign_fit(*, campaign: Campaign, user: User, expected_coefficient: Decima
         actor=user,
         verb="campaign_fitted",
         summary=_("Campagne %(year)s ajustée à l'enveloppe : coefficient %(coefficient)s")
-        % {"year": locked.year, "coefficient": str(coefficient).replace(".", ",")},
+        % {"year": locked.year, "coefficient": coefficient_text(coefficient)},
         obj=locked,
         from_state=str(before),
         to_state=str(coefficient),

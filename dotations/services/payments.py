@@ -33,6 +33,11 @@ from ..terms import payment_terms
 ZERO = Decimal("0")
 
 
+def _kind_article(payment) -> str:
+    """« de l'avance », « du solde »: a payment's kind inside the journal's summaries (« Versement du solde »)."""
+    return _("de l'avance") if payment.kind == PaymentKind.ADVANCE else _("du solde")
+
+
 def _lock_dotation(dotation_id) -> Dotation:
     return Dotation.objects.select_for_update().select_related("campaign", "convention").get(pk=dotation_id)
 
@@ -219,7 +224,7 @@ def schedule_payments(*, dotation, user) -> list[Payment]:
         % {
             "advance": euros(advance.amount),
             "share": fraction_percent(terms.advance_share),
-            "due": terms.advance_due_date.strftime("%d/%m/%Y"),
+            "due": date_fr(terms.advance_due_date),
             "year": campaign.year,
         },
         obj=locked,
@@ -312,12 +317,12 @@ def payment_record(
         locked,
         actor=user,
         verb="payment_recorded",
-        summary=_("%(kind)s %(year)s versé(e) : %(amount)s le %(date)s (réf. %(ref)s)")
+        summary=_("Versement %(kind)s %(year)s : %(amount)s le %(date)s (réf. %(ref)s)")
         % {
-            "kind": locked.get_kind_display(),
+            "kind": _kind_article(locked),
             "year": dotation.campaign.year,
             "amount": euros(locked.amount),
-            "date": paid_on.strftime("%d/%m/%Y"),
+            "date": date_fr(paid_on),
             "ref": locked.reference,
         },
         obj=dotation,
@@ -360,11 +365,11 @@ def payment_cancel(
         locked,
         actor=user,
         verb="payment_cancelled",
-        summary=_("%(kind)s %(year)s annulé(e)%(again)s")
+        summary=_("Versement %(kind)s %(year)s annulé%(again)s")
         % {
-            "kind": locked.get_kind_display(),
+            "kind": _kind_article(locked),
             "year": dotation.campaign.year,
-            "again": _(" et reprogrammé(e)") if replacement else "",
+            "again": _(" et reprogrammé") if replacement else "",
         },
         obj=dotation,
         structure_id=dotation.structure_id,

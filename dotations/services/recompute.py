@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import counted, euros
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
@@ -95,12 +95,10 @@ def dotation_recompute(*, dotation, user, last_day: datetime.date | None = None,
     record_event(
         actor=user,
         verb="dotation_recomputed",
-        summary=_(
-            "Dotation %(year)s recalculée pour %(days)s jour(s) en vigueur sur %(total_days)s : %(before)s → %(after)s"
-        )
+        summary=_("Dotation %(year)s recalculée pour %(days)s en vigueur sur %(total_days)s : %(before)s → %(after)s")
         % {
             "year": campaign.year,
-            "days": days,
+            "days": counted(days, _("jour"), _("jours")),
             "total_days": year_days,
             "before": euros(previous),
             "after": euros(total),

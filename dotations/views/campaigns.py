@@ -56,7 +56,7 @@ def campaign_list(request):
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
     _require_cnam(request.user)
-    regions = list(Region.objects.order_by("name"))
+    regions = list(Region.objects.order_by("code"))
     form = CampaignForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,7 +90,7 @@ def campaign_edit(request, year):
     if not perms.can_edit_campaign(request.user, campaign):
         messages.error(request, _("Cette campagne ne peut plus être modifiée."))
         return redirect("dotations:campaign_detail", year=year)
-    regions = list(Region.objects.order_by("name"))
+    regions = list(Region.objects.order_by("code"))
     campaign = Campaign.objects.prefetch_related("regional_envelopes").get(pk=campaign.pk)
     form = CampaignForm(request.POST or None, regions=regions, campaign=campaign)
     if request.method == "POST" and form.is_valid():
@@ -385,7 +385,7 @@ def campaign_fit(request, year):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            text = str(coefficient).replace(".", ",")
+            text = formats.coefficient(coefficient)
             messages.success(
                 request,
                 _("Coefficient %(coefficient)s appliqué à chaque dotation calculée de la campagne %(year)s.")

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from secpa_portal.core.collation import french
 from structures.models import Structure
 
 from ..enums import RecoveryStatus
@@ -73,7 +74,9 @@ def my_funding(request):
     Staff follow payments on the payments list."""
     if not request.user.is_manager:
         return redirect("dotations:payments")
-    structures = list(Structure.objects.visible_to(request.user).only("pk", "name", "status").order_by("name")[:200])
+    structures = list(
+        Structure.objects.visible_to(request.user).only("pk", "name", "status").order_by(french("name"))[:200]
+    )
     if len(structures) == 1:
         return redirect("dotations:funding", structure_pk=structures[0].pk)
     return render(request, "dotations/funding_index.html", {"structures": structures, "crumbs": _crumbs(request.user)})

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self):
-        from . import text
+        from . import collation, text
 
         text.install()
+        collation.install()

@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from secpa_portal.core.formats import plural
+
 from .models import Checkpoint, Event
 
 GENESIS_HASH = "0" * 64
@@ -116,7 +118,7 @@ def verify_chain() -> tuple[bool, int, str]:
                 f"{timezone.localtime(checkpoint.created_at):%d/%m/%Y à %H:%M} attend l'événement "
                 f"n° {checkpoint.last_id} en {checkpoint.count}ᵉ position, le journal n'y correspond plus.",
             )
-    return True, count, f"Journal intègre : {count} événement(s) vérifié(s)."
+    return True, count, f"Journal intègre : {count} {plural(count, 'événement vérifié', 'événements vérifiés')}."
 
 
 @transaction.atomic

@@ -19,7 +19,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth.hashers import make_password
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from conventions.attainment import attainment, weighted_attainment
 from conventions.catalogue import seed_catalogue
@@ -48,6 +47,7 @@ from dotations.services import campaigns as campaign_services
 from secpa_portal.accounts.demo import DEMO_PASSWORD
 from secpa_portal.accounts.enums import Role
 from secpa_portal.accounts.models import User
+from secpa_portal.core.formats import date_fr
 from secpa_portal.reference.identifiers import (
     FINESS_OVERSEAS_PREFIXES,
     make_finess,
@@ -538,7 +538,7 @@ def _dotations(campaign, conventions, latest, accounts):
     dotations, results = [], []
     for index, convention in enumerate(conventions):
         report, fte, activity = latest[convention.pk]
-        validated = date_format(timezone.localtime(report.validated_at), "j F Y")
+        validated = date_fr(report.validated_at)
         snapshot = Snapshot(
             SOURCE_REPORT,
             f"rapport annuel {report.year}, validé le {validated}",

@@ -228,7 +228,7 @@ def test_a_failed_computation_is_shown_on_the_campaign(cnam, monkeypatch, django
     campaign = run(campaign, cnam, django_capture_on_commit_callbacks)
     assert campaign.compute_state == ComputeState.FAILED
     assert campaign.compute_error == (
-        "Le calcul a échoué après 0 convention(s) sur 1 : panne simulée. Les dotations déjà recalculées sont "
+        "Le calcul a échoué après 0\u00a0convention sur 1 : panne simulée. Les dotations déjà recalculées sont "
         "enregistrées, les autres gardent leur résultat précédent : relancez le calcul."
     )
     # Nothing half-done: the batch rolled back.

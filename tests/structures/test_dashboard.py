@@ -126,8 +126,9 @@ def test_cnam_sees_counts_by_status_and_by_region_without_drafts(world, cnam):
     assert _region_row(html, "Auvergne-Rhône-Alpes") == [1, 0, 0, 1]
     assert _region_row(html, "Bretagne") == [0, 0, 0, 0]
     regions = re.findall(r'<th scope="row"><a href="/structures/\?region=\w+">([^<]+)</a>', html)
-    assert regions.index("Île-de-France") < regions.index("Provence-Alpes-Côte d&#x27;Azur")
-    assert regions.index("Grand Est") < regions.index("Île-de-France") < regions.index("La Réunion")
+    # The official order (INSEE codes): the overseas regions, then Île-de-France, …, Corse — never IdF last.
+    assert regions.index("La Réunion") < regions.index("Île-de-France") < regions.index("Grand Est")
+    assert regions.index("Provence-Alpes-Côte d&#x27;Azur") < regions.index("Corse")
     totals = re.search(r"<th scope=\"row\">Total</th>(.*?)</tr>", html, re.S).group(1)
     assert re.findall(r">(\d+)<", totals) == ["7", "5", "1", "1"]
 
