@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secpa_portal.core.formats import date_fr
+
 from .enums import (
     STATUS_BADGE,
     ActivityFigure,
@@ -322,4 +324,4 @@ class ReviewNote(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Note du {self.created_at:%d/%m/%Y}"
+        return f"Note du {date_fr(self.created_at)}"

@@ -328,7 +328,6 @@ def _settle_consultation(campaign):
     """Opening is refused while the consultation on the barème still takes opinions; one whose deadline has passed
     is closed now (as the daily job would), so the campaign opens on a closed consultation."""
     from django.utils import timezone
-    from django.utils.formats import date_format
 
     from ..models import Consultation
     from .consultations import expire_if_due
@@ -343,7 +342,7 @@ def _settle_consultation(campaign):
                 "La consultation sur le barème est ouverte jusqu'au %(day)s : attendez les avis, ou closez-la "
                 "avant d'ouvrir la campagne."
             )
-            % {"day": date_format(consultation.deadline, "j F Y")}
+            % {"day": date_fr(consultation.deadline)}
         )
     consultation.campaign = campaign
     expire_if_due(consultation, today)
