@@ -9,13 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dotations.forms.fields import FrenchDecimalField, FrenchIntegerField, percent
-
-
-def rate(label, maximum, **kwargs):
-    """A percentage between 0 and ``maximum``."""
-    return FrenchDecimalField(label=label, min_value=Decimal("0"), max_value=maximum, decimal_places=2, **kwargs)
-
-
 from dotations.models import Campaign
 from secpa_portal.core.forms import VersionedFormMixin
 from secpa_portal.reference.models import Region
@@ -26,6 +19,11 @@ from .models import HORIZON_MAX, MAX_NEW_PER_GROUP
 
 YEAR_ERRORS = {"invalid": _("Saisissez une année sur 4 chiffres, par exemple 2027.")}
 REQUIRED = _("Ce champ est obligatoire.")
+
+
+def rate(label, maximum, **kwargs):
+    """A percentage between 0 and ``maximum``."""
+    return FrenchDecimalField(label=label, min_value=Decimal("0"), max_value=maximum, decimal_places=2, **kwargs)
 
 
 class ScenarioForm(VersionedFormMixin, forms.Form):

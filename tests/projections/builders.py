@@ -15,7 +15,10 @@ D = Decimal
 SPENDING = D("280000000000.00")
 
 
-def worked_example(cnam, *, horizon=2, indexation=D("2"), attrition=D("10"), ramp_up=D("50")):
+TWO, TEN, FIFTY = D("2"), D("10"), D("50")
+
+
+def worked_example(cnam, *, horizon=2, indexation=TWO, attrition=TEN, ramp_up=FIFTY):
     campaign = make_campaign(2026)
     a = make_funded_convention(region="11", name="A").structure  # under convention, the builder's figures
     b = make_funded_structure(

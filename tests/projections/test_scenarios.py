@@ -3,15 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dotations import bareme as bareme_module
 from dotations import engine, inputs
 from projections import compute, services
 from projections.compute import assumptions_of
-from projections.models import Scenario
 from projections.projection import indexed_bareme, year_share
 from structures.models import Structure
 from tests.conftest import client_for
