@@ -8,6 +8,7 @@ class Population(models.TextChoices):
     CONVENTIONED = "conventioned", _("Structures sous convention")
     ELIGIBLE = "eligible", _("Structures éligibles sans convention")
     IN_REVIEW = "in_review", _("Dossiers en instruction")
+    OUTSIDE = "outside", _("Structures existantes hors portail (hypothèse)")
     NEW = "new", _("Nouvelles structures (hypothèse)")
 
 

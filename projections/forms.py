@@ -175,6 +175,10 @@ class GroupForm(forms.Form):
     profile = forms.ChoiceField(
         label=_("Profil"), choices=Profile.choices, initial=Profile.MEDIAN, widget=forms.RadioSelect
     )
+    already_open = forms.BooleanField(
+        label=_("Structures déjà ouvertes mais pas encore enregistrées dans le portail (sans montée en charge)"),
+        required=False,
+    )
     file_active = FrenchIntegerField(
         label=_("File active"),
         required=False,
@@ -224,6 +228,7 @@ class GroupForm(forms.Form):
             "kind": data.get("kind") or "",
             "count": data["count"],
             "profile": data["profile"],
+            "already_open": bool(data.get("already_open")),
             "fte": {
                 k.removeprefix(FTE_PREFIX): str(v) for k, v in data.items() if k.startswith(FTE_PREFIX) and v and typed
             },
@@ -239,6 +244,7 @@ class GroupForm(forms.Form):
             "kind": group.kind,
             "count": group.count,
             "profile": group.profile,
+            "already_open": group.already_open,
             "file_active": group.file_active,
             "precarity_share": group.precarity_share,
         }

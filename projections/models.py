@@ -121,6 +121,10 @@ class NewStructureGroup(models.Model):
         _("nombre de structures"), validators=[MinValueValidator(1), MaxValueValidator(MAX_NEW_PER_GROUP)]
     )
     profile = models.CharField(_("profil"), max_length=8, choices=Profile.choices, default=Profile.MEDIAN)
+    # Structures that exist but are not registered in the portal yet: already open, so no ramp-up.
+    already_open = models.BooleanField(
+        _("structures déjà ouvertes, hors portail (sans montée en charge)"), default=False
+    )
     fte = models.JSONField(_("ETP par catégorie"), default=dict, blank=True)
     file_active = models.PositiveIntegerField(_("file active"), null=True, blank=True)
     precarity_share = models.DecimalField(

@@ -23,6 +23,7 @@ def document(scenario):
             "data": data,
             "chart": report.chart(data) if data.computed else None,
             "groups": list(scenario.groups.select_related("region")),
+            "group_lines": report.group_summary(scenario.groups.all()),
             "today": timezone.localdate(),
         },
     )

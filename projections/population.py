@@ -146,19 +146,20 @@ def new_units(scenario, groups, pool: MedianPool, region_labels: dict[str, str])
     """One :class:`Unit` per group of hypothetical new structures (``count`` identical structures)."""
     for group in groups:
         territory_label = TerritoryType(group.territory_type).label
-        label = f"{group.count} nouvelle(s) structure(s) — {region_labels.get(group.region_id, group.region_id)}, "
+        what = "structure(s) existante(s) hors portail" if group.already_open else "nouvelle(s) structure(s)"
+        label = f"{group.count} {what} — {region_labels.get(group.region_id, group.region_id)}, "
         label += territory_label
         rows, source = pool.matching(group.kind, group.territory_type)
         if not rows and group.profile == Profile.MEDIAN:
             group.profile_source = "aucune structure éligible"
             yield Unit(
                 label,
-                Population.NEW,
+                Population.OUTSIDE if group.already_open else Population.NEW,
                 group.region_id,
                 group.territory_type,
                 None,
                 count=group.count,
-                new=True,
+                new=not group.already_open,
                 error="Aucune structure éligible dont prendre le profil médian.",
             )
             continue
@@ -168,12 +169,12 @@ def new_units(scenario, groups, pool: MedianPool, region_labels: dict[str, str])
         group.profile_source = source if group.profile == Profile.MEDIAN else "profil saisi"
         yield Unit(
             label=label,
-            population=Population.NEW,
+            population=Population.OUTSIDE if group.already_open else Population.NEW,
             region=group.region_id,
             territory=group.territory_type,
             inputs=_inputs(fte, activity),
             count=group.count,
-            new=True,
+            new=not group.already_open,
         )
 
 

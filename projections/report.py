@@ -20,7 +20,16 @@ POPULATION_COLOURS = {
     Population.CONVENTIONED: "#000091",
     Population.ELIGIBLE: "#18753c",
     Population.IN_REVIEW: "#716043",
+    Population.OUTSIDE: "#a558a0",
     Population.NEW: "#b34000",
+}
+# Short enough for the chart's legend (170 px an item); the tables use the full labels.
+CHART_LABELS = {
+    Population.CONVENTIONED: "Sous convention",
+    Population.ELIGIBLE: "Éligibles sans conv.",
+    Population.IN_REVIEW: "En instruction",
+    Population.OUTSIDE: "Hors portail",
+    Population.NEW: "Nouvelles",
 }
 
 
@@ -127,14 +136,27 @@ def tables(scenario) -> Tables:
     )
 
 
+def group_summary(groups) -> list[str]:
+    """The hypothetical structures in a few words, for the note: « 40 existantes hors portail en QPV », …"""
+    counts: dict[tuple[bool, str], int] = {}
+    for group in groups:
+        key = (group.already_open, group.territory_type)
+        counts[key] = counts.get(key, 0) + group.count
+    lines = []
+    for (already_open, territory), count in sorted(counts.items()):
+        what = "existante(s) hors portail" if already_open else "nouvelle(s)"
+        lines.append(f"{count} {what} — {_territory_label(territory).lower()}")
+    return lines
+
+
 def chart(data: Tables):
     """One stacked bar per year (a segment per population), the current envelope as the marker."""
     series = [
-        Series(population.value, str(population.label), POPULATION_COLOURS[population])
+        Series(population.value, CHART_LABELS[population], POPULATION_COLOURS[population])
         for population in Population
         if any(row.key == population.value for row in data.populations)
     ]
     rows = [
         (str(year), {row.key: row.values[index] for row in data.populations}) for index, year in enumerate(data.years)
     ]
-    return stacked_bars(rows, series, marker=data.envelope or None)
+    return stacked_bars(rows, series, marker=data.envelope or None, label_width=80, plot_width=660)

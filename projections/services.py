@@ -28,13 +28,25 @@ SCENARIO_FIELDS = (
     "spending_source",
     "notes",
 )
-GROUP_FIELDS = ("region", "territory_type", "kind", "count", "profile", "fte", "file_active", "precarity_share")
+GROUP_FIELDS = (
+    "region",
+    "territory_type",
+    "kind",
+    "count",
+    "profile",
+    "already_open",
+    "fte",
+    "file_active",
+    "precarity_share",
+)
 
 
 def _store_groups(scenario: Scenario, groups: list[dict]) -> None:
     scenario.groups.all().delete()
     NewStructureGroup.objects.bulk_create(
-        NewStructureGroup(scenario=scenario, order=order, **{k: v for k, v in group.items() if k in GROUP_FIELDS})
+        NewStructureGroup(
+            scenario=scenario, order=order, **{k: v for k, v in group.items() if k in GROUP_FIELDS or k == "region_id"}
+        )
         for order, group in enumerate(groups, start=1)
     )
 

@@ -103,3 +103,13 @@ def test_detail_page_shows_the_figures_in_french(cnam):
     assert "<svg" in html
     # 1,047,900.50 / 280,000,000,000 = 0.000374… % → 0,0004 %
     assert "0,0004\u00a0%" in html
+
+
+def test_structures_already_open_outside_the_portal_have_no_ramp_up(cnam):
+    scenario, _ = worked_example(cnam)
+    scenario.groups.filter(order=1).update(already_open=True)
+    results = compute.results(scenario)
+    # The two QPV structures now count as existing ones: a full year each, 2 × 227,800.00.
+    assert results["by_population"]["outside"]["2027"] == "455600.00"
+    assert results["by_population"]["new"]["2027"] == "115295.50"
+    assert results["counts"]["outside"] == 2
