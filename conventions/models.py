@@ -88,7 +88,7 @@ class ConventionQuerySet(models.QuerySet):
         """Managers: their structures' conventions once sent; ARS: their region's; CNAM: all."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self
         if user.is_ars_agent:
             return self.filter(structure__region_id=user.region_id)
@@ -343,7 +343,7 @@ class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self
         if user.is_ars_agent:
             return self.filter(convention__structure__region_id=user.region_id)

@@ -48,6 +48,8 @@ def dashboard_context(user) -> dict:
         )
     elif user.is_ars_agent:
         context["role"] = "ars"
+    elif user.is_pilotage:
+        context["role"] = "national"  # the counts, read-only: nothing to prepare or sign
     else:
         context.update(
             role="manager",

@@ -59,7 +59,7 @@ class DotationFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        if not user.is_cnam_agent:
+        if not user.sees_national:
             del self.filters["region"]
             del self.filters["anomalies"]
         if user.is_manager:

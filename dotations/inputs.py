@@ -174,3 +174,32 @@ def snapshot_rows(inputs: dict) -> list[tuple[str, str, str]]:
         shown = _shown(value) + (" %" if key == ActivityFigure.PRECARITY_SHARE else "")
         rows.append(("Activité", str(figures.get(key, key)), shown))
     return rows
+
+
+def latest_validated_report(structure_ref="pk"):
+    """Subquery: the pk of the structure's latest validated annual report (any of its conventions), for
+    :func:`gather_structures`. Projections (issue 13) read structures, not conventions."""
+    return Subquery(
+        AnnualReport.objects.filter(convention__structure=OuterRef(structure_ref), status=ReportStatus.VALIDATED)
+        .order_by("-year", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def gather_structures(structures) -> dict[int, Snapshot]:
+    """Snapshots keyed by structure id (latest validated report, else the registration figures), like
+    :func:`gather` for conventions and in the same fixed number of queries: ``structures`` carry
+    ``latest_report_id`` (annotate with :func:`latest_validated_report`)."""
+    report_ids = [s.latest_report_id for s in structures if s.latest_report_id]
+    reports = {}
+    if report_ids:
+        values = Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
+        for report in AnnualReport.objects.filter(pk__in=report_ids).prefetch_related("fte_lines", values):
+            reports[report.pk] = report
+    without_report = [s for s in structures if s.latest_report_id not in reports]
+    if without_report:
+        prefetch_related_objects(without_report, "team_lines")
+    return {
+        s.pk: _from_report(reports[s.latest_report_id]) if s.latest_report_id in reports else _from_registration(s)
+        for s in structures
+    }

@@ -199,7 +199,7 @@ class DotationQuerySet(models.QuerySet):
         """Managers: their structures' dotations once approved; ARS: their region's; CNAM: all."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self
         if user.is_ars_agent:
             return self.filter(region_id=user.region_id)
@@ -342,7 +342,7 @@ class DotationOpinion(models.Model):
 
 class PaymentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user.is_authenticated and (user.is_superuser or user.is_cnam_agent):
+        if user.is_authenticated and (user.is_superuser or user.sees_national):
             return self  # no subquery over every dotation for the national view
         return self.filter(dotation__in=Dotation.objects.visible_to(user))
 
@@ -404,8 +404,9 @@ class Payment(models.Model):
 
 class RecoveryOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """CNAM: all; others: the orders of dotations they see, once notified to the structure."""
-        if user.is_authenticated and (user.is_superuser or user.is_cnam_agent):
+        """CNAM and the national steering: all; others: the orders of dotations they see, once notified to the
+        structure."""
+        if user.is_authenticated and (user.is_superuser or user.sees_national):
             return self
         return self.filter(dotation__in=Dotation.objects.visible_to(user), notified_at__isnull=False)
 

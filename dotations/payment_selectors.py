@@ -64,7 +64,7 @@ class PaymentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is None or not user.is_cnam_agent:
+        if user is None or not user.sees_national:
             # ARS agents see one region, managers their structures: the filter would only mislead.
             del self.filters["region"]
         self.form.fields["q"].widget.attrs["maxlength"] = 100
@@ -186,7 +186,7 @@ def payments_dashboard(user, today=None) -> dict:
     )
     if user.is_manager:
         return {"upcoming": list(scheduled.order_by("due_date", "pk")[:5])}
-    if user.is_cnam_agent:
+    if user.sees_national:
         due = scheduled.filter(amount__isnull=False, due_date__lte=today + datetime.timedelta(days=30))
         sums = due.order_by().aggregate(
             count=Count("pk"),

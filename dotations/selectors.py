@@ -245,11 +245,11 @@ def dashboard_context(user) -> dict:
         return {"role": "manager", "dotations": dotations, "payments": payments_dashboard(user)}
     campaign = current_campaign()
     if campaign is None:
-        return {"role": "cnam" if user.is_cnam_agent else "ars", "campaign": None}
-    if user.is_cnam_agent:
+        return {"role": "cnam" if user.sees_national else "ars", "campaign": None}
+    if user.sees_national:
         regions = region_totals(campaign)
         return {
-            "role": "cnam",
+            "role": "cnam" if user.is_cnam_agent else "national",
             "campaign": campaign,
             "gauge": campaign_gauge(campaign),
             "regions": regions,

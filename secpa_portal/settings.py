@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "structures",
     "conventions",
     "dotations",
+    "projections",
     "secpa_portal.site",
 ]
 

@@ -61,7 +61,7 @@ class StructureQuerySet(models.QuerySet):
         """Managers see their structures; ARS agents their region's files once submitted; CNAM everything submitted."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self.filter(submitted_at__isnull=False)
         if user.is_ars_agent:
             return self.filter(region_id=user.region_id, submitted_at__isnull=False)

@@ -45,7 +45,7 @@ def dashboard_context(user) -> dict:
     """What this app adds to the signed-in user's dashboard (rendered by templates/structures/_dashboard.html)."""
     if not user.is_authenticated:
         return {}
-    if user.is_cnam_agent:
+    if user.sees_national:
         return _cnam_context(user)
     if user.is_ars_agent:
         return _ars_context(user)

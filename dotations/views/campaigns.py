@@ -125,7 +125,7 @@ def _ineligible(user, campaign) -> list:
     """The conventions computing skipped for an ineligible structure, in the user's scope (an ARS agent: their
     region's)."""
     conventions = inputs.ineligible_conventions_for_year(campaign.year)
-    if not user.is_cnam_agent:
+    if not user.sees_national:
         conventions = conventions.filter(structure__region_id=user.region_id)
     return list(conventions[: INELIGIBLE_SHOWN + 1])
 

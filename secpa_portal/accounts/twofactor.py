@@ -25,7 +25,7 @@ OPEN_PATHS = ("accounts:two_factor_verify", "accounts:two_factor_setup", "accoun
 def required_for(user) -> bool:
     """Whether ``user`` must use a second factor: agents and administrators when the setting is on."""
     return settings.REQUIRE_2FA_FOR_STAFF and (
-        user.is_ars_agent or user.is_cnam_agent or user.is_superuser or user.is_staff
+        user.is_ars_agent or user.sees_national or user.is_superuser or user.is_staff
     )
 
 
