@@ -213,6 +213,16 @@ def region_chart(rows: list[RegionRow]):
     )
 
 
+def recovery_timeline(order) -> list[Event]:
+    """A recovery order's events: they are journaled on its dotation, naming the order in their payload."""
+    events = Event.objects.filter(
+        object_type=Dotation._meta.label_lower,
+        object_id=str(order.dotation_id),
+        payload__recovery_order=order.pk,
+    ).select_related("actor")
+    return list(events.order_by("created_at", "id"))
+
+
 def dotation_timeline(dotation, user) -> list[Event]:
     """The dotation's events and its campaign's computation and fit events; internal ones for staff only."""
     events = Event.objects.filter(

@@ -10,7 +10,6 @@ from structures.models import Structure
 from ..enums import RecoveryStatus
 from ..funding_chart import funding_chart
 from ..ledger import ZERO, Ledger
-from ..models import RecoveryOrder
 from ..payment_selectors import structure_funding
 from ..perms import payments as perms
 
@@ -25,22 +24,16 @@ def funding(request, structure_pk):
             "structure": structure,
             **data,
             "chart": funding_chart(data["rows"]),
-            **recovery_summary(request.user, structure, data["rows"]),
+            **recovery_summary(data["orders"], data["rows"]),
             "can_manage": perms.can_manage_payments(request.user),
             "crumbs": _crumbs(request.user, structure.name),
         },
     )
 
 
-def recovery_summary(user, structure, rows) -> dict:
-    """Per approved year, the ledger (approved, paid, to recover, recovered, remaining) from the rows already
-    read, and the structure's recovery orders the user may see: one query whatever the number of years."""
-    orders = list(
-        RecoveryOrder.objects.visible_to(user)
-        .filter(dotation__structure=structure)
-        .select_related("dotation__campaign")
-        .order_by("dotation__campaign__year", "issued_at", "pk")
-    )
+def recovery_summary(orders, rows) -> dict:
+    """Per approved year, the ledger (approved, paid, to recover, recovered, remaining) from the rows and the
+    recovery orders already read (those the user may see)."""
     ledger_rows = []
     for row in rows:
         if row.dotation is None:

@@ -66,7 +66,7 @@ def test_manager_sees_each_of_their_structures_with_its_next_step(world, manager
         assert f'<a href="{detail}">{world[key].name}</a>' in html
     for key in ("submitted", "ara", "other_draft"):
         assert world[key].name not in html
-    assert "2 dossiers attendent votre action" in html
+    assert "2 actions vous attendent" in html
     assert "L&#x27;ARS demande des compléments : modifiez le dossier puis déposez-le à nouveau." in html
     assert "Structure éligible : l&#x27;assurance maladie vous proposera une convention à signer." in html
     assert '<p class="fr-badge fr-badge--sm fr-badge--warning">À compléter</p>' in html
