@@ -297,7 +297,7 @@ def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ar
     client_for(manager).post(url("report_submit", draft.pk))
     page = client_for(ars_idf).get(reverse("dashboard")).content.decode()
     assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)
-    assert url("report_review", draft.pk) in page and "déposé il y a 0 jour" in page
+    assert url("report_review", draft.pk) in page and "déposé aujourd&#x27;hui" in page
     page = client_for(cnam).get(reverse("dashboard")).content.decode()
     assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)
 

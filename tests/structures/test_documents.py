@@ -164,7 +164,7 @@ def test_a_file_missing_from_storage_is_404(manager, submitted):
 
 
 def test_the_structure_page_links_each_document(manager, ars_idf, submitted):
-    html = client_for(ars_idf).get(reverse("structures:detail", args=[submitted.pk])).content.decode()
+    html = client_for(ars_idf).get(reverse("structures:documents", args=[submitted.pk])).content.decode()
     for document in submitted.documents.all():
         assert reverse("structures:document_download", args=[submitted.pk, document.pk]) in html
 
