@@ -127,6 +127,9 @@ class Convention(models.Model):
     )
     obligations = models.JSONField(_("obligations de coordination et de participation"), default=list, blank=True)
     special_clauses = models.TextField(_("clauses particulières"), blank=True)
+    # Payment terms set by applied avenants from a campaign year on (conventions/payment_terms.py); the years
+    # before the first keep the terms above, as signed.
+    amended_terms = models.JSONField(_("conditions de versement modifiées par avenant"), default=list, blank=True)
 
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -209,6 +212,18 @@ class Convention(models.Model):
     def obligation_labels(self) -> list[str]:
         labels = dict(Obligation.choices)
         return [labels[code] for code in self.obligations if code in labels]
+
+    def terms_for(self, year: int):
+        """The payment terms in force for campaign ``year`` (the signed ones unless an avenant changed them)."""
+        from .payment_terms import terms_for
+
+        return terms_for(self, year)
+
+    @property
+    def terms_periods(self):
+        from .payment_terms import terms_periods
+
+        return terms_periods(self)
 
     @property
     def advance_share_percent(self) -> Decimal:

@@ -6,6 +6,7 @@ everything (``send_blockers``).
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from structures.models import Structure
 
 from .. import notifications
 from ..enums import ConventionStatus, IndicatorDirection, Obligation
+from ..law import LawItem, law_checklist
 from ..models import (
     DURATION_MESSAGE,
     DURATION_YEARS,
@@ -247,12 +249,30 @@ def target_problem(direction, baseline, target) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class SendReview:
+    blockers: list[str]  # everything that prevents sending, in French
+    checklist: list[LawItem]  # the contents the law requires, met or not (shown before the button)
+
+
 def send_blockers(convention) -> list[str]:
     """What still prevents sending the convention, in French; empty when it is complete."""
+    return send_review(convention).blockers
+
+
+def send_review(convention) -> SendReview:
+    """What prevents sending the convention, and the law's checklist (conventions/law.py), in two queries."""
     blockers = []
-    if not convention.obligations:
-        blockers.append(_("Cochez au moins une obligation de coordination ou de participation."))
     objectives = list(convention.objectives.prefetch_related("indicators__indicator", "indicators__targets"))
+    checklist = law_checklist(
+        convention.obligations,
+        {line.indicator.category for objective in objectives for line in objective.indicators.all()},
+    )
+    blockers.extend(
+        _("Exigé par la loi (art. L. 6323-6-2 I du code de la santé publique) : %(what)s.") % {"what": item.missing}
+        for item in checklist
+        if not item.met
+    )
     if not objectives:
         blockers.append(_("Ajoutez au moins un objectif."))
     years = convention.years
@@ -279,7 +299,7 @@ def send_blockers(convention) -> list[str]:
                     )
     if objectives and total_points <= 0:
         blockers.append(_("Attribuez des points à au moins un indicateur : ils pondèrent l'atteinte des objectifs."))
-    return blockers
+    return SendReview(blockers, checklist)
 
 
 def _move(locked, name, reason=""):

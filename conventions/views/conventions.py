@@ -26,7 +26,7 @@ from ..pdf import latest_signed_pdf
 from ..perms import conventions as perms
 from ..services import conventions as services
 from ..services.amendments import IN_PROGRESS
-from ..services.conventions import LIVE_STATUSES, send_blockers
+from ..services.conventions import LIVE_STATUSES, send_review
 from ..text import amendment_rows, document_context, objective_rows, with_terms, years_of
 
 # The structures to prepare have one order (by name): only the pagination of the list mechanism serves.
@@ -104,6 +104,14 @@ def structures_to_prepare(request):
     )
 
 
+def _review(convention) -> dict:
+    """A draft's blockers and the law's checklist (conventions/law.py), shown before it is sent."""
+    if convention.status != ConventionStatus.DRAFT:
+        return {"blockers": [], "checklist": []}
+    review = send_review(convention)
+    return {"blockers": review.blockers, "checklist": review.checklist}
+
+
 def convention_detail(request, pk):
     convention = get_convention(request, pk, full=True)
     user = request.user
@@ -121,7 +129,7 @@ def convention_detail(request, pk):
             "applied_amendments": [a for a in amendments if a.status == "active"],
             "events": timeline(convention, user),
             "signed_pdf": latest_signed_pdf(convention),
-            "blockers": send_blockers(convention) if convention.status == ConventionStatus.DRAFT else [],
+            **_review(convention),
             "can": {
                 "edit": perms.can_edit(user, convention),
                 "send": perms.can_send(user, convention),

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from conventions.attainment import attainment, weighted_attainment
 from conventions.catalogue import seed_catalogue
-from conventions.demo import OBJECTIVES
+from conventions.demo import OBJECTIVES as DEMO_OBJECTIVES
+from conventions.demo import QUALITY
 from conventions.enums import ConventionStatus, IndicatorDirection, IndicatorUnit, Obligation, ReportStatus
 from conventions.models import (
     Amendment,
@@ -98,6 +99,8 @@ TEAM = [
     (Cat.SOCIAL_WORKER, (1, 2), Decimal("0.80")),
     (Cat.RECEPTION, (2, 4), Decimal("0.90")),
 ]
+# The demo's objectives, the quality one last (numbered 0 – 4 below).
+OBJECTIVES = [*DEMO_OBJECTIVES, QUALITY]
 OBJECTIVE_PAIRS = [(0, 1), (0, 2), (2, 3), (1, 4)]
 PROGRESS = [Decimal(x) for x in ("1.10", "0.85", "0.60", "1.00", "0.40", "0.95", "0.75")]
 

@@ -4,7 +4,8 @@
     convention = make_active_convention(structure, cnam, cnam2, manager)
     convention = make_convention(structure, cnam, state="sent")
 
-``indicators``: catalogue codes or Indicator objects followed by the convention's objective(s) (default: two).
+``indicators``: catalogue codes or Indicator objects followed by the convention's objective(s) (default: two), plus
+one of each category the law requires that they lack (LAW_INDICATORS: quality, performance, satisfaction).
 Activity indicators (file active, C2S + AME share, …) are always in the convention too, without targets.
 """
 
@@ -20,6 +21,13 @@ from structures.enums import StructureStatus
 from tests.structures.factories import make_structure
 
 DEFAULT_INDICATORS = ("coordination_meetings", "first_appointment_delay")
+# The law requires an indicator of quality, of performance and of user satisfaction before sending
+# (conventions/law.py): make_draft_convention adds those its ``indicators`` lack, in this order.
+LAW_INDICATORS = {
+    "quality": "flu_vaccination_65",
+    "performance": "missed_appointments",
+    "satisfaction": "satisfaction_score",
+}
 START = datetime.date(2026, 1, 1)
 _sequence = itertools.count(1)
 
@@ -78,6 +86,8 @@ def make_draft_convention(structure, cnam, *, indicators=DEFAULT_INDICATORS, obj
     ensure_catalogue()
     convention = services.convention_prepare(structure=structure, user=cnam, **terms(**term_overrides))
     indicators = [_indicator(value) for value in indicators]
+    categories = {indicator.category for indicator in indicators}
+    indicators += [_indicator(code) for category, code in LAW_INDICATORS.items() if category not in categories]
     years = convention.years
     for number in range(objectives):
         mine = indicators[number::objectives]

@@ -13,6 +13,7 @@ from conventions.signals import report_validated
 from secpa_portal.core.errors import ActionRefused, DomainError
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
+from tests.conventions.factories import DEFAULT_INDICATORS, LAW_INDICATORS
 from tests.conventions.report_builders import (
     ACTIVITY,
     FTE,
@@ -39,7 +40,7 @@ def test_opening_creates_one_report_per_year_with_a_line_per_indicator(conventio
     report = services.report_open(convention=convention, year=2026, user=manager, today=TODAY)
     assert report.status == ReportStatus.DRAFT
     assert report.due_date == datetime.date(2027, 3, 31)
-    assert set(values_by_code(report)) == set(ACTIVITY) | {"coordination_meetings", "first_appointment_delay"}
+    assert set(values_by_code(report)) == set(ACTIVITY) | set(DEFAULT_INDICATORS) | set(LAW_INDICATORS.values())
     again = services.report_open(convention=convention, year=2026, user=manager, today=TODAY)
     assert again.pk == report.pk
     assert AnnualReport.objects.filter(convention=convention).count() == 1

@@ -220,7 +220,7 @@ def test_late_badge(convention, manager):
 def test_structure_chart_has_svg_and_table(convention, manager, ars_idf):
     make_report(convention, manager, state="validated", ars=ars_idf)
     page = client_for(ars_idf).get(url("structure_indicators", convention.structure_id)).content.decode()
-    assert page.count('role="img"') == 2
+    assert page.count('role="img"') == 5  # with the 3 indicators the law requires (factories.LAW_INDICATORS)
     assert "<title" in page and "Voir les données" in page
     assert "Réunions de coordination pluriprofessionnelles tenues : valeurs déclarées et cibles par année" in page
     assert "cible 12" in page  # the 2026 target of the first indicator, labelled (not colour only)
@@ -235,7 +235,7 @@ def test_structure_chart_includes_an_activity_indicator_placed_under_an_objectiv
     assert line.indicator.is_activity and line.objective_id and line.targets.exists()
     make_report(convention, manager, state="validated", ars=ars_idf)
     page = client_for(manager).get(url("structure_indicators", convention.structure_id)).content.decode()
-    assert page.count('role="img"') == 2
+    assert page.count('role="img"') == 5  # with the 3 indicators the law requires (factories.LAW_INDICATORS)
     assert "Heures d&#x27;interprétariat professionnel : valeurs déclarées et cibles par année" in page or (
         "Heures d'interprétariat professionnel : valeurs déclarées et cibles par année" in page
     )
