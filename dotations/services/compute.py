@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,7 +164,7 @@ def run_compute(*, campaign_id: int, user_id: int, batch_size: int = BATCH_SIZE)
 def _run(campaign, user, batch_size) -> dict:
     bareme = bareme_module.load(campaign)
     conventions = inputs.convention_rows(campaign.year)
-    Campaign.objects.filter(pk=campaign.pk).update(compute_total=len(conventions), compute_done=0)
+    count = len(conventions)  # the progress counters are written with each batch (absolute: one runner at a time)
     counts = {"computed": 0, "errors": 0, "skipped": 0, "removed": 0}
     ineligible = list(inputs.ineligible_conventions_for_year(campaign.year).values_list("reference", flat=True))
     counts["ineligible"] = len(ineligible)
@@ -184,14 +184,14 @@ def _run(campaign, user, batch_size) -> dict:
         with transaction.atomic():
             batch_counts = _compute_batch(campaign, bareme, batch, user)
             Campaign.objects.filter(pk=campaign.pk).update(
-                compute_done=F("compute_done") + len(batch), updated_at=timezone.now()
+                compute_total=count, compute_done=start + len(batch), updated_at=timezone.now()
             )
         for key, value in batch_counts.items():
             counts[key] += value
     with transaction.atomic():
         now = timezone.now()
         Campaign.objects.filter(pk=campaign.pk).update(
-            compute_state=ComputeState.DONE, computed_at=now, updated_at=now
+            compute_state=ComputeState.DONE, compute_total=count, compute_done=count, computed_at=now, updated_at=now
         )
         total = Dotation.objects.filter(campaign=campaign).aggregate(total=Sum("total"))["total"] or ZERO
         record_event(

@@ -52,9 +52,7 @@ def cached(name: str, scope: str | None, compute):
 def invalidate() -> None:
     """A new version: every entry computed before is stale. In the caller's transaction (the cache is a table of
     the same database), so readers see the new version exactly when they see the write."""
-    cache = caches[CACHE]
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    cache.delete_expired()  # past days' entries are never read again
+    caches[CACHE].set(VERSION_KEY, uuid.uuid4().hex, None)  # one statement (core/cache.py)
 
 
 def _journaled(sender, created=False, raw=False, **kwargs):

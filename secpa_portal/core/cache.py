@@ -2,9 +2,9 @@
 
 Django's ``DatabaseCache.set`` counts the table, opens a savepoint, reads the key, then inserts or updates it (five
 statements); every journaled write sets the aggregates' version (``core.aggregates``), so it pays for it. Here a set
-is one ``INSERT … ON CONFLICT DO UPDATE`` (PostgreSQL, SQLite ≥ 3.24), and instead of the count-and-cull the
-writer that sets a new version deletes the expired entries (``delete_expired``): the table holds a few hundred
-entries a day (a name per scope and day).
+is one ``INSERT … ON CONFLICT DO UPDATE`` (PostgreSQL, SQLite ≥ 3.24): a journaled write pays one statement. Instead
+of the count-and-cull, a reader that stores an entry with a lifetime (a cache miss) also deletes the expired ones:
+the table holds a few hundred entries a day (a name per scope and day).
 """
 
 import base64
@@ -32,6 +32,8 @@ class AggregateCache(DatabaseCache):
                 "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
                 [key, encoded, expires],
             )
+        if timeout is not None:
+            self.delete_expired()
 
     def delete_expired(self) -> None:
         connection = connections[router.db_for_write(self.cache_model_class)]

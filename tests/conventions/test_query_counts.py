@@ -86,7 +86,7 @@ def test_conventions_section_of_the_dashboard(count, manager, ars_idf, cnam, cna
         make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
     # The annual reports add a few; the first call computes the cached counts (core/aggregates.py), the second
     # reads them.
-    for user, bound in ((manager, 10), (ars_idf, 10), (cnam, 14)):
+    for user, bound in ((manager, 10), (ars_idf, 12), (cnam, 16)):
         with django_assert_max_num_queries(bound):
             context = dashboard_context(user)
         with django_assert_max_num_queries(min(bound, 8)):
