@@ -580,15 +580,43 @@ def step_campaign(bench) -> list[str]:
 STEPS = [("pages", step_pages), ("export", step_export), ("campaign", step_campaign)]
 
 
+def projection_step(module):
+    """The projection scenario (issue 13): ``projections.bench.measure(n)`` over each campaign size, on the pages'
+    database (it adds ``n`` structures in a transaction it rolls back)."""
+
+    def step(bench) -> list[str]:
+        lines = [
+            "## Scénario de projection",
+            "",
+            "`projections.bench.measure(n)` : n structures éligibles ajoutées puis retirées, un scénario de 5 ans ; "
+            "durée et requêtes de `projections.compute.results`.",
+            "",
+            "| Structures ajoutées | Structures éligibles en tout | Durée (s) | Requêtes SQL | charge au début |",
+            "|---:|---:|---:|---:|---|",
+        ]
+        for n in bench.args.campaign_sizes:
+            load = loadavg()
+            figures = module.measure(n)
+            print(f"Projection with {n} more structures: {figures}")
+            lines.append(
+                f"| {fr(n)} | {fr(figures['structures'])} | {figures['seconds']:.1f} | {figures['queries']} | {load} |"
+            )
+        return lines
+
+    return step
+
+
 def optional_steps() -> list:
-    """``benchmark_step`` of each module of ``OPTIONAL_STEPS`` that exists."""
+    """Each module of ``OPTIONAL_STEPS`` that exists: its ``benchmark_step(bench)``, or for the projections'
+    ``measure(n)``, :func:`projection_step`."""
     found = []
     for name in OPTIONAL_STEPS:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError:
             continue
-        found.append((name, module.benchmark_step))
+        step = getattr(module, "benchmark_step", None) or projection_step(module)
+        found.append((name.split(".")[0], step))
     return found
 
 

@@ -6,8 +6,9 @@ the reader's scope and the day, for ``LIFETIME`` seconds at most, tagged with th
 computed. Every journal event (every workflow move, computation, payment… is journaled) sets a new version in the
 same transaction, so an entry computed before a write is never served after it: one place invalidates them all.
 
-Scopes: ``national`` for CNAM agents, the national steering and administrators (who see every row), ``region:<code>`` for an ARS agent;
-a manager's aggregates run over their own few rows and are not cached (``scope`` is None).
+Scopes: ``national`` for CNAM agents, the national steering and administrators (who see every row),
+``region:<code>`` for an ARS agent; a manager's aggregates run over their own few rows and are not cached (``scope``
+is None).
 """
 
 import uuid

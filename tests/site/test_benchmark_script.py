@@ -39,6 +39,7 @@ def test_every_list_page_is_compared_with_the_admin_changelist_of_its_rows(bench
 def test_steps_are_functions_and_later_ones_join_when_their_module_exists(benchmark, monkeypatch):
     assert [name for name, _ in benchmark.STEPS] == ["pages", "export", "campaign"]
     assert "projections.bench" in benchmark.OPTIONAL_STEPS
+    assert [name for name, _ in benchmark.optional_steps()] == ["projections"]  # projections.bench.measure
     monkeypatch.setattr(benchmark, "OPTIONAL_STEPS", ["a_module_that_does_not_exist"])
     assert benchmark.optional_steps() == []
 
