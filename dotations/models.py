@@ -40,6 +40,7 @@ BASIS_SHORT = {
     "per_patient": _("Par patient"),
 }
 FRACTION = {"max_digits": 7, "decimal_places": 6}
+QUANTITY_PLACES = Decimal("0.0001")  # a line's quantity as stored (4 decimals)
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -318,6 +319,29 @@ class DotationLine(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.amount}"
+
+    @classmethod
+    def from_engine(cls, dotation, lines) -> list["DotationLine"]:
+        """The rows (unsaved, numbered from 1) of the engine's lines (``engine.Line``) of ``dotation``: the one
+        place that maps a computed line to its row (campaign computation, recomputation, volume data set)."""
+        return [
+            cls(
+                dotation=dotation,
+                order=order,
+                code=line.code,
+                label=line.label,
+                basis=str(line.basis),
+                key=line.key,
+                quantity=line.quantity.quantize(QUANTITY_PLACES),
+                rate=line.rate,
+                coefficient=line.coefficient,
+                reduction=line.reduction,
+                capped=line.capped,
+                unreduced_amount=line.unreduced_amount,
+                amount=line.amount,
+            )
+            for order, line in enumerate(lines, start=1)
+        ]
 
     @property
     def basis_short(self) -> str:

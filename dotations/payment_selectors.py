@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.enums import ConventionStatus
 from conventions.models import Convention
+from secpa_portal.core import aggregates
 from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.models import Region
 
@@ -226,10 +227,14 @@ def payments_dashboard(user, today=None) -> dict:
         return {"upcoming": list(scheduled.order_by("due_date", "pk")[:5])}
     if user.sees_national:
         due = scheduled.filter(amount__isnull=False, due_date__lte=today + datetime.timedelta(days=30))
-        sums = due.order_by().aggregate(
-            count=Count("pk"),
-            amount=Sum("amount"),
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        sums = aggregates.cached(
+            f"payments.due:{today.isoformat()}",
+            aggregates.NATIONAL,
+            lambda: due.order_by().aggregate(
+                count=Count("pk"),
+                amount=Sum("amount"),
+                overdue=Count("pk", filter=Q(due_date__lt=today)),
+            ),
         )
         return {"due_count": sums["count"], "due_amount": sums["amount"] or ZERO, "overdue": sums["overdue"]}
     return {}

@@ -57,24 +57,7 @@ def dotation_recompute(*, dotation, user, last_day: datetime.date | None = None,
         )
     previous = locked.total
     DotationLine.objects.filter(dotation=locked).delete()
-    DotationLine.objects.bulk_create(
-        DotationLine(
-            dotation=locked,
-            order=order,
-            code=line.code,
-            label=line.label,
-            basis=str(line.basis),
-            key=line.key,
-            quantity=line.quantity.quantize(Decimal("0.0001")),
-            rate=line.rate,
-            coefficient=line.coefficient,
-            reduction=line.reduction,
-            capped=line.capped,
-            unreduced_amount=line.unreduced_amount,
-            amount=line.amount,
-        )
-        for order, line in enumerate(result.lines, start=1)
-    )
+    DotationLine.objects.bulk_create(DotationLine.from_engine(locked, result.lines))
     locked.computed_total = result.total
     locked.total = total
     locked.precarity_coefficient = result.precarity_coefficient

@@ -171,6 +171,14 @@ def _identifiers(departement: str, serial: int, index: int) -> dict:
         finess_ej = make_finess(f"{prefix}6{serial:03d}")
         commune = f"{departement}{serial % 20 + 1:02d}"
         postal = f"{departement}00"
+    elif len(departement) == 3:
+        # Saint-Barthélemy (977), Saint-Martin (978): no FINESS prefix of their own, Guadeloupe's (9701) with
+        # other leading digits than 971's; their only commune.
+        digit = int(departement[2])
+        finess_et = make_finess(f"9701{digit}{serial:03d}")
+        finess_ej = make_finess(f"9701{digit - 5}{serial:03d}")
+        commune = f"{departement}01"
+        postal = "97133" if departement == "977" else "97150"
     elif departement.startswith("2") and not departement.isdigit():  # Corsica: no Luhn key
         finess_et = validate_finess(f"{departement}9{serial:06d}")
         finess_ej = validate_finess(f"{departement}6{serial:06d}")
@@ -577,23 +585,9 @@ def _dotations(campaign, conventions, latest, accounts):
     _bulk(
         DotationLine,
         [
-            DotationLine(
-                dotation=dotation,
-                order=order,
-                code=line.code,
-                label=line.label,
-                basis=str(line.basis),
-                key=line.key,
-                quantity=line.quantity.quantize(Decimal("0.0001")),
-                rate=line.rate,
-                coefficient=line.coefficient,
-                reduction=line.reduction,
-                capped=line.capped,
-                unreduced_amount=line.unreduced_amount,
-                amount=line.amount,
-            )
+            line
             for dotation, result in zip(dotations, results, strict=True)
-            for order, line in enumerate(result.lines, start=1)
+            for line in DotationLine.from_engine(dotation, result.lines)
         ],
     )
     return dotations

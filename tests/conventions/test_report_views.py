@@ -316,5 +316,7 @@ def test_dashboard_report_part_does_not_grow(count, manager, ars_idf, cnam, cnam
     many_conventions(count, manager, ars_idf, cnam, cnam2)
     for user in (manager, ars_idf, cnam):
         client = client_for(user)
+        with django_assert_max_num_queries(30):  # the first hit computes the cached aggregates
+            assert client.get(reverse("dashboard")).status_code == 200
         with django_assert_max_num_queries(18):
             assert client.get(reverse("dashboard")).status_code == 200

@@ -291,7 +291,8 @@ def test_query_counts_do_not_grow_with_the_dotations(who, name, kind, request, d
         campaign = build(n, manager=manager, cnam=cnam, cnam2=cnam2) if n == 2 else _rebuild(n, manager, cnam, cnam2)
         client = client_for(user)
         url = reverse(name, args=_args(kind, campaign, manager))
-        with django_assert_max_num_queries(25) as captured:
+        # A dashboard's first hit also computes and keeps its cached aggregates (core/aggregates.py).
+        with django_assert_max_num_queries(42 if name == "dashboard" else 25) as captured:
             response = client.get(url)
         assert response.status_code == 200, url
         counts.append(len(captured.captured_queries))
