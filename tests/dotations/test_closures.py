@@ -112,3 +112,41 @@ def test_a_late_year_termination_under_the_aci_rule_recovers_from_the_advance_pa
     assert not dotation.payments.filter(kind=PaymentKind.BALANCE, status=PaymentStatus.SCHEDULED).exists()
     ledger = ledger_of(dotation)
     assert ledger.paid - ledger.claimed == D("183013.70")
+
+
+# --- The payments export lists the recovery orders after the payments ------------------------------------------
+
+
+def _export(user, **params):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    response = client_for(user).get(reverse("dotations:export_payments", args=["csv"]), params)
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))[1:]
+
+
+def test_the_payments_export_lists_the_recovery_orders(manager, cnam, cnam2):
+    """Closed on 30 June 2026 (tests/dotations/test_recoveries.py): 41 643,84 € to recover, exported as a negative
+    amount with its nature and status; the structure's manager sees it once notified; a payment nature filter
+    leaves it out."""
+    from dotations.services.recoveries import recovery_notify
+
+    dotation = approved_dotation(manager, cnam, cnam2, total=D("400000.00"))
+    _pay_advance(dotation, cnam)
+    convention_terminate(
+        convention=dotation.convention, user=cnam, reason="Fermeture", terminated_on=datetime.date(2026, 6, 30)
+    )
+    rows = _export(cnam)
+    recoveries = [row for row in rows if row[4] == "Ordre de reversement"]
+    assert len(recoveries) == 1
+    assert recoveries[0][7] == "-41643,84" and recoveries[0][5] == "Émis"
+    assert recoveries[0][1] == dotation.structure.name and recoveries[0][0] == "2026"
+    assert not [row for row in _export(cnam, nature="advance") if row[4] == "Ordre de reversement"]
+    assert not [row for row in _export(manager) if row[4] == "Ordre de reversement"]
+    recovery_notify(order=RecoveryOrder.objects.get(), user=cnam2)
+    assert [row[7] for row in _export(manager) if row[4] == "Ordre de reversement"] == ["-41643,84"]

@@ -157,3 +157,27 @@ def test_commitment_pages_keep_a_bounded_query_count(count, manager, cnam, cnam2
     assert f"{count} conventions signées" in content
     with django_assert_max_num_queries(40):
         assert client_for(manager).get(reverse("dotations:funding", args=[structure.pk])).status_code == 200
+
+
+def test_the_dotation_page_says_which_year_of_figures_fed_it(manager, cnam):
+    from dotations.models import Dotation
+    from dotations.services import compute
+
+    campaign = builders.make_campaign()
+    reported = builders.make_funded_convention(manager, cnam=cnam)
+    builders.make_validated_report(
+        reported,
+        2025,
+        fte={"psychologist": "2"},
+        activity={"interpreting_hours": 300, "patientele_mt": 2100, "precarity_share": "42.5"},
+    )
+    registered = builders.make_funded_convention(cnam=cnam)
+    compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    client = client_for(cnam)
+
+    def page(convention):
+        dotation = Dotation.objects.get(convention=convention)
+        return client.get(reverse("dotations:dotation_detail", args=[dotation.pk])).content.decode()
+
+    assert "Chiffres de l'année 2025</strong> : la dotation 2026 est calculée" in page(reported).replace("&#x27;", "'")
+    assert "Aucun rapport annuel validé avant 2026</strong>" in page(registered)
