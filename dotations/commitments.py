@@ -7,8 +7,9 @@ validated report, else the structure's registration figures, as ``inputs.gather`
 the prorata of the days the convention covers in that year (``coverage``). No fit coefficient: it is decided per
 campaign. A year with no figure the barème needs has no projection, and says why.
 
-Remaining: for a year with an approved dotation, the ledger's remaining (approved − paid + claimed); for a year
-not approved yet, the projection (the whole of it is still to be paid). Reads are bounded whatever the number of
+Remaining: for a year with an approved dotation, the ledger's remaining (approved − paid + claimed); for this year
+or a year to come not approved yet, the projection (the whole of it is still to be paid); a past year that was
+never approved commits nothing more (its projection is still shown). Reads are bounded whatever the number of
 conventions: conventions, their figures (inputs.gather), the barème, the approved dotations and their ledgers.
 """
 
@@ -49,6 +50,7 @@ class CommitmentYear:
     recovered: Decimal = ZERO
     to_recover: Decimal = ZERO
     ledger_remaining: Decimal = ZERO
+    to_come: bool = True  # this year or a later one
 
     @property
     def is_approved(self) -> bool:
@@ -58,7 +60,7 @@ class CommitmentYear:
     def remaining(self) -> Decimal:
         if self.is_approved:
             return self.ledger_remaining
-        return self.expected or ZERO
+        return (self.expected or ZERO) if self.to_come else ZERO
 
 
 @dataclass
@@ -128,6 +130,7 @@ def commitments(conventions, *, campaign=None, today=None) -> list[CommitmentYea
     conventions = list(conventions)
     if not conventions:
         return []
+    today = today or timezone.localdate()
     campaign = campaign if campaign is not None else projection_campaign(today)
     bareme = bareme_module.load(campaign) if campaign is not None else None
     snapshots = gather(conventions)
@@ -145,6 +148,7 @@ def commitments(conventions, *, campaign=None, today=None) -> list[CommitmentYea
             row = _project(bareme, snapshots[convention.pk], convention, year)
             if row.days == 0:
                 continue
+            row.to_come = year >= today.year
             dotation = by_key.get((convention.pk, year))
             if dotation is not None:
                 book = books[dotation.pk]
