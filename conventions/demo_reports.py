@@ -109,7 +109,9 @@ def _report(convention, year, state, manager, ars, structure_index, year_index):
 def seed(users: dict) -> None:
     today = timezone.localdate()
     conventions = (
-        Convention.objects.filter(status__in=("active", "ended"))
+        # Terminated ones too (dotations.demo_closure terminates one later): a second run keeps each convention's
+        # position, so its plan, and opens nothing new.
+        Convention.objects.filter(status__in=("active", "ended", "terminated"))
         .select_related("structure")
         .prefetch_related("structure__memberships__user", "structure__team_lines")
         .order_by("reference")

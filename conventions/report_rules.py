@@ -149,10 +149,4 @@ def filing_too_early(report, today: datetime.date) -> str | None:
     return _(
         "Le rapport annuel %(year)s décrit une année terminée : il pourra être déposé à partir du %(date)s. "
         "Vous pouvez le compléter d'ici là et enregistrer le brouillon."
-    ) % {"year": report.year, "date": day_fr(opens)}
-
-
-def day_fr(day: datetime.date) -> str:
-    """« 1er janvier 2027 », « 1 juillet 2026 » → « 1er juillet 2026 »: the first of a month is written 1er."""
-    text = date_fr(day)
-    return "1er" + text[1:] if day.day == 1 else text
+    ) % {"year": report.year, "date": date_fr(opens)}
