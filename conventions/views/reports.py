@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from ..filters import REPORT_LISTING, ReportFilter
 from ..forms.reports import ReportForm, ReturnForm
 from ..models import AnnualReport, Convention, ReportValue
 from ..perms import reports as perms
+from ..report_rules import filing_too_early
 from ..report_selectors import (
     expected_indicators,
     fte_by_category,
@@ -120,8 +122,10 @@ def _timeline(report, user):
 def report_detail(request, pk):
     report = _report(request, pk)
     context = _page_context(report)
+    can_edit = perms.can_edit(request.user, report)
     context.update(
-        can_edit=perms.can_edit(request.user, report),
+        can_edit=can_edit,
+        too_early=filing_too_early(report, timezone.localdate()) if can_edit else None,
         can_validate=perms.can_validate(request.user, report),
         crumbs=_crumbs(report),
         events=_timeline(report, request.user),
@@ -166,7 +170,12 @@ def report_edit(request, pk):
     return render(
         request,
         "conventions/reports/form.html",
-        {"report": report, "form": form, "crumbs": _crumbs(report, _("Saisie"))},
+        {
+            "report": report,
+            "form": form,
+            "too_early": filing_too_early(report, timezone.localdate()),
+            "crumbs": _crumbs(report, _("Saisie")),
+        },
     )
 
 
@@ -198,7 +207,11 @@ def report_submit(request, pk):
         )
         return redirect("conventions:report_detail", report.pk)
     context = _page_context(report)
-    context.update(crumbs=_crumbs(report, _("Dépôt")), blockers=list(services.filing_blockers(report).values()))
+    context.update(
+        crumbs=_crumbs(report, _("Dépôt")),
+        too_early=filing_too_early(report, timezone.localdate()),
+        blockers=list(services.filing_blockers(report).values()),
+    )
     return render(request, "conventions/reports/submit.html", context)
 
 

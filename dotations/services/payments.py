@@ -25,6 +25,7 @@ from secpa_portal.journal.services import record_event
 from .. import coverage, payment_notifications
 from ..engine import advance_amount, balance_amount
 from ..enums import DotationStatus, Fund, PaymentKind, PaymentStatus
+from ..ledger import ledger_of
 from ..models import Dotation, Payment
 from ..payment_workflow import WORKFLOW, PaymentTransitionError
 from ..perms import payments as perms
@@ -137,10 +138,21 @@ def _negative_balance(dotation, balance, amount, report, user) -> Payment:
     return balance
 
 
+def advance_kept(dotation) -> Decimal:
+    """The advance the balance comes after: the advance payments paid or still scheduled (never a cancelled one),
+    less what recovery orders claim back, never below zero.
+
+    Not ``share × total``: a convention terminated late in the year brings the total down after a full advance was
+    paid on the old total (issue 9); the balance subtracts what the structure actually received.
+    """
+    advances = dotation.payments.filter(kind=PaymentKind.ADVANCE).exclude(status=PaymentStatus.CANCELLED)
+    live = advances.aggregate(total=Sum("amount"))["total"] or ZERO
+    return max(live - ledger_of(dotation).claimed, ZERO)
+
+
 def _fix_balance(dotation, balance, report, user) -> Payment:
     campaign = dotation.campaign
-    terms = payment_terms(dotation)
-    advance = advance_amount(dotation.total, terms.advance_share)
+    advance = advance_kept(dotation)
     achieved = report_attainment(report)
     amount = balance_amount(dotation.total, advance, achieved, campaign.balance_floor, campaign.balance_rule)
     if amount < 0:

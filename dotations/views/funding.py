@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from conventions.models import Convention
 from secpa_portal.core.collation import french
 from structures.models import Structure
 
-from ..enums import RecoveryStatus
+from .. import commitments as commitment_selectors
 from ..funding_chart import funding_chart
-from ..ledger import ZERO, Ledger
 from ..payment_selectors import structure_funding
 from ..perms import payments as perms
 
@@ -24,31 +24,20 @@ def funding(request, structure_pk):
             "structure": structure,
             **data,
             "chart": funding_chart(data["rows"]),
-            **recovery_summary(data["orders"], data["rows"]),
+            "funding_recoveries": data["orders"],
+            "commitment_rows": structure_commitments(request.user, structure),
             "can_manage": perms.can_manage_payments(request.user),
             "crumbs": _crumbs(request.user, structure.name),
         },
     )
 
 
-def recovery_summary(orders, rows) -> dict:
-    """Per approved year, the ledger (approved, paid, to recover, recovered, remaining) from the rows and the
-    recovery orders already read (those the user may see)."""
-    ledger_rows = []
-    for row in rows:
-        if row.dotation is None:
-            continue
-        mine = [o for o in orders if o.dotation_id == row.dotation.pk]
-        ledger = Ledger(
-            approved=row.dotation.total,
-            paid=row.paid,
-            recovered=sum((o.amount for o in mine if o.status == RecoveryStatus.RECOVERED), ZERO),
-            to_recover=sum(
-                (o.amount for o in mine if o.status in (RecoveryStatus.ISSUED, RecoveryStatus.NOTIFIED)), ZERO
-            ),
-        )
-        ledger_rows.append((row.year, row.dotation, ledger))
-    return {"ledger_rows": ledger_rows, "funding_recoveries": orders}
+def structure_commitments(user, structure) -> list:
+    """Per signed convention of the structure and year: expected (projected by the engine), approved, paid,
+    recovered and remaining (dotations.commitments), in a bounded number of queries. It replaces the yearly
+    ledger table: the recovery orders themselves are read with the payments (``structure_funding``)."""
+    visible = Convention.objects.visible_to(user).filter(structure=structure)
+    return commitment_selectors.commitments(commitment_selectors.signed_conventions(visible))
 
 
 def _crumbs(user, label=None):

@@ -41,7 +41,8 @@ ACTIVITY = {
 
 def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     structure = make_eligible_structure(manager, ars_idf, name=NAME)
-    year = datetime.date.today().year
+    # Last year's report: a year-N report is filed from 1 January N+1, so the convention started last year.
+    year = datetime.date.today().year - 1
     start = datetime.date(year, 1, 1)
 
     # A CNAM agent prepares the convention, with one objective, and sends it.
@@ -84,7 +85,7 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     assert Convention.objects.get(pk=convention.pk).status == ConventionStatus.ACTIVE
     logout_from(page)
 
-    # The manager opens this year's report, makes a mistake, corrects it and files the report.
+    # The manager opens last year's report, makes a mistake, corrects it and files the report.
     login_as(page, manager)
     visit(page, "/conventions/rapports/")
     click(page, f"Ouvrir le rapport {year} — {NAME}")

@@ -3,18 +3,29 @@
 convention = make_active_convention(make_eligible_structure(manager, ars_idf), cnam, cnam2, manager)
 report = make_report(convention, manager, state="submitted")          # complete figures, filed
 report = make_report(convention, manager, state="validated", ars=ars_idf)
+
+A year-N report is filed from 1 January N+1: when the clock is earlier, filing and what follows happen on
+``TODAY`` (15 February 2027; 1 January N+1 for a later year), the clock pinned for those calls only.
 """
 
+import contextlib
 import datetime
+import zoneinfo
 from decimal import Decimal
+
+import time_machine
+from django.utils import timezone
 
 from conventions.enums import IndicatorDirection, IndicatorUnit, ReportStatus
 from conventions.models import AnnualReport
+from conventions.report_rules import filing_too_early, report_filing_opens_on
 from conventions.report_selectors import expected_indicators
 from conventions.services import reports as services
 from tests.conventions.factories import make_active_convention, make_eligible_structure
 
 TODAY = datetime.date(2027, 2, 15)
+# A moment after 2026, when a 2026 report may be filed (tests pin the clock there with time_machine.move_to).
+AFTER_2026 = datetime.datetime(2027, 1, 15, 10, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
 ACTIVITY = {
     "file_active": Decimal("2400"),
     "patientele_mt": Decimal("1500"),
@@ -60,12 +71,23 @@ def make_report(convention, manager, *, year=2026, state="draft", ars=None, reas
     fill(report, manager)
     if state == ReportStatus.DRAFT:
         return AnnualReport.objects.get(pk=report.pk)
-    services.report_submit(report=report, user=manager)
-    if state == ReportStatus.VALIDATED:
-        services.report_validate(report=report, user=ars)
-    elif state == ReportStatus.RETURNED:
-        services.report_return(report=report, user=ars, reason=reason)
+    with filing_clock(report):
+        services.report_submit(report=report, user=manager)
+        if state == ReportStatus.VALIDATED:
+            services.report_validate(report=report, user=ars)
+        elif state == ReportStatus.RETURNED:
+            services.report_return(report=report, user=ars, reason=reason)
     return AnnualReport.objects.get(pk=report.pk)
+
+
+def filing_clock(report):
+    """The clock as it is when the report may be filed, else pinned for the block to TODAY (or the day filing
+    opens, for a later year), 10:00 in Paris."""
+    if not filing_too_early(report, timezone.localdate()):
+        return contextlib.nullcontext()
+    day = max(TODAY, report_filing_opens_on(report))
+    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    return time_machine.travel(moment, tick=False)
 
 
 def make_reporting_convention(manager, ars, cnam, cnam2, **kwargs):

@@ -16,6 +16,7 @@ from tests.conftest import make_user
 from tests.conventions.factories import DEFAULT_INDICATORS, LAW_INDICATORS
 from tests.conventions.report_builders import (
     ACTIVITY,
+    AFTER_2026,
     FTE,
     TODAY,
     complete_figures,
@@ -25,6 +26,12 @@ from tests.conventions.report_builders import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def after_2026(time_machine):
+    """These tests file 2026 reports: the clock is pinned after the year (the timeline has its own tests)."""
+    time_machine.move_to(AFTER_2026, tick=False)
 
 
 @pytest.fixture

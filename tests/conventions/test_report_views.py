@@ -10,7 +10,7 @@ from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Indicator
 from tests.conftest import client_for, make_user
 from tests.conventions.factories import make_indicator
-from tests.conventions.report_builders import TODAY, make_report, make_reporting_convention
+from tests.conventions.report_builders import AFTER_2026, TODAY, make_report, make_reporting_convention
 from tests.forms import rendered_form
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,8 @@ def test_stale_form_is_a_conflict_message(convention, manager):
     assert "modifié par une autre personne" in response.content.decode()
 
 
-def test_submit_goes_through_a_confirmation_page(convention, manager):
+def test_submit_goes_through_a_confirmation_page(convention, manager, time_machine):
+    time_machine.move_to(AFTER_2026, tick=False)
     report = make_report(convention, manager, state="draft")
     client = client_for(manager)
     page = client.get(url("report_submit", report.pk)).content.decode()
@@ -142,7 +143,8 @@ def test_submit_goes_through_a_confirmation_page(convention, manager):
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
 
-def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager):
+def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager, time_machine):
+    time_machine.move_to(AFTER_2026, tick=False)
     report = make_report(convention, manager, state="empty")
     page = client_for(manager).get(url("report_submit", report.pk)).content.decode()
     assert "Le rapport ne peut pas encore être déposé" in page and "Confirmer le dépôt" not in page
@@ -270,8 +272,9 @@ def indicators(n):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_report_pages_query_count_does_not_grow_with_indicators(
-    count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries
+    count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries, time_machine
 ):
+    time_machine.move_to(AFTER_2026, tick=False)
     convention = make_reporting_convention(manager, ars_idf, cnam, cnam2, indicators=indicators(count))
     report = make_report(convention, manager, state="draft")
     client = client_for(manager)
@@ -289,11 +292,12 @@ def test_report_pages_query_count_does_not_grow_with_indicators(
         assert ars.get(url("structure_indicators", convention.structure_id)).status_code == 200
 
 
-def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ars_idf, cnam):
+def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ars_idf, cnam, time_machine):
     draft = make_report(convention, manager, state="draft")
     page = client_for(manager).get(reverse("dashboard")).content.decode()
     assert "À déposer" in page and url("report_detail", draft.pk) in page
     assert "Rapport 2027" not in page  # not begun yet
+    time_machine.move_to(AFTER_2026, tick=False)  # the 2026 report may be filed
     client_for(manager).post(url("report_submit", draft.pk))
     page = client_for(ars_idf).get(reverse("dashboard")).content.decode()
     assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)

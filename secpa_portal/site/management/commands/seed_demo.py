@@ -7,6 +7,7 @@ from django.db import transaction
 from conventions import demo as conventions_demo
 from conventions import demo_reports as conventions_demo_reports
 from dotations import demo as dotations_demo
+from dotations import demo_closure as dotations_demo_closure
 from dotations import demo_consultation as dotations_demo_consultation
 from dotations import demo_history as dotations_demo_history
 from dotations import demo_payments as dotations_demo_payments
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             dotations_demo.seed,
             dotations_demo_payments.seed,
             dotations_demo_history.seed,  # 2025, settled: after the 2026 payments (they pay two thirds of advances)
+            dotations_demo_closure.seed,
             dotations_demo_threads.seed,
             dotations_demo_consultation.seed,  # 2027 in preparation, its barème consulted
             projections_demo.seed,
