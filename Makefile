@@ -58,7 +58,8 @@ SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secpa_smoke
 smoke: install
 	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) $(BIN)/python scripts/smoke.py
 
-# Volume benchmark (design §8) on its own PostgreSQL database; writes docs/benchmarks.md.
+# Volume benchmark (design §8, issue 14) as production runs, on its own PostgreSQL databases (secpa_bench, and
+# secpa_bench_1000 / secpa_bench_20000 for the campaign sizes); writes docs/benchmarks.md. Never part of make test.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secpa_bench
 BENCH_ARGS ?=
 

@@ -10,6 +10,7 @@ from secpa_portal.core.formats import date_fr, format_number
 
 from .enums import AmendmentStatus
 from .models import Indicator
+from .payment_terms import YearTerms, terms_for
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,17 @@ def describe(amendment, *, convention, labels: dict, objectives: dict, current_t
                 _("Indicateur ajouté — %(label)s") % {"label": labels.get(item["indicator"], item["indicator"])},
                 "—",
                 _line_summary(item, objectives.get(item["objective"], "")),
+            )
+        )
+    if "terms" in changes:
+        new = changes["terms"]
+        old = terms_for(convention, new["from_year"], amended=before.get("terms") if applied else None)
+        after = YearTerms(Decimal(new["advance_share"]), new["advance_due"], new["balance_due"])
+        lines.append(
+            ChangeLine(
+                _("Conditions de versement à partir de %(year)s") % {"year": new["from_year"]},
+                old.describe(),
+                after.describe(),
             )
         )
     removed = {item["indicator"]: item for item in before.get("removed", [])}

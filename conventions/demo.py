@@ -56,15 +56,17 @@ OBJECTIVES = [
             ("interpreting_hours", "300", "40", "10"),
         ],
     ),
-    (
-        "Améliorer la qualité des soins et la prévention",
-        "Suivi des maladies chroniques et vaccination des plus âgés.",
-        [
-            ("flu_vaccination_65", "42", "3", "10"),
-            ("diabetes_hba1c", "48", "4", "10"),
-        ],
-    ),
 ]
+# Quality and performance indicators: every demo convention follows them, so that each carries the indicators of
+# quality, performance and user satisfaction the law requires (conventions/law.py; satisfaction is above).
+QUALITY = (
+    "Améliorer la qualité des soins et la prévention",
+    "Suivi des maladies chroniques et vaccination des plus âgés.",
+    [
+        ("flu_vaccination_65", "42", "3", "10"),
+        ("diabetes_hba1c", "48", "4", "10"),
+    ],
+)
 DURATIONS = [5, 4, 3]
 # Conventions whose signed terms differ from the campaign's (issue 9): by position among the demo structures.
 # The second is paid a 50 % advance on 31 January; the fourth starts on 1 July 2026 (its 2026 dotation covers
@@ -91,6 +93,11 @@ def _lines(objective_lines, years, shift):
     return lines
 
 
+def _objectives(index):
+    """Access, participation, coordination, then mediation for two structures in three, and quality for all."""
+    return [*OBJECTIVES[:3], *OBJECTIVES[3 : 3 + min(index % 3, 1)], QUALITY]
+
+
 def _convention_for(structure, index, cnam, cnam2):
     manager = structure.memberships.select_related("user").order_by("pk").first().user
     terms = {
@@ -108,7 +115,7 @@ def _convention_for(structure, index, cnam, cnam2):
         special_clauses="",
         **terms,
     )
-    for title, description, objective_lines in OBJECTIVES[: 3 + index % 3]:
+    for title, description, objective_lines in _objectives(index):
         services.objective_save(
             convention=convention,
             user=cnam,

@@ -4,6 +4,9 @@ Built through the services: a manager of the structure opens the report (pre-fil
 fills it and files it; the ARS agent of the region validates or returns it. States vary from one structure to
 the next so that every list, badge and dashboard tile has something to show. A report that exists is left as
 it is (idempotent).
+
+A year-N report is filed from 1 January N+1 (``report_rules.filing_too_early``): a year that is not over yet gets
+a draft, whatever its plan says, so seeding on 4 December 2026 gives 2025 reports in every state and 2026 drafts.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +19,7 @@ from structures.enums import ActivityFigure
 
 from .enums import IndicatorDirection, IndicatorUnit, ReportStatus
 from .models import AnnualReport, Convention
+from .report_rules import filing_too_early
 from .report_selectors import expected_indicators, reportable_years
 from .services import reports as services
 
@@ -91,7 +95,7 @@ def _ars_agent(structure):
 def _report(convention, year, state, manager, ars, structure_index, year_index):
     report = services.report_open(convention=convention, year=year, user=manager)
     _fill(report, manager, structure_index, year_index)
-    if state == ReportStatus.DRAFT:
+    if state == ReportStatus.DRAFT or filing_too_early(report, timezone.localdate()):
         return
     services.report_submit(report=report, user=manager)
     if ars is None or state == ReportStatus.SUBMITTED:
@@ -105,7 +109,9 @@ def _report(convention, year, state, manager, ars, structure_index, year_index):
 def seed(users: dict) -> None:
     today = timezone.localdate()
     conventions = (
-        Convention.objects.filter(status__in=("active", "ended"))
+        # Terminated ones too (dotations.demo_closure terminates one later): a second run keeps each convention's
+        # position, so its plan, and opens nothing new.
+        Convention.objects.filter(status__in=("active", "ended", "terminated"))
         .select_related("structure")
         .prefetch_related("structure__memberships__user", "structure__team_lines")
         .order_by("reference")

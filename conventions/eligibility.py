@@ -3,8 +3,9 @@ convention in force: the ARS agent is warned before deciding, and the CNAM agent
 so that they terminate the convention or keep it deliberately. Computing a campaign already skips structures that
 are not eligible (dotations.inputs.conventions_for_year). Registered with structures.eligibility_hooks."""
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from secpa_portal.core.formats import date_fr
 
 from .enums import ConventionStatus
 from .models import Convention
@@ -24,7 +25,7 @@ def warnings(structure) -> list[str]:
             "La convention %(ref)s est en vigueur jusqu'au %(end)s. Tant que la structure n'est pas éligible, "
             "le calcul des dotations la laisse de côté : elle ne reçoit plus de nouvelle dotation."
         )
-        % {"ref": convention.reference, "end": date_format(convention.end_date, "j F Y")},
+        % {"ref": convention.reference, "end": date_fr(convention.end_date)},
         _(
             "Les agents de la CNAM en seront informés par courriel : ils décideront de résilier la convention "
             "ou de la maintenir."

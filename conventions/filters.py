@@ -31,7 +31,7 @@ class ConventionFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Région"),
         field_name="structure__region",
-        queryset=Region.objects.order_by("name"),
+        queryset=Region.objects.order_by("code"),
         empty_label=_("Toutes les régions"),
     )
 
@@ -41,7 +41,7 @@ class ConventionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is None or not user.is_cnam_agent:
+        if user is None or not user.sees_national:
             del self.filters["region"]
 
     def search(self, queryset, name, value):

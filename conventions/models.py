@@ -7,10 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secpa_portal.core.formats import day_month_fr
 from structures.models import Structure
 
 from .enums import (
@@ -88,7 +88,7 @@ class ConventionQuerySet(models.QuerySet):
         """Managers: their structures' conventions once sent; ARS: their region's; CNAM: all."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self
         if user.is_ars_agent:
             return self.filter(structure__region_id=user.region_id)
@@ -127,6 +127,9 @@ class Convention(models.Model):
     )
     obligations = models.JSONField(_("obligations de coordination et de participation"), default=list, blank=True)
     special_clauses = models.TextField(_("clauses particulières"), blank=True)
+    # Payment terms set by applied avenants from a campaign year on (conventions/payment_terms.py); the years
+    # before the first keep the terms above, as signed.
+    amended_terms = models.JSONField(_("conditions de versement modifiées par avenant"), default=list, blank=True)
 
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -210,6 +213,18 @@ class Convention(models.Model):
         labels = dict(Obligation.choices)
         return [labels[code] for code in self.obligations if code in labels]
 
+    def terms_for(self, year: int):
+        """The payment terms in force for campaign ``year`` (the signed ones unless an avenant changed them)."""
+        from .payment_terms import terms_for
+
+        return terms_for(self, year)
+
+    @property
+    def terms_periods(self):
+        from .payment_terms import terms_periods
+
+        return terms_periods(self)
+
     @property
     def advance_share_percent(self) -> Decimal:
         return self.advance_share * 100
@@ -217,7 +232,7 @@ class Convention(models.Model):
     @staticmethod
     def _day_month_label(value: str) -> str:
         month, day = (int(part) for part in value.split("-"))
-        return date_format(datetime.date(2000, month, day), "j F")
+        return day_month_fr(datetime.date(2000, month, day))
 
     @property
     def advance_due_label(self) -> str:
@@ -343,7 +358,7 @@ class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self
         if user.is_ars_agent:
             return self.filter(convention__structure__region_id=user.region_id)

@@ -5,11 +5,13 @@ one the manager reads next to the field. Keys are the form's field names: ``valu
 ``fte_<category>``; ``None`` holds errors that concern the report as a whole.
 """
 
+import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.formats import format_number
+from secpa_portal.core.formats import date_fr, format_number
 from structures.enums import ActivityFigure
 
 from .enums import IndicatorUnit
@@ -113,3 +115,38 @@ def report_errors(indicators, values: dict, fte: dict, *, complete: bool = False
             "Indiquez les effectifs de l'équipe en ETP (au moins une catégorie) avant de déposer le rapport."
         )
     return errors
+
+
+# --- When a report may be filed (domain.md: a year-N report describes a finished year) ---------------------------
+
+
+def last_day_in_force(convention) -> datetime.date:
+    """The convention's last day in force: its end date, or the last day of a termination when earlier."""
+    last = convention.end_date
+    if convention.terminated_on is not None:
+        last = min(last, convention.terminated_on)
+    elif convention.terminated_at is not None:
+        last = min(last, timezone.localdate(convention.terminated_at))
+    return last
+
+
+def filing_opens_on(year: int, last_day: datetime.date) -> datetime.date:
+    """The first day a year-``year`` report may be filed: 1 January of the next year, or the day after the
+    convention's last day in force (``last_day``) when that comes earlier (a convention ended or terminated during
+    the year)."""
+    return min(datetime.date(year + 1, 1, 1), last_day + datetime.timedelta(days=1))
+
+
+def report_filing_opens_on(report) -> datetime.date:
+    return filing_opens_on(report.year, last_day_in_force(report.convention))
+
+
+def filing_too_early(report, today: datetime.date) -> str | None:
+    """The French reason why ``report`` cannot be filed yet on ``today``, or None when it can."""
+    opens = report_filing_opens_on(report)
+    if today >= opens:
+        return None
+    return _(
+        "Le rapport annuel %(year)s décrit une année terminée : il pourra être déposé à partir du %(date)s. "
+        "Vous pouvez le compléter d'ici là et enregistrer le brouillon."
+    ) % {"year": report.year, "date": date_fr(opens)}

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from secpa_portal.core import aggregates
+
 from .attainment import attainment, weighted_attainment
 from .charts import display
 from .enums import ConventionStatus, ReportStatus
@@ -167,12 +169,16 @@ def dashboard_reports(user) -> dict:
     """The annual report part of the conventions dashboard: one aggregate and one short list, whatever the volume."""
     today = timezone.localdate()
     visible = AnnualReport.objects.visible_to(user)
-    counts = visible.aggregate(
-        to_file=Count("pk", filter=Q(status__in=EDITABLE_STATUSES)),
-        returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
-        to_validate=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
-        late=Count("pk", filter=Q(status__in=EDITABLE_STATUSES, due_date__lt=today)),
-        validated=Count("pk", filter=Q(status=ReportStatus.VALIDATED)),
+    counts = aggregates.cached(
+        "reports.counts",
+        aggregates.scope(user),
+        lambda: visible.aggregate(
+            to_file=Count("pk", filter=Q(status__in=EDITABLE_STATUSES)),
+            returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
+            to_validate=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
+            late=Count("pk", filter=Q(status__in=EDITABLE_STATUSES, due_date__lt=today)),
+            validated=Count("pk", filter=Q(status=ReportStatus.VALIDATED)),
+        ),
     )
     shown = visible.select_related("convention__structure").order_by("due_date", "pk")
     if user.is_manager:

@@ -6,6 +6,7 @@ queries whatever the number of conventions.
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from secpa_portal.core import aggregates
 from structures.models import Structure
 
 from .enums import AmendmentStatus, ConventionStatus
@@ -21,11 +22,16 @@ def dashboard_context(user) -> dict:
     if not user.is_authenticated:
         return {}
     visible = Convention.objects.visible_to(user)
-    counts = visible.aggregate(
-        active=Count("pk", filter=Q(status=ConventionStatus.ACTIVE)),
-        sent=Count("pk", filter=Q(status=ConventionStatus.SENT)),
-        signed_by_structure=Count("pk", filter=Q(status=ConventionStatus.SIGNED_BY_STRUCTURE)),
-        draft=Count("pk", filter=Q(status=ConventionStatus.DRAFT)),
+    scope = aggregates.scope(user)
+    counts = aggregates.cached(
+        "conventions.counts",
+        scope,
+        lambda: visible.aggregate(
+            active=Count("pk", filter=Q(status=ConventionStatus.ACTIVE)),
+            sent=Count("pk", filter=Q(status=ConventionStatus.SENT)),
+            signed_by_structure=Count("pk", filter=Q(status=ConventionStatus.SIGNED_BY_STRUCTURE)),
+            draft=Count("pk", filter=Q(status=ConventionStatus.DRAFT)),
+        ),
     )
     amendments = Amendment.objects.filter(convention__in=visible).select_related("convention__structure")
     context = {"counts": counts, "reports": dashboard_reports(user)}
@@ -33,7 +39,11 @@ def dashboard_context(user) -> dict:
         live = Convention.objects.filter(structure=OuterRef("pk"), status__in=LIVE)
         context.update(
             role="cnam",
-            to_prepare=Structure.objects.visible_to(user).eligible().filter(~Exists(live)).count(),
+            to_prepare=aggregates.cached(
+                "conventions.to_prepare",
+                scope,
+                lambda: Structure.objects.visible_to(user).eligible().filter(~Exists(live)).count(),
+            ),
             to_sign=list(
                 visible.filter(status=ConventionStatus.SIGNED_BY_STRUCTURE)
                 .exclude(prepared_by=user)
@@ -48,6 +58,8 @@ def dashboard_context(user) -> dict:
         )
     elif user.is_ars_agent:
         context["role"] = "ars"
+    elif user.is_pilotage:
+        context["role"] = "national"  # the counts, read-only: nothing to prepare or sign
     else:
         context.update(
             role="manager",

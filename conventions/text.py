@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from . import amendment_changes
+from . import amendment_changes, payment_terms
 from .models import Amendment, ConventionIndicator, Objective
 
 
@@ -68,4 +68,5 @@ def document_context(convention) -> dict:
         "years": years_of(convention),
         "objectives": objective_rows(convention),
         "amendments": amendment_rows(convention, amendments),
+        "balance_rules": payment_terms.balance_rules(convention),
     }

@@ -5,17 +5,16 @@ The pure arithmetic is in ``dotations.prorata``; this module only says which dat
 
 import datetime
 
-from django.utils import timezone
+from conventions import report_rules
 
 from . import prorata
 
 
 def last_day_in_force(convention) -> datetime.date:
-    """The convention's last day in force: its end date, or the day its termination took effect if earlier."""
-    last = convention.end_date
-    if convention.terminated_at is not None:
-        last = min(last, timezone.localdate(convention.terminated_at))
-    return last
+    """The convention's last day in force: its end date, or the last day of its termination if earlier (the day
+    asked when terminating; the day it was recorded for older rows). One rule with the report timeline:
+    ``conventions.report_rules.last_day_in_force``."""
+    return report_rules.last_day_in_force(convention)
 
 
 def days_covered(convention, year: int, last_day: datetime.date | None = None) -> tuple[int, int]:

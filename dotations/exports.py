@@ -1,9 +1,11 @@
 """Streamed, scoped exports: a campaign's dotations (one row per dotation, or per line) and the payment
-schedule, as CSV for French spreadsheets (``;``, UTF-8 BOM, decimal comma) or XLSX (openpyxl write-only).
+schedule with the recovery orders after it, as CSV for French spreadsheets (``;``, UTF-8 BOM, decimal comma) or
+XLSX (openpyxl write-only).
 
 Rows come from the same scoped and filtered querysets as the pages, so the export's totals are the page's.
 """
 
+import itertools
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery, Sum
@@ -142,6 +144,52 @@ PAYMENT_COLUMNS = [
 ]
 
 
+class RecoveryRow:
+    """A recovery order (ordre de reversement) as a row of the payment export: nature « Ordre de reversement », its
+    amount negative (money coming back), the day it was recovered as « Versé le » and the titre de recette's
+    reference; no due date, fund or fund parts."""
+
+    due_date = fund = fiss_amount = fir_amount = None
+
+    def __init__(self, order):
+        self.dotation = order.dotation
+        self.order = order
+        self.amount = -order.amount
+        self.paid_on = order.recovered_on
+        self.reference = order.reference
+        self.cancel_reason = order.cancel_reason
+
+    def get_kind_display(self):
+        return str(_("Ordre de reversement"))
+
+    def get_status_display(self):
+        return self.order.get_status_display()
+
+    def get_fund_display(self):
+        return ""
+
+
+def recovery_rows(user, params):
+    """The recovery orders the user sees, filtered like the payments by campaign, region and structure; none when
+    the list is filtered by a payment status or nature (they have neither)."""
+    if params.get("statut") or params.get("nature"):
+        return iter(())
+    orders = RecoveryOrder.objects.visible_to(user).select_related(
+        "dotation__structure", "dotation__region", "dotation__campaign"
+    )
+    if params.get("annee", "").isdigit():
+        orders = orders.filter(dotation__campaign__year=int(params["annee"]))
+    if params.get("region") and user.is_cnam_agent:
+        orders = orders.filter(dotation__region_id=params["region"][:3])
+    search = (params.get("q") or "").strip()[:100]
+    if search:
+        structure = Q(dotation__structure__name__icontains=search) | Q(dotation__structure__finess_et=search)
+        orders = orders.filter(structure)
+    orders = orders.order_by("dotation__campaign__year", "issued_at", "pk")
+    return (RecoveryRow(order) for order in orders.iterator(chunk_size=CHUNK))
+
+
 def payment_rows(user, params):
+    """The filtered payments, then the recovery orders (negative amounts) of the same scope."""
     _filterset, queryset = filtered_payments(user, params)
-    return queryset.iterator(chunk_size=CHUNK)
+    return itertools.chain(queryset.iterator(chunk_size=CHUNK), recovery_rows(user, params))

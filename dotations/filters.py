@@ -22,7 +22,7 @@ STATUS_RANK = Case(
 LISTING = Listing(
     sorts={
         "structure": Sort(_("Structure"), ("structure__name",)),
-        "region": Sort(_("Région"), ("region__name", "structure__name")),
+        "region": Sort(_("Région"), ("region_id", "structure__name")),  # regions in their official order
         "status": Sort(_("Statut"), ("status_rank", "structure__name"), annotations={"status_rank": STATUS_RANK}),
         "total": Sort(_("Montant"), ("total", "structure__name")),
     },
@@ -59,7 +59,7 @@ class DotationFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        if not user.is_cnam_agent:
+        if not user.sees_national:
             del self.filters["region"]
             del self.filters["anomalies"]
         if user.is_manager:

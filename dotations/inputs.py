@@ -10,16 +10,17 @@ empty are missing: the engine lists them, never a silent zero.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
-from django.utils.formats import date_format
 
 from conventions.enums import ReportStatus
-from conventions.models import AnnualReport, Convention, ReportValue
-from secpa_portal.core.formats import format_number
+from conventions.models import AnnualReport, Convention, ReportFte, ReportValue
+from secpa_portal.core.formats import date_fr, format_number
 from structures.enums import ActivityFigure, ProfessionalCategory, StructureStatus
+from structures.models import Structure, TeamLine
 
 from .engine import Basis, Inputs
 
@@ -78,22 +79,33 @@ def _decimals(mapping) -> dict[str, Decimal]:
     return {str(getattr(k, "value", k)): Decimal(str(v)) for k, v in mapping.items() if v is not None}
 
 
-def _from_report(report: AnnualReport) -> Snapshot:
-    fte, activity = report.activity_inputs()
-    validated = date_format(report.validated_at, "j F Y") if report.validated_at else "—"
+def _report_snapshot(report_id: int, year: int, validated_at, fte: dict, activity: dict) -> Snapshot:
+    validated = date_fr(validated_at) if validated_at else "—"
     return Snapshot(
         SOURCE_REPORT,
-        f"rapport annuel {report.year}, validé le {validated}",
+        f"rapport annuel {year}, validé le {validated}",
         _decimals(fte),
         _decimals(activity),
-        report.pk,
+        report_id,
     )
 
 
+def _from_report(report: AnnualReport) -> Snapshot:
+    """A report instance's snapshot (``gather_structures``, with ``fte_lines`` and ``values__indicator``
+    prefetched)."""
+    fte, activity = report.activity_inputs()
+    return _report_snapshot(report.pk, report.year, report.validated_at, fte, activity)
+
+
 def _from_registration(structure) -> Snapshot:
+    """A structure instance's registration snapshot (``gather_structures``, with ``team_lines`` prefetched)."""
+    return _registration_snapshot(structure, [(line.category, line.fte) for line in structure.team_lines.all()])
+
+
+def _registration_snapshot(structure: Structure, team: list[tuple[str, Decimal]]) -> Snapshot:
     fte: dict[str, Decimal] = {}
-    for line in structure.team_lines.all():
-        fte[line.category] = fte.get(line.category, Decimal("0")) + line.fte
+    for category, value in team:
+        fte[category] = fte.get(category, Decimal("0")) + value
     return Snapshot(
         SOURCE_REGISTRATION,
         "chiffres déclarés à l'enregistrement de la structure",
@@ -136,24 +148,85 @@ def conventions_for_year(year: int):
     )
 
 
-def gather(conventions: list[Convention]) -> dict[int, Snapshot]:
-    """Snapshots keyed by convention id, in a fixed number of queries for any number of conventions.
+@dataclass(frozen=True)
+class ConventionRow:
+    """What computing a dotation reads of a convention: values, not a model instance (``coverage`` reads the
+    dates)."""
 
-    ``conventions`` come from :func:`conventions_for_year` (annotated with ``latest_report_id``).
+    pk: int
+    structure_id: int
+    region_id: str
+    start_date: datetime.date
+    end_date: datetime.date
+    terminated_at: datetime.datetime | None
+    latest_report_id: int | None
+    declared: dict  # the structure's declared figures (``DECLARED_FIELDS``), read in the same query
+
+
+# The registration figures a snapshot reads (``Structure.declared_figures``).
+DECLARED_FIELDS = [field.name for field in Structure._meta.concrete_fields if field.name.startswith("declared_")]
+
+
+def convention_rows(year: int) -> list[ConventionRow]:
+    """:func:`conventions_for_year` as :class:`ConventionRow` values, in one query."""
+    fields = ["pk", "structure_id", "structure__region_id", "start_date", "end_date", "terminated_at"]
+    declared = [f"structure__{name}" for name in DECLARED_FIELDS]
+    return [
+        ConventionRow(*row[: len(fields)], row[-1], dict(zip(DECLARED_FIELDS, row[len(fields) : -1], strict=True)))
+        for row in conventions_for_year(year).values_list(*fields, *declared, "latest_report_id")
+    ]
+
+
+def gather(conventions: list[ConventionRow]) -> dict[int, Snapshot]:
+    """Snapshots keyed by convention id, in at most four queries for any number of conventions, read as values:
+    the reports' dates, FTE and activity figures (only the values an indicator maps to a figure), and for the
+    conventions without a validated report, their structure's team (its declared figures come with the row).
+
+    ``conventions``: :class:`ConventionRow` of :func:`convention_rows` — only those to be (re)computed.
     """
-    report_ids = [c.latest_report_id for c in conventions if c.latest_report_id]
+    report_ids = sorted({c.latest_report_id for c in conventions if c.latest_report_id})
     reports = {}
+    fte: dict[int, dict] = {}
+    activity: dict[int, dict] = {}
     if report_ids:
-        values = Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
-        for report in AnnualReport.objects.filter(pk__in=report_ids).prefetch_related("fte_lines", values):
-            reports[report.pk] = report
-    without_report = [c.structure for c in conventions if c.latest_report_id not in reports]
-    if without_report:
-        prefetch_related_objects(without_report, "team_lines")
+        reports = {
+            pk: (year, validated_at)
+            for pk, year, validated_at in AnnualReport.objects.filter(pk__in=report_ids).values_list(
+                "pk", "year", "validated_at"
+            )
+        }
+        for report_id, category, value in ReportFte.objects.filter(report_id__in=report_ids).values_list(
+            "report_id", "category", "fte"
+        ):
+            fte.setdefault(report_id, {})[category] = value
+        figures = (
+            ReportValue.objects.filter(report_id__in=report_ids, value__isnull=False)
+            .exclude(indicator__activity_figure="")
+            .values_list("report_id", "indicator__activity_figure", "value")
+        )
+        for report_id, figure, value in figures:
+            activity.setdefault(report_id, {})[figure] = value
+    structure_ids = sorted({c.structure_id for c in conventions if c.latest_report_id not in reports})
+    teams: dict[int, list] = {}
+    if structure_ids:
+        for structure_id, category, value in (
+            TeamLine.objects.filter(structure_id__in=structure_ids)
+            .order_by("pk")
+            .values_list("structure_id", "category", "fte")
+        ):
+            teams.setdefault(structure_id, []).append((category, value))
     snapshots = {}
     for convention in conventions:
-        report = reports.get(convention.latest_report_id)
-        snapshots[convention.pk] = _from_report(report) if report else _from_registration(convention.structure)
+        report_id = convention.latest_report_id
+        if report_id in reports:
+            year, validated_at = reports[report_id]
+            snapshots[convention.pk] = _report_snapshot(
+                report_id, year, validated_at, fte.get(report_id, {}), activity.get(report_id, {})
+            )
+        else:
+            snapshots[convention.pk] = _registration_snapshot(
+                Structure(**convention.declared), teams.get(convention.structure_id, [])
+            )
     return snapshots
 
 
@@ -175,3 +248,32 @@ def snapshot_rows(inputs: dict) -> list[tuple[str, str, str]]:
         shown = _shown(value) + (" %" if key == ActivityFigure.PRECARITY_SHARE else "")
         rows.append(("Activité", str(figures.get(key, key)), shown))
     return rows
+
+
+def latest_validated_report(structure_ref="pk"):
+    """Subquery: the pk of the structure's latest validated annual report (any of its conventions), for
+    :func:`gather_structures`. Projections (issue 13) read structures, not conventions."""
+    return Subquery(
+        AnnualReport.objects.filter(convention__structure=OuterRef(structure_ref), status=ReportStatus.VALIDATED)
+        .order_by("-year", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def gather_structures(structures) -> dict[int, Snapshot]:
+    """Snapshots keyed by structure id (latest validated report, else the registration figures), like
+    :func:`gather` for conventions and in the same fixed number of queries: ``structures`` carry
+    ``latest_report_id`` (annotate with :func:`latest_validated_report`)."""
+    report_ids = [s.latest_report_id for s in structures if s.latest_report_id]
+    reports = {}
+    if report_ids:
+        values = Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
+        for report in AnnualReport.objects.filter(pk__in=report_ids).prefetch_related("fte_lines", values):
+            reports[report.pk] = report
+    without_report = [s for s in structures if s.latest_report_id not in reports]
+    if without_report:
+        prefetch_related_objects(without_report, "team_lines")
+    return {
+        s.pk: _from_report(reports[s.latest_report_id]) if s.latest_report_id in reports else _from_registration(s)
+        for s in structures
+    }

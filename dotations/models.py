@@ -40,6 +40,7 @@ BASIS_SHORT = {
     "per_patient": _("Par patient"),
 }
 FRACTION = {"max_digits": 7, "decimal_places": 6}
+QUANTITY_PLACES = Decimal("0.0001")  # a line's quantity as stored (4 decimals)
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -199,7 +200,7 @@ class DotationQuerySet(models.QuerySet):
         """Managers: their structures' dotations once approved; ARS: their region's; CNAM: all."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self
         if user.is_ars_agent:
             return self.filter(region_id=user.region_id)
@@ -319,6 +320,29 @@ class DotationLine(models.Model):
     def __str__(self):
         return f"{self.label}: {self.amount}"
 
+    @classmethod
+    def from_engine(cls, dotation, lines) -> list["DotationLine"]:
+        """The rows (unsaved, numbered from 1) of the engine's lines (``engine.Line``) of ``dotation``: the one
+        place that maps a computed line to its row (campaign computation, recomputation, volume data set)."""
+        return [
+            cls(
+                dotation=dotation,
+                order=order,
+                code=line.code,
+                label=line.label,
+                basis=str(line.basis),
+                key=line.key,
+                quantity=line.quantity.quantize(QUANTITY_PLACES),
+                rate=line.rate,
+                coefficient=line.coefficient,
+                reduction=line.reduction,
+                capped=line.capped,
+                unreduced_amount=line.unreduced_amount,
+                amount=line.amount,
+            )
+            for order, line in enumerate(lines, start=1)
+        ]
+
     @property
     def basis_short(self) -> str:
         return BASIS_SHORT.get(self.basis, self.basis)
@@ -342,7 +366,7 @@ class DotationOpinion(models.Model):
 
 class PaymentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user.is_authenticated and (user.is_superuser or user.is_cnam_agent):
+        if user.is_authenticated and (user.is_superuser or user.sees_national):
             return self  # no subquery over every dotation for the national view
         return self.filter(dotation__in=Dotation.objects.visible_to(user))
 
@@ -404,8 +428,9 @@ class Payment(models.Model):
 
 class RecoveryOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """CNAM: all; others: the orders of dotations they see, once notified to the structure."""
-        if user.is_authenticated and (user.is_superuser or user.is_cnam_agent):
+        """CNAM and the national steering: all; others: the orders of dotations they see, once notified to the
+        structure."""
+        if user.is_authenticated and (user.is_superuser or user.sees_national):
             return self
         return self.filter(dotation__in=Dotation.objects.visible_to(user), notified_at__isnull=False)
 

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.enums import ConventionStatus
 from conventions.models import Convention
+from secpa_portal.core import aggregates
 from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.models import Region
 
-from .enums import DotationStatus, PaymentKind, PaymentStatus
-from .models import Campaign, Dotation, Payment
+from .enums import DotationStatus, PaymentKind, PaymentStatus, RecoveryStatus
+from .models import Campaign, Dotation, Payment, RecoveryOrder
 
 ZERO = Decimal("0")
 
@@ -53,7 +54,7 @@ class PaymentFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         field_name="dotation__region",
         label=_("Région"),
-        queryset=Region.objects.order_by("name"),
+        queryset=Region.objects.order_by("code"),
         empty_label=_("Toutes les régions"),
     )
     q = django_filters.CharFilter(method="search", label=_("Structure (nom ou FINESS)"))
@@ -64,7 +65,7 @@ class PaymentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is None or not user.is_cnam_agent:
+        if user is None or not user.sees_national:
             # ARS agents see one region, managers their structures: the filter would only mislead.
             del self.filters["region"]
         self.form.fields["q"].widget.attrs["maxlength"] = 100
@@ -107,22 +108,46 @@ def payment_totals(queryset) -> dict:
 
 @dataclass
 class FundingYear:
+    """One year of a structure's funding, stated so that its figures never contradict each other:
+    reste à verser = approuvé − versé + ordres de reversement (the ledger's), which is the scheduled payments,
+    plus the balance still to be fixed (at most the rest), plus what no payment will bring (a balance fixed
+    below its ceiling at the report's validation)."""
+
     year: int
     approved: Decimal = ZERO
     paid: Decimal = ZERO
     scheduled: Decimal = ZERO
+    claimed: Decimal = ZERO  # recovery orders not cancelled, among those the reader sees
     pending_balance: bool = False
     dotation: Dotation | None = None
     payments: list = field(default_factory=list)
 
     @property
     def remaining(self) -> Decimal:
-        return self.approved - self.paid
+        return self.approved - self.paid + self.claimed
+
+    @property
+    def to_fix(self) -> Decimal:
+        """The balance not fixed yet: at most what remains once the scheduled payments are made."""
+        if not self.pending_balance:
+            return ZERO
+        return max(self.remaining - self.scheduled, ZERO)
+
+    @property
+    def not_scheduled(self) -> Decimal:
+        """What remains that no payment will bring (a balance fixed, or cancelled, below its ceiling)."""
+        return max(self.remaining - self.scheduled - self.to_fix, ZERO)
+
+
+def funding_totals(rows) -> dict:
+    keys = ("approved", "paid", "scheduled", "to_fix", "remaining", "not_scheduled", "claimed")
+    return {key: sum((getattr(row, key) for row in rows), ZERO) for key in keys}
 
 
 def structure_funding(user, structure) -> dict:
     """The structure's convention and, for each of its years, the approved dotation, what was paid and what is
-    scheduled (a balance not yet fixed is flagged). Four queries whatever the number of years and payments."""
+    scheduled (a balance not yet fixed is flagged), and the recovery orders the user sees. Five queries whatever the
+    number of years and payments."""
     conventions = list(
         Convention.objects.visible_to(user)
         .filter(structure=structure)
@@ -162,14 +187,28 @@ def structure_funding(user, structure) -> dict:
                     else:
                         row.scheduled += payment.amount
     rows = [years[year] for year in sorted(years)]
+    orders = list(
+        RecoveryOrder.objects.visible_to(user)
+        .filter(dotation__structure=structure)
+        .select_related("dotation__campaign")
+        .order_by("dotation__campaign__year", "issued_at", "pk")
+    )
+    for row in rows:
+        if row.dotation is not None:
+            row.claimed = sum(
+                (
+                    o.amount
+                    for o in orders
+                    if o.dotation_id == row.dotation.pk and o.status != RecoveryStatus.CANCELLED
+                ),
+                ZERO,
+            )
     return {
         "convention": convention,
         "rows": rows,
-        "totals": {
-            "approved": sum((r.approved for r in rows), ZERO),
-            "paid": sum((r.paid for r in rows), ZERO),
-            "scheduled": sum((r.scheduled for r in rows), ZERO),
-        },
+        "orders": orders,
+        "totals": funding_totals(rows),
+        "has_dotation": any(row.dotation is not None for row in rows),
     }
 
 
@@ -186,12 +225,16 @@ def payments_dashboard(user, today=None) -> dict:
     )
     if user.is_manager:
         return {"upcoming": list(scheduled.order_by("due_date", "pk")[:5])}
-    if user.is_cnam_agent:
+    if user.sees_national:
         due = scheduled.filter(amount__isnull=False, due_date__lte=today + datetime.timedelta(days=30))
-        sums = due.order_by().aggregate(
-            count=Count("pk"),
-            amount=Sum("amount"),
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        sums = aggregates.cached(
+            f"payments.due:{today.isoformat()}",
+            aggregates.NATIONAL,
+            lambda: due.order_by().aggregate(
+                count=Count("pk"),
+                amount=Sum("amount"),
+                overdue=Count("pk", filter=Q(due_date__lt=today)),
+            ),
         )
         return {"due_count": sums["count"], "due_amount": sums["amount"] or ZERO, "overdue": sums["overdue"]}
     return {}

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from secpa_portal.core import aggregates
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
 
@@ -111,11 +112,13 @@ class Gauge:
         )
 
 
-def campaign_gauge(campaign, dotations=None, *, scope=None) -> Gauge:
-    """The envelope's consumption; with a ``CampaignScope`` (an ARS agent), their region's only."""
+def campaign_gauge(campaign, dotations=None, *, scope=None, sums=None) -> Gauge:
+    """The envelope's consumption; with a ``CampaignScope`` (an ARS agent), their region's only. ``sums``: the
+    dotations' ``_sums`` when the caller has them (the dashboard keeps them cached)."""
     if scope is not None:
         dotations = scope.dotations
-    sums = _sums(Dotation.objects.filter(campaign=campaign) if dotations is None else dotations)
+    if sums is None:
+        sums = _sums(Dotation.objects.filter(campaign=campaign) if dotations is None else dotations)
     return Gauge(
         envelope=campaign.envelope if scope is None or scope.region_id is None else scope.envelope,
         approved=sums["approved_total"],
@@ -191,7 +194,7 @@ def region_totals(campaign, dotations=None, *, scope=None) -> list[RegionRow]:
     codes = set(grouped) | set(envelopes)
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     rows = []
-    for code in sorted(codes, key=lambda c: names.get(c, c)):
+    for code in sorted(codes):  # the official order (INSEE codes): Île-de-France is not last
         row = grouped.get(code, {})
         rows.append(
             RegionRow(
@@ -211,6 +214,16 @@ def region_chart(rows: list[RegionRow]):
     return charts.stacked_bars(
         [(row.name, {"approved": row.approved, "proposed": row.proposed, "computed": row.computed}) for row in rows]
     )
+
+
+def recovery_timeline(order) -> list[Event]:
+    """A recovery order's events: they are journaled on its dotation, naming the order in their payload."""
+    events = Event.objects.filter(
+        object_type=Dotation._meta.label_lower,
+        object_id=str(order.dotation_id),
+        payload__recovery_order=order.pk,
+    ).select_related("actor")
+    return list(events.order_by("created_at", "id"))
 
 
 def dotation_timeline(dotation, user) -> list[Event]:
@@ -245,19 +258,25 @@ def dashboard_context(user) -> dict:
         return {"role": "manager", "dotations": dotations, "payments": payments_dashboard(user)}
     campaign = current_campaign()
     if campaign is None:
-        return {"role": "cnam" if user.is_cnam_agent else "ars", "campaign": None}
-    if user.is_cnam_agent:
-        regions = region_totals(campaign)
+        return {"role": "cnam" if user.sees_national else "ars", "campaign": None}
+    if user.sees_national:
+        scope = aggregates.NATIONAL
+        regions = aggregates.cached(f"dotations.regions:{campaign.pk}", scope, lambda: region_totals(campaign))
         return {
-            "role": "cnam",
+            "role": "cnam" if user.is_cnam_agent else "national",
             "campaign": campaign,
-            "gauge": campaign_gauge(campaign),
+            "gauge": campaign_gauge(
+                campaign,
+                sums=aggregates.cached(
+                    f"dotations.sums:{campaign.pk}", scope, lambda: _sums(Dotation.objects.filter(campaign=campaign))
+                ),
+            ),
             "regions": regions,
             "region_chart": region_chart(regions),
             "payments": payments_dashboard(user),
         }
     mine = Dotation.objects.filter(campaign=campaign, region_id=user.region_id)
-    sums = _sums(mine)
+    sums = aggregates.cached(f"dotations.sums:{campaign.pk}", f"region:{user.region_id}", lambda: _sums(mine))
     return {
         "role": "ars",
         "campaign": campaign,

@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from conventions.payment_terms import terms_for
+
 
 @dataclass(frozen=True)
 class PaymentTerms:
@@ -27,11 +29,13 @@ def _day(year: int, month_day: str) -> datetime.date:
 
 
 def convention_terms(convention, year: int) -> PaymentTerms:
-    """The terms of ``convention`` for campaign ``year``: advance due in ``year``, balance in ``year + 1``."""
+    """The terms of ``convention`` in force for campaign ``year`` (as signed, or as an avenant changed them from
+    that year on: conventions/payment_terms.py): advance due in ``year``, balance in ``year + 1``."""
+    terms = terms_for(convention, year)
     return PaymentTerms(
-        advance_share=convention.advance_share,
-        advance_due_date=_day(year, convention.advance_due),
-        balance_due_date=_day(year + 1, convention.balance_due),
+        advance_share=terms.advance_share,
+        advance_due_date=_day(year, terms.advance_due),
+        balance_due_date=_day(year + 1, terms.balance_due),
     )
 
 
@@ -58,3 +62,60 @@ def current_campaign_defaults() -> dict:
     year = timezone.localdate().year
     campaign = Campaign.objects.filter(year=year).first() or Campaign.objects.order_by("-year").first()
     return campaign_defaults(campaign) if campaign is not None else {}
+
+
+def locked_years(convention) -> dict[int, str]:
+    """The campaign years whose payment terms an avenant can no longer change (registered in
+    conventions.payment_terms): a year whose dotation is approved — its schedule was created with the terms and
+    announced to the structure, and its advance may be paid. One query."""
+    from django.db.models import Exists, OuterRef
+    from django.utils.translation import gettext as _
+
+    from .enums import DotationStatus, PaymentStatus
+    from .models import Dotation, Payment
+
+    rows = (
+        Dotation.objects.filter(convention=convention, status=DotationStatus.APPROVED)
+        .annotate(paid=Exists(Payment.objects.filter(dotation=OuterRef("pk"), status=PaymentStatus.PAID)))
+        .values_list("campaign__year", "paid")
+    )
+    return {
+        year: (
+            _("un versement de la dotation %(year)s est déjà enregistré") % {"year": year}
+            if paid
+            else _("la dotation %(year)s est approuvée et son échéancier est fixé") % {"year": year}
+        )
+        for year, paid in rows
+    }
+
+
+def balance_rule_text(rule: str, floor) -> str:
+    """The balance rule and floor of a campaign, in the words of the convention's text."""
+    from django.utils.translation import gettext as _
+
+    from secpa_portal.core.formats import fraction_percent
+
+    from .enums import BalanceRule
+
+    if rule == BalanceRule.ACI:
+        return _(
+            "le montant définitif de l'année est la dotation multipliée par l'atteinte pondérée des objectifs, sans "
+            "descendre sous un plancher de %(floor)s de la dotation ; le solde est ce montant diminué de l'avance "
+            "versée ; s'il est négatif, la structure reverse l'excédent d'avance (ordre de reversement)"
+        ) % {"floor": fraction_percent(floor, 0)}
+    return _(
+        "le solde est la dotation diminuée de l'avance, multipliée par l'atteinte pondérée des objectifs, sans "
+        "descendre sous un plancher de %(floor)s ; il n'est jamais négatif"
+    ) % {"floor": fraction_percent(floor, 0)}
+
+
+def balance_rules(convention) -> list[tuple[int, str]]:
+    """Per year of ``convention`` whose campaign exists, its balance rule and floor in words (registered in
+    conventions.payment_terms for the convention's text). One query."""
+    from .models import Campaign
+
+    rows = Campaign.objects.filter(year__in=convention.years).order_by("year")
+    return [
+        (year, balance_rule_text(rule, floor))
+        for year, rule, floor in rows.values_list("year", "balance_rule", "balance_floor")
+    ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "structures",
     "conventions",
     "dotations",
+    "projections",
     "secpa_portal.site",
 ]
 
@@ -130,6 +131,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Tests keep one connection per request so that threaded tests leave none open behind them.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# « default » stays per process; « aggregates » (the dashboards' counts and totals, core/aggregates.py) is a table
+# of the database, shared by every gunicorn worker and invalidated in the writing transaction (docs/decisions.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "aggregates": {
+        "BACKEND": "secpa_portal.core.cache.AggregateCache",
+        "LOCATION": "core_aggregate_cache",
+    },
+}
 # The reference tables (35,000 communes) are not serialized for the tests that roll back by reloading a
 # serialized copy row by row: tests/conftest.py reloads them with the migrations' own fast loaders.
 TEST_NON_SERIALIZED_APPS = ["secpa_portal.reference"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("conventions/", include("conventions.urls")),
     path("financements/", include("dotations.urls")),
+    path("projections/", include("projections.urls")),
     path("messages/", include("secpa_portal.messaging.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,10 +6,13 @@ page compares it with the file as it is now: every field, team line, mission and
 Values are kept as the French text the page shows, so the snapshot never depends on later code or choices.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from secpa_portal.core.formats import counted
 
 from .enums import StructureStatus
 from .models import FILE_FIELDS, Structure
@@ -46,7 +49,8 @@ def snapshot(structure) -> dict:
     team = {
         line.category: [
             line.get_category_display(),
-            _("%(headcount)s personne(s), %(fte)s ETP") % {"headcount": line.headcount, "fte": _text(line.fte)},
+            _("%(headcount)s, %(fte)s ETP")
+            % {"headcount": counted(line.headcount, _("personne"), _("personnes")), "fte": _text(line.fte)},
         ]
         for line in structure.team_lines.all()
     }
@@ -73,6 +77,18 @@ class Change:
     new: str
 
 
+LEGACY_HEADCOUNT = re.compile(r"^(\d+) personne\(s\)")
+
+
+def _reworded(text: str) -> str:
+    """A snapshot stored before team lines were written « 2 personnes » (not « 2 personne(s) »), in today's words,
+    so that an unchanged line is not shown as changed."""
+    match = LEGACY_HEADCOUNT.match(text)
+    if not match:
+        return text
+    return counted(int(match.group(1)), _("personne"), _("personnes")) + text[match.end() :]
+
+
 def diff(before: dict, after: dict) -> list[Change]:
     """Every entry that differs between two snapshots, in the file's order (fields, team, missions, pieces)."""
     changes = []
@@ -82,7 +98,7 @@ def diff(before: dict, after: dict) -> list[Change]:
             old = old_entries.get(key)
             new = new_entries.get(key)
             label = (new or old)[0]
-            old_text, new_text = (old[1] if old else ""), (new[1] if new else "")
+            old_text, new_text = (_reworded(old[1]) if old else ""), (new[1] if new else "")
             if old_text != new_text:
                 changes.append(Change(str(title), label, old_text or _("(absent)"), new_text or _("(absent)")))
     return changes

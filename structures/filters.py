@@ -63,7 +63,7 @@ class StructureFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         self.user = user
         super().__init__(data, queryset, **kwargs)
-        if user.is_cnam_agent:
+        if user.sees_national:
             self.filters["departement"].queryset = Departement.objects.all()
         else:
             del self.filters["region"]

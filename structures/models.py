@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secpa_portal.core.formats import date_fr
+
 from .enums import (
     STATUS_BADGE,
     ActivityFigure,
@@ -59,7 +61,7 @@ class StructureQuerySet(models.QuerySet):
         """Managers see their structures; ARS agents their region's files once submitted; CNAM everything submitted."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_cnam_agent:
+        if user.is_superuser or user.sees_national:
             return self.filter(submitted_at__isnull=False)
         if user.is_ars_agent:
             return self.filter(region_id=user.region_id, submitted_at__isnull=False)
@@ -322,4 +324,4 @@ class ReviewNote(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Note du {self.created_at:%d/%m/%Y}"
+        return f"Note du {date_fr(self.created_at)}"

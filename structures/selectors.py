@@ -5,13 +5,14 @@ costs the same number of queries with 2 structures or 5,000, and never counts wh
 """
 
 import datetime
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secpa_portal.core import aggregates
+from secpa_portal.core.collation import french
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
 
@@ -45,7 +46,7 @@ def dashboard_context(user) -> dict:
     """What this app adds to the signed-in user's dashboard (rendered by templates/structures/_dashboard.html)."""
     if not user.is_authenticated:
         return {}
-    if user.is_cnam_agent:
+    if user.sees_national:
         return _cnam_context(user)
     if user.is_ars_agent:
         return _ars_context(user)
@@ -82,7 +83,7 @@ def next_step(structure) -> str:
 
 
 def _manager_context(user) -> dict:
-    structures = list(Structure.objects.visible_to(user).select_related("region").order_by("name", "pk"))
+    structures = list(Structure.objects.visible_to(user).select_related("region").order_by(french("name"), "pk"))
     cards = [
         StructureCard(structure=s, next_step=next_step(s), waiting_on_manager=s.status in WAITING_ON_MANAGER)
         for s in structures
@@ -107,12 +108,17 @@ def _manager_context(user) -> dict:
 def _ars_context(user) -> dict:
     now = timezone.now()
     visible = Structure.objects.visible_to(user)
-    counts = visible.aggregate(
-        to_take=Count("pk", filter=Q(status=StructureStatus.SUBMITTED)),
-        mine=Count("pk", filter=Q(status=StructureStatus.IN_REVIEW, reviewer=user)),
-        late=Count("pk", filter=late_q(now)),
-        in_review=Count("pk", filter=Q(status=StructureStatus.IN_REVIEW)),
+    counts = aggregates.cached(
+        "structures.ars",
+        aggregates.scope(user),
+        lambda: visible.aggregate(
+            to_take=Count("pk", filter=Q(status=StructureStatus.SUBMITTED)),
+            late=Count("pk", filter=late_q(now)),
+            in_review=Count("pk", filter=Q(status=StructureStatus.IN_REVIEW)),
+        ),
     )
+    # The agent's own files: not shared by the region's scope, and a narrow indexed count.
+    counts = {**counts, "mine": visible.in_review_by(user).count()}
     oldest = visible.filter(status__in=UNDECIDED_STATUSES).select_related("departement", "reviewer")
     today = timezone.localdate(now)
     cutoff = now - datetime.timedelta(days=LATE_AFTER_DAYS)
@@ -126,36 +132,40 @@ def _ars_context(user) -> dict:
 # --- CNAM -------------------------------------------------------------------------------------------------
 
 
-def _sort_key(name: str) -> str:
-    """Alphabetical order as French readers expect it: « Île-de-France » among the I, not after the Z."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
 def _cnam_context(user) -> dict:
     visible = Structure.objects.visible_to(user)
     # CNAM staff never see drafts that were never submitted.
     statuses = [s for s in StructureStatus if s != StructureStatus.DRAFT]
-    counts = visible.aggregate(
-        total=Count("pk"),
-        late=Count("pk", filter=late_q()),
-        **{status.value: Count("pk", filter=Q(status=status)) for status in statuses},
+    scope = aggregates.scope(user)
+    counts = aggregates.cached(
+        "structures.cnam",
+        scope,
+        lambda: visible.aggregate(
+            total=Count("pk"),
+            late=Count("pk", filter=late_q()),
+            **{status.value: Count("pk", filter=Q(status=status)) for status in statuses},
+        ),
     )
     by_status = [
         {"value": s.value, "label": s.label, "badge": STATUS_BADGE[s], "count": counts[s.value]} for s in statuses
     ]
-    per_region = {
-        row["region_id"]: row
-        for row in visible.values("region_id").annotate(
-            total=Count("pk"),
-            pending=Count("pk", filter=Q(status__in=PENDING_STATUSES)),
-            eligible=Count("pk", filter=Q(status=StructureStatus.ELIGIBLE)),
-            ineligible=Count("pk", filter=Q(status=StructureStatus.INELIGIBLE)),
-        )
-    }
+    per_region = aggregates.cached(
+        "structures.cnam_regions",
+        scope,
+        lambda: {
+            row["region_id"]: row
+            for row in visible.values("region_id").annotate(
+                total=Count("pk"),
+                pending=Count("pk", filter=Q(status__in=PENDING_STATUSES)),
+                eligible=Count("pk", filter=Q(status=StructureStatus.ELIGIBLE)),
+                ineligible=Count("pk", filter=Q(status=StructureStatus.INELIGIBLE)),
+            )
+        },
+    )
     empty = {"total": 0, "pending": 0, "eligible": 0, "ineligible": 0}
     regions = [
         {"region": region, **per_region.get(region.pk, empty)}
-        for region in sorted(Region.objects.all(), key=lambda region: _sort_key(region.name))
+        for region in Region.objects.order_by("code")  # the official order (INSEE codes)
     ]
     if None in per_region:  # submitted without a commune: shown apart so that the totals add up
         regions.append({"region": None, **per_region[None]})

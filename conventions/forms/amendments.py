@@ -1,11 +1,14 @@
 """The avenant form: its object, a new end date, the targets grid, indicators to remove and to add."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.forms import VersionedFormMixin
 
-from .conventions import _decimal, check_value, indicator_choices, plain
+from ..payment_terms import terms_for
+from .conventions import HUNDRED, DayMonthField, _decimal, check_value, indicator_choices, plain
 
 ADD_ROWS = 2
 
@@ -25,12 +28,43 @@ class AmendmentForm(VersionedFormMixin, forms.Form):
         error_messages={"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2029.")},
     )
 
-    def __init__(self, *args, convention, lines, amendment=None, **kwargs):
-        """``lines``: the convention's indicators followed by an objective (prefetched targets)."""
+    terms_from_year = forms.ChoiceField(
+        label=_("Nouvelles conditions de versement à partir de l'année"),
+        required=False,
+        help_text=_("Facultatif. Les années précédentes gardent leurs conditions."),
+    )
+    terms_advance_share = _decimal(
+        _("Part de la dotation versée en avance (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("Entre 0 et 100, par exemple 50."),
+    )
+    terms_advance_due = DayMonthField(
+        label=_("Échéance de l'avance (année N)"), required=False, help_text=_("JJ/MM, par exemple 31/01.")
+    )
+    terms_balance_due = DayMonthField(
+        label=_("Échéance du solde (année N + 1)"), required=False, help_text=_("JJ/MM, par exemple 30/04.")
+    )
+
+    def __init__(self, *args, convention, lines, amendment=None, locked=None, **kwargs):
+        """``lines``: the convention's indicators followed by an objective (prefetched targets); ``locked``:
+        {year: why its payment terms can no longer change} (conventions/payment_terms.py)."""
         super().__init__(*args, **kwargs)
         self.add_version(amendment)
         self.convention = convention
         self.years = convention.years
+        self.fields["terms_from_year"].choices = [("", _("— Conditions inchangées —"))] + [
+            (str(year), str(year)) for year in self.years
+        ]
+        if locked:
+            self.fields["terms_from_year"].help_text = _(
+                "Facultatif. Les années précédentes gardent leurs conditions. Ne peuvent plus changer : %(years)s."
+            ) % {"years": " ; ".join(f"{year} ({why})" for year, why in sorted(locked.items()))}
+        # Prefilled with the terms in force for the last year, the ones an avenant would usually replace.
+        latest = terms_for(convention, self.years[-1])
+        self.fields["terms_advance_share"].initial = plain(latest.advance_share * HUNDRED)
+        self.fields["terms_advance_due"].initial = latest.advance_due
+        self.fields["terms_balance_due"].initial = latest.balance_due
         self.lines = lines
         choices, self.indicators = indicator_choices()
         objective_choices = [("", _("— Choisir un objectif —"))] + [
@@ -133,8 +167,29 @@ class AmendmentForm(VersionedFormMixin, forms.Form):
             "targets": targets,
             "add": add,
             "remove": remove,
+            "terms": self._terms(cleaned),
         }
         return cleaned
+
+    def _terms(self, cleaned):
+        if not cleaned.get("terms_from_year"):
+            return None
+        missing = {
+            "terms_advance_share": _("Indiquez la part de l'avance."),
+            "terms_advance_due": _("Indiquez l'échéance de l'avance."),
+            "terms_balance_due": _("Indiquez l'échéance du solde."),
+        }
+        for name, message in missing.items():
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, message)
+        if any(name in self.errors for name in missing):
+            return None
+        return {
+            "from_year": int(cleaned["terms_from_year"]),
+            "advance_share": (cleaned["terms_advance_share"] / HUNDRED).quantize(Decimal("0.01")),
+            "advance_due": cleaned["terms_advance_due"],
+            "balance_due": cleaned["terms_balance_due"],
+        }
 
 
 def initial_from(amendment) -> dict:

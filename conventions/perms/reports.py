@@ -37,4 +37,4 @@ def can_return(user, report) -> bool:
 
 def can_view_national(user) -> bool:
     """CNAM agents see attainment across all structures; ARS agents the same view for their region."""
-    return user.is_authenticated and (user.is_cnam_agent or user.is_ars_agent)
+    return user.is_authenticated and (user.sees_national or user.is_ars_agent)

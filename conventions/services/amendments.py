@@ -6,7 +6,11 @@
      "targets": [{"indicator": "coordination_meetings", "year": 2027, "value": "14"}],
      "add": [{"indicator": "shared_record", "objective": 3, "baseline": null, "points": "10",
               "targets": {"2026": "1", "2027": "1"}}],
-     "remove": ["missed_appointments"]}
+     "remove": ["missed_appointments"],
+     "terms": {"from_year": 2027, "advance_share": "0.50", "advance_due": "01-31", "balance_due": "04-30"}}
+
+``terms``: new payment terms from a campaign year on (conventions/payment_terms.py); never for a year whose
+dotation is approved (checked when the avenant is saved, sent and signed).
 
 ``Amendment.before`` keeps what the applied amendment replaced, so that the convention page can show
 each amendment with its before and after.
@@ -27,6 +31,7 @@ from secpa_portal.journal.services import record_event
 from .. import notifications
 from ..enums import AmendmentStatus, ConventionStatus
 from ..models import DURATION_YEARS, Amendment, Convention, ConventionIndicator, Indicator, Objective, Target
+from ..payment_terms import YearTerms, lock_refusal, terms_for, with_terms_from
 from ..pdf import queue_signed_pdf
 from ..perms import conventions as perms
 from ..workflow import AMENDMENT_WORKFLOW, TransitionError
@@ -55,11 +60,36 @@ def _years(start, end):
     return list(range(start.year, end.year + 1))
 
 
-def build_changes(convention, *, new_end_date=None, targets=(), add=(), remove=()) -> dict:
+def _terms_change(convention, years, terms) -> dict | None:
+    """``terms`` (from_year, advance_share, advance_due, balance_due) checked, as JSON; None when they change
+    nothing."""
+    from_year = int(terms["from_year"])
+    if from_year not in years:
+        raise ActionRefused(
+            _(
+                "Les nouvelles conditions de versement doivent s'appliquer à une année de la convention (%(first)s à "
+                "%(last)s)."
+            )
+            % {"first": years[0], "last": years[-1]}
+        )
+    share = Decimal(str(terms["advance_share"]))
+    if not Decimal("0") <= share <= Decimal("1"):
+        raise ActionRefused(_("La part de l'avance est comprise entre 0 et 100 %."))
+    new = YearTerms(share.quantize(Decimal("0.01")), terms["advance_due"], terms["balance_due"])
+    if all(terms_for(convention, year) == new for year in years if year >= from_year):
+        return None
+    refusal = lock_refusal(convention, from_year)
+    if refusal:
+        raise ActionRefused(refusal)
+    return new.as_json(from_year)
+
+
+def build_changes(convention, *, new_end_date=None, targets=(), add=(), remove=(), terms=None) -> dict:
     """Check the requested changes against the convention as it stands and return ``changes`` (JSON).
 
     ``targets``: dicts of indicator (Indicator), year, value; ``add``: dicts of indicator, objective (Objective),
-    baseline, points, targets ({year: value}); ``remove``: Indicators.
+    baseline, points, targets ({year: value}); ``remove``: Indicators; ``terms``: a dict of from_year,
+    advance_share (fraction), advance_due and balance_due ("MM-DD"), or None.
     """
     lines = {
         line.indicator_id: line
@@ -167,8 +197,17 @@ def build_changes(convention, *, new_end_date=None, targets=(), add=(), remove=(
         changes["add"] = added
     if removed:
         changes["remove"] = removed
+    if terms:
+        terms_change = _terms_change(convention, years, terms)
+        if terms_change:
+            changes["terms"] = terms_change
     if not changes:
-        raise ActionRefused(_("Cet avenant ne change rien : modifiez une cible, un indicateur ou la date de fin."))
+        raise ActionRefused(
+            _(
+                "Cet avenant ne change rien : modifiez une cible, un indicateur, la date de fin ou les conditions "
+                "de versement."
+            )
+        )
     return changes
 
 
@@ -265,6 +304,14 @@ def amendment_delete(*, amendment: Amendment, user: User) -> None:
     )
 
 
+def _check_terms_still_open(convention, amendment):
+    """A dotation approved since the avenant was prepared fixes that year's terms: refused, nothing written."""
+    terms = (amendment.changes or {}).get("terms")
+    refusal = lock_refusal(convention, terms["from_year"]) if terms else ""
+    if refusal:
+        raise TransitionError(refusal)
+
+
 def _move(amendment, name):
     return AMENDMENT_WORKFLOW.apply(amendment, name)
 
@@ -283,6 +330,7 @@ def amendment_send(*, amendment: Amendment, user: User) -> Amendment:
     require(perms.can_send_amendment(user, locked), _("Seul un agent de la CNAM peut envoyer un avenant."))
     if convention.status != ConventionStatus.ACTIVE:
         raise TransitionError(_("La convention n'est plus en vigueur : l'avenant ne peut pas être envoyé."))
+    _check_terms_still_open(convention, locked)
     from_state = _move(locked, "send")
     locked.save()
     _record(
@@ -392,6 +440,14 @@ def apply_changes(convention, changes: dict) -> dict:
                 for year, value in item["targets"].items()
             ]
         )
+    if "terms" in changes:
+        new = changes["terms"]
+        before["terms"] = list(convention.amended_terms)
+        convention.amended_terms = with_terms_from(
+            convention.amended_terms,
+            new["from_year"],
+            YearTerms(Decimal(new["advance_share"]), new["advance_due"], new["balance_due"]),
+        )
     convention.version += 1
     convention.full_clean()
     convention.save()
@@ -415,6 +471,7 @@ def amendment_sign_cnam(
         raise TransitionError(_("Indiquez le nom et la qualité du signataire."))
     if convention.status != ConventionStatus.ACTIVE:
         raise TransitionError(_("La convention n'est plus en vigueur : l'avenant ne peut pas prendre effet."))
+    _check_terms_still_open(convention, locked)
     from_state = _move(locked, "sign_cnam")
     locked.before = apply_changes(convention, locked.changes)
     locked.cnam_signatory_name = signatory_name.strip()[:200]

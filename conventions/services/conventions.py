@@ -6,21 +6,23 @@ everything (``send_blockers``).
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused
+from secpa_portal.core.formats import date_fr
 from secpa_portal.core.services import check_version, lock, require
 from secpa_portal.journal.services import record_event
 from structures.models import Structure
 
 from .. import notifications
 from ..enums import ConventionStatus, IndicatorDirection, Obligation
+from ..law import LawItem, law_checklist
 from ..models import (
     DURATION_MESSAGE,
     DURATION_YEARS,
@@ -247,12 +249,30 @@ def target_problem(direction, baseline, target) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class SendReview:
+    blockers: list[str]  # everything that prevents sending, in French
+    checklist: list[LawItem]  # the contents the law requires, met or not (shown before the button)
+
+
 def send_blockers(convention) -> list[str]:
     """What still prevents sending the convention, in French; empty when it is complete."""
+    return send_review(convention).blockers
+
+
+def send_review(convention) -> SendReview:
+    """What prevents sending the convention, and the law's checklist (conventions/law.py), in two queries."""
     blockers = []
-    if not convention.obligations:
-        blockers.append(_("Cochez au moins une obligation de coordination ou de participation."))
     objectives = list(convention.objectives.prefetch_related("indicators__indicator", "indicators__targets"))
+    checklist = law_checklist(
+        convention.obligations,
+        {line.indicator.category for objective in objectives for line in objective.indicators.all()},
+    )
+    blockers.extend(
+        _("Exigé par la loi (art. L. 6323-6-2 I du code de la santé publique) : %(what)s.") % {"what": item.missing}
+        for item in checklist
+        if not item.met
+    )
     if not objectives:
         blockers.append(_("Ajoutez au moins un objectif."))
     years = convention.years
@@ -279,7 +299,7 @@ def send_blockers(convention) -> list[str]:
                     )
     if objectives and total_points <= 0:
         blockers.append(_("Attribuez des points à au moins un indicateur : ils pondèrent l'atteinte des objectifs."))
-    return blockers
+    return SendReview(blockers, checklist)
 
 
 def _move(locked, name, reason=""):
@@ -419,8 +439,8 @@ def convention_terminate(
         raise TransitionError(
             _("Le dernier jour en vigueur doit être compris entre le %(start)s et le %(end)s.")
             % {
-                "start": date_format(earliest, "SHORT_DATE_FORMAT"),
-                "end": date_format(locked.end_date, "SHORT_DATE_FORMAT"),
+                "start": date_fr(earliest),
+                "end": date_fr(locked.end_date),
             }
         )
     from_state = _move(locked, "terminate", reason)

@@ -23,7 +23,7 @@ from .. import report_notifications as notifications
 from ..enums import ReminderKind
 from ..models import AnnualReport, Convention, ReportFte, ReportReminder, ReportValue
 from ..perms import reports as perms
-from ..report_rules import report_errors
+from ..report_rules import filing_too_early, report_errors
 from ..report_selectors import expected_indicators, report_lines, report_weighted_attainment, reportable_years
 from ..report_workflow import REPORT_WORKFLOW
 from ..signals import report_validated
@@ -181,10 +181,14 @@ def _record(locked, user, verb, from_state, summary, reason="", payload=None):
 
 @transaction.atomic
 def report_submit(*, report: AnnualReport, user: User) -> AnnualReport:
-    """A manager files a complete report; the region's ARS agents are told."""
+    """A manager files a complete report, once its year is over (``report_rules.filing_too_early``: from 1 January
+    of the next year, or the day after the convention's last day in force); the region's ARS agents are told."""
     locked = _locked(report)
     REPORT_WORKFLOW.check("submit", locked.status)
     require(perms.can_submit(user, locked), _("Seul un gestionnaire de la structure peut déposer ce rapport."))
+    too_early = filing_too_early(locked, timezone.localdate())
+    if too_early:
+        raise ActionRefused(too_early)
     errors = filing_blockers(locked)
     if errors:
         raise ReportInvalid(errors)

@@ -10,7 +10,7 @@ from secpa_portal.core.errors import DomainError
 from ..forms.conventions import ReasonForm, SignatureForm, StructureSignatureForm, TerminateForm
 from ..perms import conventions as perms
 from ..services import conventions as services
-from ..services.conventions import send_blockers
+from ..services.conventions import send_review
 from .conventions import crumbs, get_convention
 
 
@@ -44,7 +44,7 @@ def _confirm(request, convention, *, allowed, refusal, form, action, template_co
 
 def convention_send(request, pk):
     convention = get_convention(request, pk)
-    blockers = send_blockers(convention) if perms.can_send(request.user, convention) else []
+    review = send_review(convention) if perms.can_send(request.user, convention) else None
     return _confirm(
         request,
         convention,
@@ -54,7 +54,8 @@ def convention_send(request, pk):
         action=lambda form: services.convention_send(convention=convention, user=request.user),
         template_context={
             "title": _("Envoyer la convention à la structure"),
-            "blockers": blockers,
+            "blockers": review.blockers if review else [],
+            "checklist": review.checklist if review else [],
             "explanation": _(
                 "La convention ne pourra plus être modifiée. Les gestionnaires de « %(structure)s » la verront sur "
                 "le portail et recevront un courriel les invitant à la signer."

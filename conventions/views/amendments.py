@@ -11,8 +11,9 @@ from secpa_portal.core.errors import DomainError
 
 from ..enums import AmendmentStatus
 from ..forms.amendments import AmendmentForm
-from ..forms.conventions import SignatureForm, StructureSignatureForm
+from ..forms.conventions import SignatureForm, StructureSignatureForm, plain
 from ..models import Indicator
+from ..payment_terms import locked_years
 from ..perms import conventions as perms
 from ..services import amendments as services
 from ..services.amendments import IN_PROGRESS
@@ -47,6 +48,11 @@ def _initial(amendment, lines):
         indicators = dict(
             Indicator.objects.filter(code__in=[a["indicator"] for a in changes["add"]]).values_list("code", "pk")
         )
+    if terms := changes.get("terms"):
+        initial["terms_from_year"] = str(terms["from_year"])
+        initial["terms_advance_share"] = plain(Decimal(terms["advance_share"]) * 100)
+        initial["terms_advance_due"] = terms["advance_due"]
+        initial["terms_balance_due"] = terms["balance_due"]
     for n, item in enumerate(changes.get("add", [])[:2]):
         initial[f"add_{n}_indicator"] = str(indicators.get(item["indicator"], ""))
         initial[f"add_{n}_objective"] = str(item["objective"])
@@ -84,6 +90,7 @@ def amendment_form(request, pk, number=None):
         lines=lines,
         amendment=amendment,
         initial=_initial(amendment, lines) if amendment else None,
+        locked=locked_years(convention),
     )
     if request.method == "POST" and form.is_valid():
         try:

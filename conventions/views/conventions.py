@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from secpa_portal.core import exports as spreadsheet
 from secpa_portal.core import lists
+from secpa_portal.core.collation import french
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.lists import Listing
 from secpa_portal.journal.models import Event
@@ -25,7 +26,7 @@ from ..pdf import latest_signed_pdf
 from ..perms import conventions as perms
 from ..services import conventions as services
 from ..services.amendments import IN_PROGRESS
-from ..services.conventions import LIVE_STATUSES, send_blockers
+from ..services.conventions import LIVE_STATUSES, send_review
 from ..text import amendment_rows, document_context, objective_rows, with_terms, years_of
 
 # The structures to prepare have one order (by name): only the pagination of the list mechanism serves.
@@ -88,7 +89,7 @@ def structures_to_prepare(request):
         .annotate(has_live=Exists(live))
         .filter(has_live=False)
         .select_related("region")
-        .order_by("name", "pk")
+        .order_by(french("name"), "pk")
     )
     page = TO_PREPARE.paginate(queryset, request.GET)
     return render(
@@ -101,6 +102,14 @@ def structures_to_prepare(request):
             "breadcrumb": crumbs((_("Structures éligibles sans convention"), None)),
         },
     )
+
+
+def _review(convention) -> dict:
+    """A draft's blockers and the law's checklist (conventions/law.py), shown before it is sent."""
+    if convention.status != ConventionStatus.DRAFT:
+        return {"blockers": [], "checklist": []}
+    review = send_review(convention)
+    return {"blockers": review.blockers, "checklist": review.checklist}
 
 
 def convention_detail(request, pk):
@@ -120,7 +129,7 @@ def convention_detail(request, pk):
             "applied_amendments": [a for a in amendments if a.status == "active"],
             "events": timeline(convention, user),
             "signed_pdf": latest_signed_pdf(convention),
-            "blockers": send_blockers(convention) if convention.status == ConventionStatus.DRAFT else [],
+            **_review(convention),
             "can": {
                 "edit": perms.can_edit(user, convention),
                 "send": perms.can_send(user, convention),

@@ -38,7 +38,7 @@ def national_attainment(request):
     year, scope, statuses, years = _filters(request)
     summaries = exports.indicator_summaries(request.user, year=year, statuses=statuses)
     measured = [s for s in summaries if s.mean_attainment is not None]
-    title = _("Atteinte des indicateurs") if request.user.is_cnam_agent else _("Atteinte des indicateurs de la région")
+    title = _("Atteinte des indicateurs") if request.user.sees_national else _("Atteinte des indicateurs de la région")
     return render(
         request,
         "conventions/reports/national.html",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rapports/<int:pk>/saisie/", reports.report_edit, name="report_edit"),
     path("rapports/<int:pk>/depot/", reports.report_submit, name="report_submit"),
     path("rapports/<int:pk>/validation/", reports.report_review, name="report_review"),
+    path("rapports/<int:pk>/validation/valider/", reports.report_validate, name="report_validate"),
     path(
         "rapports/structure/<int:structure_pk>/indicateurs/",
         structure_indicators.structure_indicators,

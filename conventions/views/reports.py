@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from secpa_portal.core import confirm, formats, lists
 from secpa_portal.core import exports as spreadsheet
-from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.enums import ProfessionalCategory
@@ -19,6 +20,7 @@ from ..filters import REPORT_LISTING, ReportFilter
 from ..forms.reports import ReportForm, ReturnForm
 from ..models import AnnualReport, Convention, ReportValue
 from ..perms import reports as perms
+from ..report_rules import filing_too_early
 from ..report_selectors import (
     expected_indicators,
     fte_by_category,
@@ -120,8 +122,10 @@ def _timeline(report, user):
 def report_detail(request, pk):
     report = _report(request, pk)
     context = _page_context(report)
+    can_edit = perms.can_edit(request.user, report)
     context.update(
-        can_edit=perms.can_edit(request.user, report),
+        can_edit=can_edit,
+        too_early=filing_too_early(report, timezone.localdate()) if can_edit else None,
         can_validate=perms.can_validate(request.user, report),
         crumbs=_crumbs(report),
         events=_timeline(report, request.user),
@@ -166,7 +170,12 @@ def report_edit(request, pk):
     return render(
         request,
         "conventions/reports/form.html",
-        {"report": report, "form": form, "crumbs": _crumbs(report, _("Saisie"))},
+        {
+            "report": report,
+            "form": form,
+            "too_early": filing_too_early(report, timezone.localdate()),
+            "crumbs": _crumbs(report, _("Saisie")),
+        },
     )
 
 
@@ -198,42 +207,88 @@ def report_submit(request, pk):
         )
         return redirect("conventions:report_detail", report.pk)
     context = _page_context(report)
-    context.update(crumbs=_crumbs(report, _("Dépôt")), blockers=list(services.filing_blockers(report).values()))
+    context.update(
+        crumbs=_crumbs(report, _("Dépôt")),
+        too_early=filing_too_early(report, timezone.localdate()),
+        blockers=list(services.filing_blockers(report).values()),
+    )
     return render(request, "conventions/reports/submit.html", context)
 
 
+def validate_confirmation(report, weighted_attainment) -> confirm.Confirmation:
+    """Validating a filed report fixes its weighted attainment, hence the balance of the dotation."""
+    return confirm.Confirmation(
+        key="report-validate",
+        title=_("Valider le rapport %(year)s de « %(name)s » ?")
+        % {"year": report.year, "name": report.convention.structure.name},
+        url=reverse("conventions:report_validate", args=[report.pk]),
+        cancel_url=reverse("conventions:report_review", args=[report.pk]),
+        button=_("Valider le rapport %(year)s") % {"year": report.year},
+        lines=(
+            _(
+                "L'atteinte pondérée sera fixée à %(attainment)s et servira au calcul du solde de la dotation "
+                "%(year)s : elle ne pourra plus être modifiée."
+            )
+            % {"attainment": formats.fraction_percent(weighted_attainment), "year": report.year},
+            _("Le rapport ne pourra plus être renvoyé à la structure."),
+            _("Les gestionnaires de la structure seront informés par courriel."),
+        ),
+    )
+
+
+VALIDATE_REFUSAL = _("Seul un agent de l'ARS de la région valide ou renvoie un rapport déposé.")
+
+
+@require_http_methods(["GET", "POST"])
+def report_validate(request, pk):
+    """GET: what validating does (the modal's fallback); POST: validate."""
+    report = _report(request, pk)
+    if not perms.can_validate(request.user, report):
+        messages.error(request, VALIDATE_REFUSAL)
+        return redirect("conventions:report_detail", report.pk)
+    if request.method == "GET":
+        confirmation = validate_confirmation(report, _page_context(report)["weighted_attainment"])
+        crumbs = _crumbs(report, _("Validation"))
+        crumbs[-1] = (_("Validation"), reverse("conventions:report_review", args=[report.pk]))
+        return confirm.page(request, confirmation, [*crumbs, (_("Valider"), None)])
+    try:
+        services.report_validate(report=report, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Rapport %(year)s validé. La structure en est informée ; le solde de sa dotation peut être fixé.")
+            % {"year": report.year},
+        )
+    return redirect("conventions:report_detail", report.pk)
+
+
+@require_http_methods(["GET", "POST"])
 def report_review(request, pk):
+    """The review page: validate (through its confirmation, ``report_validate``) or send back with a reason."""
     report = _report(request, pk)
     if not perms.can_validate(request.user, report):
         if request.method == "POST":
-            messages.error(request, _("Seul un agent de l'ARS de la région valide ou renvoie un rapport déposé."))
+            messages.error(request, VALIDATE_REFUSAL)
         return redirect("conventions:report_detail", report.pk)
     return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
-    if request.method == "POST":
-        action = request.POST.get("action")
+    if request.method == "POST" and request.POST.get("action") == "return" and return_form.is_valid():
         try:
-            if action == "validate":
-                services.report_validate(report=report, user=request.user)
-                messages.success(
-                    request,
-                    _(
-                        "Rapport %(year)s validé. La structure en est informée ; "
-                        "le solde de sa dotation peut être fixé."
-                    )
-                    % {"year": report.year},
-                )
-                return redirect("conventions:report_detail", report.pk)
-            if action == "return" and return_form.is_valid():
-                services.report_return(report=report, user=request.user, reason=return_form.cleaned_data["reason"])
-                messages.success(
-                    request, _("Rapport %(year)s renvoyé à la structure avec votre motif.") % {"year": report.year}
-                )
-                return redirect("conventions:report_detail", report.pk)
+            services.report_return(report=report, user=request.user, reason=return_form.cleaned_data["reason"])
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("conventions:report_detail", report.pk)
+        else:
+            messages.success(
+                request, _("Rapport %(year)s renvoyé à la structure avec votre motif.") % {"year": report.year}
+            )
+        return redirect("conventions:report_detail", report.pk)
     context = _page_context(report)
-    context.update(return_form=return_form, crumbs=_crumbs(report, _("Validation")))
+    context.update(
+        return_form=return_form,
+        crumbs=_crumbs(report, _("Validation")),
+        validate_confirmation=validate_confirmation(report, context["weighted_attainment"]),
+    )
     return render(request, "conventions/reports/review.html", context)
 
 

@@ -8,7 +8,7 @@ from ..workflow import CAMPAIGN_WORKFLOW
 
 def can_view_campaigns(user) -> bool:
     """Campaign pages (envelope, barème, totals per region) are for ARS and CNAM staff."""
-    return user.is_authenticated and (user.is_cnam_agent or user.is_ars_agent)
+    return user.is_authenticated and (user.sees_national or user.is_ars_agent)
 
 
 def can_manage_campaigns(user) -> bool:

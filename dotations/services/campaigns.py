@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import counted, date_fr, euros
 from secpa_portal.core.services import check_version, lock
 from secpa_portal.journal.services import record_event
 
@@ -21,6 +21,7 @@ from ..enums import ConsultationStatus, DotationStatus, Fund, PaymentStatus
 from ..models import BaremeComponent, Campaign, Dotation, Payment, PrecarityBand, RegionalEnvelope
 from ..perms import campaigns as perms
 from ..workflow import CAMPAIGN_WORKFLOW
+from .compute import compute_running
 
 CAMPAIGN_FIELDS = {
     "envelope",
@@ -125,7 +126,7 @@ def fund_rule(campaign) -> str:
     if campaign.fiss_end_date is None:
         return _("fonds payeur : FIR pour toutes les échéances")
     return _("fonds payeur : FISS pour les échéances jusqu'au %(date)s, FIR ensuite") % {
-        "date": campaign.fiss_end_date.strftime("%d/%m/%Y")
+        "date": date_fr(campaign.fiss_end_date)
     }
 
 
@@ -237,7 +238,9 @@ def campaign_update(
         reassigned = _reassign_funds(locked)
         summary += " — " + fund_rule(locked)
         if reassigned:
-            summary += _(" ; %(count)s versement(s) programmé(s) changent de fonds payeur") % {"count": reassigned}
+            summary += _(" ; %(count)s de fonds payeur") % {
+                "count": counted(reassigned, _("versement programmé change"), _("versements programmés changent"))
+            }
     record_event(
         actor=user,
         verb="campaign_updated",
@@ -290,8 +293,8 @@ def bareme_replace(
     record_event(
         actor=user,
         verb="bareme_updated",
-        summary=_("Barème %(year)s enregistré : %(count)s composante(s)")
-        % {"year": locked.year, "count": len(components)},
+        summary=_("Barème %(year)s enregistré : %(count)s")
+        % {"year": locked.year, "count": counted(len(components), _("composante"), _("composantes"))},
         obj=locked,
         payload={
             "components": [{f: str(c.get(f)) for f in COMPONENT_FIELDS} for c in components],
@@ -325,7 +328,6 @@ def _settle_consultation(campaign):
     """Opening is refused while the consultation on the barème still takes opinions; one whose deadline has passed
     is closed now (as the daily job would), so the campaign opens on a closed consultation."""
     from django.utils import timezone
-    from django.utils.formats import date_format
 
     from ..models import Consultation
     from .consultations import expire_if_due
@@ -340,7 +342,7 @@ def _settle_consultation(campaign):
                 "La consultation sur le barème est ouverte jusqu'au %(day)s : attendez les avis, ou closez-la "
                 "avant d'ouvrir la campagne."
             )
-            % {"day": date_format(consultation.deadline, "j F Y")}
+            % {"day": date_fr(consultation.deadline)}
         )
     consultation.campaign = campaign
     expire_if_due(consultation, today)
@@ -370,9 +372,17 @@ def campaign_open(*, campaign: Campaign, user: User) -> Campaign:
     )
 
 
+CLOSE_WHILE_COMPUTING = _(
+    "Un calcul des dotations est en cours : la campagne pourra être close quand il sera terminé."
+)
+
+
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, user: User) -> Campaign:
-    """open → closed: read-only from now on."""
+    """open → closed: read-only from now on; never while a computation runs (its results would land in a closed
+    campaign)."""
+    if compute_running(lock(campaign)):
+        raise ActionRefused(CLOSE_WHILE_COMPUTING)
     return _transition(
         "close",
         campaign=campaign,

@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import coefficient as coefficient_text
+from secpa_portal.core.formats import counted, euros, plural
 from secpa_portal.core.services import lock
 from secpa_portal.journal.services import record_event
 
@@ -33,6 +34,8 @@ from ..perms import campaigns as perms
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Rows per INSERT of dotations and lines (a batch of 500 conventions writes some 4,000 lines).
+LINE_BATCH = 2000
 STALE_AFTER = datetime.timedelta(minutes=30)
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -73,8 +76,8 @@ def campaign_compute_start(*, campaign: Campaign, user: User) -> Campaign:
             locked,
             user,
             verb="campaign_compute_interrupted",
-            summary=_("Calcul de la campagne %(year)s interrompu sans fin après %(done)s convention(s) sur %(total)s")
-            % {"year": locked.year, "done": locked.compute_done, "total": locked.compute_total},
+            summary=_("Calcul de la campagne %(year)s interrompu sans fin après %(done)s sur %(total)s")
+            % {"year": locked.year, **_done_of(locked)},
         )
     errors = engine.validate_bareme(bareme_module.load(locked))
     if errors:
@@ -96,6 +99,17 @@ def campaign_compute_start(*, campaign: Campaign, user: User) -> Campaign:
     campaign_id, user_id = locked.pk, user.pk
     transaction.on_commit(lambda: compute_campaign.enqueue(campaign_id, user_id))
     return locked
+
+
+def _done_of(campaign) -> dict:
+    """« 3 conventions » sur « 5 »: how far a run went, for its failure messages."""
+    done = counted(campaign.compute_done or 0, _("convention"), _("conventions"))
+    return {"done": done, "total": campaign.compute_total or 0}
+
+
+def compute_running(campaign) -> bool:
+    """A computation is under way (and its worker still reports): the campaign cannot be closed meanwhile."""
+    return campaign.compute_state == ComputeState.RUNNING and not is_interrupted(campaign)
 
 
 def is_interrupted(campaign) -> bool:
@@ -131,16 +145,16 @@ def run_compute(*, campaign_id: int, user_id: int, batch_size: int = BATCH_SIZE)
             locked = _locked(campaign)
             locked.compute_state = ComputeState.FAILED
             locked.compute_error = _(
-                "Le calcul a échoué après %(done)s convention(s) sur %(total)s : %(error)s. Les dotations déjà "
+                "Le calcul a échoué après %(done)s sur %(total)s : %(error)s. Les dotations déjà "
                 "recalculées sont enregistrées, les autres gardent leur résultat précédent : relancez le calcul."
-            ) % {"done": locked.compute_done, "total": locked.compute_total, "error": exc}
+            ) % {**_done_of(locked), "error": exc}
             locked.save(update_fields=["compute_state", "compute_error", "updated_at"])
             _record_failure(
                 locked,
                 user,
                 verb="campaign_compute_failed",
-                summary=_("Échec du calcul de la campagne %(year)s après %(done)s convention(s) sur %(total)s")
-                % {"year": locked.year, "done": locked.compute_done, "total": locked.compute_total},
+                summary=_("Échec du calcul de la campagne %(year)s après %(done)s sur %(total)s")
+                % {"year": locked.year, **_done_of(locked)},
                 error=str(exc),
             )
         raise
@@ -149,8 +163,8 @@ def run_compute(*, campaign_id: int, user_id: int, batch_size: int = BATCH_SIZE)
 
 def _run(campaign, user, batch_size) -> dict:
     bareme = bareme_module.load(campaign)
-    conventions = list(inputs.conventions_for_year(campaign.year))
-    Campaign.objects.filter(pk=campaign.pk).update(compute_total=len(conventions), compute_done=0)
+    conventions = inputs.convention_rows(campaign.year)
+    count = len(conventions)  # the progress counters are written with each batch (absolute: one runner at a time)
     counts = {"computed": 0, "errors": 0, "skipped": 0, "removed": 0}
     ineligible = list(inputs.ineligible_conventions_for_year(campaign.year).values_list("reference", flat=True))
     counts["ineligible"] = len(ineligible)
@@ -170,25 +184,35 @@ def _run(campaign, user, batch_size) -> dict:
         with transaction.atomic():
             batch_counts = _compute_batch(campaign, bareme, batch, user)
             Campaign.objects.filter(pk=campaign.pk).update(
-                compute_done=F("compute_done") + len(batch), updated_at=timezone.now()
+                compute_total=count, compute_done=start + len(batch), updated_at=timezone.now()
             )
         for key, value in batch_counts.items():
             counts[key] += value
     with transaction.atomic():
         now = timezone.now()
         Campaign.objects.filter(pk=campaign.pk).update(
-            compute_state=ComputeState.DONE, computed_at=now, updated_at=now
+            compute_state=ComputeState.DONE, compute_total=count, compute_done=count, computed_at=now, updated_at=now
         )
         total = Dotation.objects.filter(campaign=campaign).aggregate(total=Sum("total"))["total"] or ZERO
         record_event(
             actor=user,
             verb="campaign_computed",
             summary=_(
-                "Campagne %(year)s calculée : %(computed)s dotation(s), %(errors)s avec données manquantes, "
-                "%(skipped)s déjà proposée(s) ou approuvée(s) laissée(s) telle(s) quelle(s), %(ineligible)s "
-                "convention(s) écartée(s) car la structure n'est plus éligible"
+                "Campagne %(year)s calculée : %(computed)s, %(errors)s avec données manquantes, %(skipped)s, "
+                "%(ineligible)s car la structure n'est plus éligible"
             )
-            % {"year": campaign.year, **counts},
+            % {
+                "year": campaign.year,
+                "computed": counted(counts["computed"], _("dotation"), _("dotations")),
+                "errors": counts["errors"],
+                "skipped": f"{counts['skipped']} "
+                + plural(
+                    counts["skipped"],
+                    _("déjà proposée ou approuvée laissée telle quelle"),
+                    _("déjà proposées ou approuvées laissées telles quelles"),
+                ),
+                "ineligible": counted(counts["ineligible"], _("convention écartée"), _("conventions écartées")),
+            },
             obj=campaign,
             amount=total,
             payload={**counts, "reduction": str(campaign.reduction), "ineligible_conventions": ineligible[:100]},
@@ -198,29 +222,38 @@ def _run(campaign, user, batch_size) -> dict:
 
 
 def _compute_batch(campaign, bareme, conventions, user) -> dict:
+    """Compute one batch of :class:`inputs.ConventionRow`: proposed and approved dotations are left out before
+    their inputs are read; the others are created or updated in bulk, their lines replaced in bulk."""
     existing = {
-        d.convention_id: d
-        for d in Dotation.objects.filter(campaign=campaign, convention_id__in=[c.pk for c in conventions])
+        convention_id: (pk, status, version)
+        for convention_id, pk, status, version in Dotation.objects.filter(
+            campaign=campaign, convention_id__in=[c.pk for c in conventions]
+        ).values_list("convention_id", "pk", "status", "version")
     }
-    snapshots = inputs.gather(conventions)
-    now = timezone.now()
     counts = {"computed": 0, "errors": 0, "skipped": 0}
-    to_create, to_update, lines = [], [], []
+    todo = []
     for convention in conventions:
-        dotation = existing.get(convention.pk)
-        if dotation is not None and dotation.status != DotationStatus.COMPUTED:
+        row = existing.get(convention.pk)
+        if row is not None and row[1] != DotationStatus.COMPUTED:
             counts["skipped"] += 1
-            continue
-        if dotation is None:
+        else:
+            todo.append(convention)
+    snapshots = inputs.gather(todo)
+    now = timezone.now()
+    to_create, to_update, lines = [], [], []
+    for convention in todo:
+        row = existing.get(convention.pk)
+        if row is None:
             dotation = Dotation(
                 campaign=campaign,
-                convention=convention,
+                convention_id=convention.pk,
                 structure_id=convention.structure_id,
-                region_id=convention.structure.region_id,
+                region_id=convention.region_id,
             )
             to_create.append(dotation)
         else:
-            dotation.version += 1
+            # Only the fields written below are set: ``bulk_set`` writes those and nothing else.
+            dotation = Dotation(pk=row[0], campaign=campaign, convention_id=convention.pk, version=row[2] + 1)
             to_update.append(dotation)
         snapshot = snapshots[convention.pk].with_zero_fte(bareme)
         dotation.inputs = snapshot.as_json()
@@ -247,28 +280,13 @@ def _compute_batch(campaign, bareme, conventions, user) -> dict:
         dotation.reduction = result.reduction
         lines.append((dotation, result.lines))
     if to_update:
-        DotationLine.objects.filter(dotation__in=to_update).delete()
+        DotationLine.objects.filter(dotation_id__in=[d.pk for d in to_update]).delete()
         bulk_set(Dotation, to_update, [*DOTATION_FIELDS, "adjustment", "adjustment_reason"])
     if to_create:
-        Dotation.objects.bulk_create(to_create)
+        Dotation.objects.bulk_create(to_create, batch_size=LINE_BATCH)
     DotationLine.objects.bulk_create(
-        DotationLine(
-            dotation=dotation,
-            order=order,
-            code=line.code,
-            label=line.label,
-            basis=str(line.basis),
-            key=line.key,
-            quantity=line.quantity.quantize(Decimal("0.0001")),
-            rate=line.rate,
-            coefficient=line.coefficient,
-            reduction=line.reduction,
-            capped=line.capped,
-            unreduced_amount=line.unreduced_amount,
-            amount=line.amount,
-        )
-        for dotation, result_lines in lines
-        for order, line in enumerate(result_lines, start=1)
+        [line for dotation, result_lines in lines for line in DotationLine.from_engine(dotation, result_lines)],
+        batch_size=LINE_BATCH,
     )
     return counts
 
@@ -392,8 +410,8 @@ def fit_refusal(campaign, engaged=None) -> FitRefusal | None:
             return FitRefusal(_("Aucune dotation n'est encore calculée : calculez la campagne avant de l'ajuster."))
         return FitRefusal(
             _(
-                "Aucune dotation calculée à ajuster : les %(count)s dotation(s) de la campagne sont déjà proposées ou "
-                "approuvées et gardent leur montant. Retournez les dotations proposées pour leur appliquer un "
+                "Aucune dotation calculée à ajuster : les dotations de la campagne (%(count)s) sont déjà proposées "
+                "ou approuvées et gardent leur montant. Retournez les dotations proposées pour leur appliquer un "
                 "coefficient, ou relevez l'enveloppe."
             )
             % {"count": proposed + approved},
@@ -468,7 +486,7 @@ def campaign_fit(*, campaign: Campaign, user: User, expected_coefficient: Decima
         actor=user,
         verb="campaign_fitted",
         summary=_("Campagne %(year)s ajustée à l'enveloppe : coefficient %(coefficient)s")
-        % {"year": locked.year, "coefficient": str(coefficient).replace(".", ",")},
+        % {"year": locked.year, "coefficient": coefficient_text(coefficient)},
         obj=locked,
         from_state=str(before),
         to_state=str(coefficient),

@@ -8,11 +8,11 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from secpa_portal.accounts.models import User
 from secpa_portal.core.errors import ActionRefused, ConflictError
+from secpa_portal.core.formats import date_fr
 from secpa_portal.core.services import check_version, lock, require, require_reason
 from secpa_portal.journal.services import record_event
 from structures.models import Structure
@@ -33,7 +33,7 @@ STALE = _(
 
 
 def day_fr(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
+    return date_fr(value)  # « 1er mars 2027 » (secpa_portal/core/formats.py)
 
 
 def _check_deadline(deadline, today):

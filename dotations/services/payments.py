@@ -25,12 +25,18 @@ from secpa_portal.journal.services import record_event
 from .. import coverage, payment_notifications
 from ..engine import advance_amount, balance_amount
 from ..enums import DotationStatus, Fund, PaymentKind, PaymentStatus
+from ..ledger import ledger_of
 from ..models import Dotation, Payment
 from ..payment_workflow import WORKFLOW, PaymentTransitionError
 from ..perms import payments as perms
 from ..terms import payment_terms
 
 ZERO = Decimal("0")
+
+
+def _kind_article(payment) -> str:
+    """« de l'avance », « du solde »: a payment's kind inside the journal's summaries (« Versement du solde »)."""
+    return _("de l'avance") if payment.kind == PaymentKind.ADVANCE else _("du solde")
 
 
 def _lock_dotation(dotation_id) -> Dotation:
@@ -132,10 +138,21 @@ def _negative_balance(dotation, balance, amount, report, user) -> Payment:
     return balance
 
 
+def advance_kept(dotation) -> Decimal:
+    """The advance the balance comes after: the advance payments paid or still scheduled (never a cancelled one),
+    less what recovery orders claim back, never below zero.
+
+    Not ``share × total``: a convention terminated late in the year brings the total down after a full advance was
+    paid on the old total (issue 9); the balance subtracts what the structure actually received.
+    """
+    advances = dotation.payments.filter(kind=PaymentKind.ADVANCE).exclude(status=PaymentStatus.CANCELLED)
+    live = advances.aggregate(total=Sum("amount"))["total"] or ZERO
+    return max(live - ledger_of(dotation).claimed, ZERO)
+
+
 def _fix_balance(dotation, balance, report, user) -> Payment:
     campaign = dotation.campaign
-    terms = payment_terms(dotation)
-    advance = advance_amount(dotation.total, terms.advance_share)
+    advance = advance_kept(dotation)
     achieved = report_attainment(report)
     amount = balance_amount(dotation.total, advance, achieved, campaign.balance_floor, campaign.balance_rule)
     if amount < 0:
@@ -219,7 +236,7 @@ def schedule_payments(*, dotation, user) -> list[Payment]:
         % {
             "advance": euros(advance.amount),
             "share": fraction_percent(terms.advance_share),
-            "due": terms.advance_due_date.strftime("%d/%m/%Y"),
+            "due": date_fr(terms.advance_due_date),
             "year": campaign.year,
         },
         obj=locked,
@@ -312,12 +329,12 @@ def payment_record(
         locked,
         actor=user,
         verb="payment_recorded",
-        summary=_("%(kind)s %(year)s versé(e) : %(amount)s le %(date)s (réf. %(ref)s)")
+        summary=_("Versement %(kind)s %(year)s : %(amount)s le %(date)s (réf. %(ref)s)")
         % {
-            "kind": locked.get_kind_display(),
+            "kind": _kind_article(locked),
             "year": dotation.campaign.year,
             "amount": euros(locked.amount),
-            "date": paid_on.strftime("%d/%m/%Y"),
+            "date": date_fr(paid_on),
             "ref": locked.reference,
         },
         obj=dotation,
@@ -360,11 +377,11 @@ def payment_cancel(
         locked,
         actor=user,
         verb="payment_cancelled",
-        summary=_("%(kind)s %(year)s annulé(e)%(again)s")
+        summary=_("Versement %(kind)s %(year)s annulé%(again)s")
         % {
-            "kind": locked.get_kind_display(),
+            "kind": _kind_article(locked),
             "year": dotation.campaign.year,
-            "again": _(" et reprogrammé(e)") if replacement else "",
+            "again": _(" et reprogrammé") if replacement else "",
         },
         obj=dotation,
         structure_id=dotation.structure_id,

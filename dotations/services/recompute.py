@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secpa_portal.core.errors import ActionRefused
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import counted, euros
 from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
@@ -57,24 +57,7 @@ def dotation_recompute(*, dotation, user, last_day: datetime.date | None = None,
         )
     previous = locked.total
     DotationLine.objects.filter(dotation=locked).delete()
-    DotationLine.objects.bulk_create(
-        DotationLine(
-            dotation=locked,
-            order=order,
-            code=line.code,
-            label=line.label,
-            basis=str(line.basis),
-            key=line.key,
-            quantity=line.quantity.quantize(Decimal("0.0001")),
-            rate=line.rate,
-            coefficient=line.coefficient,
-            reduction=line.reduction,
-            capped=line.capped,
-            unreduced_amount=line.unreduced_amount,
-            amount=line.amount,
-        )
-        for order, line in enumerate(result.lines, start=1)
-    )
+    DotationLine.objects.bulk_create(DotationLine.from_engine(locked, result.lines))
     locked.computed_total = result.total
     locked.total = total
     locked.precarity_coefficient = result.precarity_coefficient
@@ -95,12 +78,10 @@ def dotation_recompute(*, dotation, user, last_day: datetime.date | None = None,
     record_event(
         actor=user,
         verb="dotation_recomputed",
-        summary=_(
-            "Dotation %(year)s recalculée pour %(days)s jour(s) en vigueur sur %(total_days)s : %(before)s → %(after)s"
-        )
+        summary=_("Dotation %(year)s recalculée pour %(days)s en vigueur sur %(total_days)s : %(before)s → %(after)s")
         % {
             "year": campaign.year,
-            "days": days,
+            "days": counted(days, _("jour"), _("jours")),
             "total_days": year_days,
             "before": euros(previous),
             "after": euros(total),

@@ -12,10 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from secpa_portal.core.formats import euros
+from secpa_portal.core.formats import date_fr, euros
 from secpa_portal.core.services import check_version, require, require_reason
 from secpa_portal.journal.services import record_event
 
@@ -135,7 +134,7 @@ def recovery_record(
         user,
         "recovery_recovered",
         _("Reversement de %(amount)s recouvré le %(date)s")
-        % {"amount": euros(locked.amount), "date": date_format(recovered_on, "SHORT_DATE_FORMAT")},
+        % {"amount": euros(locked.amount), "date": date_fr(recovered_on)},
         from_state,
         payload={"reference": locked.reference},
     )
@@ -250,7 +249,7 @@ def settle_termination(*, convention, user) -> list[RecoveryOrder]:
         owed = closure_total(dotation, convention, last_day)
         if owed >= dotation.total:
             continue
-        when = date_format(last_day, "SHORT_DATE_FORMAT")
+        when = date_fr(last_day)
         reason = _("Résiliation de la convention %(ref)s au %(date)s : dotation ramenée à %(owed)s") % {
             "ref": convention.reference,
             "date": when,

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import campaigns, dotations
+from . import campaigns, commitments, dotations
 
 urlpatterns = [
     path("campagnes/", campaigns.campaign_list, name="campaign_list"),
+    path("campagnes/engagements/", commitments.commitments, name="commitments"),
     path("campagnes/nouvelle/", campaigns.campaign_create, name="campaign_create"),
     path("campagnes/<int:year>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campagnes/<int:year>/modifier/", campaigns.campaign_edit, name="campaign_edit"),

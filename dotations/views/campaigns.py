@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from secpa_portal.core import confirm, formats
 from secpa_portal.core.errors import ConflictError, DomainError
 from secpa_portal.journal.models import Event
 from secpa_portal.reference.models import Region
@@ -55,7 +56,7 @@ def campaign_list(request):
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
     _require_cnam(request.user)
-    regions = list(Region.objects.order_by("name"))
+    regions = list(Region.objects.order_by("code"))
     form = CampaignForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +90,7 @@ def campaign_edit(request, year):
     if not perms.can_edit_campaign(request.user, campaign):
         messages.error(request, _("Cette campagne ne peut plus être modifiée."))
         return redirect("dotations:campaign_detail", year=year)
-    regions = list(Region.objects.order_by("name"))
+    regions = list(Region.objects.order_by("code"))
     campaign = Campaign.objects.prefetch_related("regional_envelopes").get(pk=campaign.pk)
     form = CampaignForm(request.POST or None, regions=regions, campaign=campaign)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,7 @@ def _ineligible(user, campaign) -> list:
     """The conventions computing skipped for an ineligible structure, in the user's scope (an ARS agent: their
     region's)."""
     conventions = inputs.ineligible_conventions_for_year(campaign.year)
-    if not user.is_cnam_agent:
+    if not user.sees_national:
         conventions = conventions.filter(structure__region_id=user.region_id)
     return list(conventions[: INELIGIBLE_SHOWN + 1])
 
@@ -155,7 +156,8 @@ def campaign_detail(request, year):
             "ineligible": _ineligible(user, campaign),
             "ineligible_shown": INELIGIBLE_SHOWN,
             "events": events,
-            "running": campaign.compute_state == ComputeState.RUNNING and not compute.is_interrupted(campaign),
+            "running": compute.compute_running(campaign),
+            "progress": _progress(campaign),
             "interrupted": compute.is_interrupted(campaign),
             "failed": campaign.compute_state == ComputeState.FAILED or compute.is_interrupted(campaign),
             "can_edit": perms.can_edit_campaign(user, campaign),
@@ -165,7 +167,9 @@ def campaign_detail(request, year):
             "consultation_counts": consultation_selectors.verdict_counts(consultation) if consultation else None,
             "can_prepare_consultation": consultation is None and consultation_perms.can_prepare(user, campaign),
             "can_open": perms.can_open(user, campaign),
-            "can_close": perms.can_close(user, campaign),
+            "can_close": _can_close_now(user, campaign),  # never offered while a computation runs
+            "open_confirmation": open_confirmation(campaign),
+            "close_confirmation": close_confirmation(campaign),
             "can_compute": perms.can_compute(user, campaign),
             # Offered before any proposal, and whenever the campaign is over its envelope: the fit page then
             # applies a coefficient to the computed dotations or says what to do instead.
@@ -175,6 +179,16 @@ def campaign_detail(request, year):
             "crumbs": [(_("Campagnes"), reverse("dotations:campaign_list")), (str(campaign), None)],
         },
     )
+
+
+def _progress(campaign) -> dict:
+    done, total = campaign.compute_done or 0, campaign.compute_total or 0
+    return {
+        "done": done,
+        "total": total,
+        "percent": formats.progress_percent(done, total),
+        "text": formats.progress(done, total, _("dotation calculée"), _("dotations calculées")),
+    }
 
 
 @require_GET
@@ -188,6 +202,8 @@ def campaign_progress(request, year):
             "done": campaign.compute_done,
             "total": campaign.compute_total,
             "error": campaign.compute_error,
+            "percent": _progress(campaign)["percent"],
+            "text": _progress(campaign)["text"],
         }
     )
 
@@ -277,23 +293,79 @@ def campaign_compute(request, year):
     )
 
 
-@require_POST
-def campaign_open(request, year):
-    return _act(
-        request,
-        year,
-        lambda campaign: services.campaign_open(campaign=campaign, user=request.user),
-        _("La campagne %(year)s est ouverte : son barème est figé, les dotations peuvent être calculées."),
+def open_confirmation(campaign) -> confirm.Confirmation:
+    return confirm.Confirmation(
+        key="campaign-open",
+        title=_("Ouvrir la campagne %(year)s ?") % {"year": campaign.year},
+        url=reverse("dotations:campaign_open", args=[campaign.year]),
+        cancel_url=reverse("dotations:campaign_detail", args=[campaign.year]),
+        button=_("Ouvrir la campagne"),
+        lines=(
+            _("Le barème sera figé : il ne pourra plus être modifié pour cette campagne."),
+            _("Les dotations pourront alors être calculées."),
+        ),
     )
 
 
-@require_POST
-def campaign_close(request, year):
-    return _act(
+def close_confirmation(campaign) -> confirm.Confirmation:
+    return confirm.Confirmation(
+        key="campaign-close",
+        title=_("Clore la campagne %(year)s ?") % {"year": campaign.year},
+        url=reverse("dotations:campaign_close", args=[campaign.year]),
+        cancel_url=reverse("dotations:campaign_detail", args=[campaign.year]),
+        button=_("Clore la campagne"),
+        trigger_class="fr-btn fr-btn--tertiary",
+        lines=(
+            _("La campagne deviendra consultable seulement : plus de calcul, d'ajustement ni de proposition."),
+            _("La clôture ne peut pas être annulée."),
+        ),
+        danger=True,
+    )
+
+
+def _confirm_or_act(request, year, *, allowed, refusal, confirmation, action, success):
+    """GET: the confirmation page (the modal's fallback); POST: the action."""
+    campaign = _campaign_or_404(request.user, year)
+    if request.method == "POST":
+        return _act(request, year, action, success)
+    if not allowed(request.user, campaign):
+        messages.error(request, refusal)
+        return redirect("dotations:campaign_detail", year=year)
+    crumbs = [
+        (_("Campagnes"), reverse("dotations:campaign_list")),
+        (str(campaign), reverse("dotations:campaign_detail", args=[year])),
+        (confirmation(campaign).button, None),
+    ]
+    return confirm.page(request, confirmation(campaign), crumbs)
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_open(request, year):
+    return _confirm_or_act(
         request,
         year,
-        lambda campaign: services.campaign_close(campaign=campaign, user=request.user),
-        _("La campagne %(year)s est close : elle reste consultable."),
+        allowed=perms.can_open,
+        refusal=_("Seul un agent de la CNAM peut ouvrir une campagne en préparation."),
+        confirmation=open_confirmation,
+        action=lambda campaign: services.campaign_open(campaign=campaign, user=request.user),
+        success=_("La campagne %(year)s est ouverte : son barème est figé, les dotations peuvent être calculées."),
+    )
+
+
+def _can_close_now(user, campaign) -> bool:
+    return perms.can_close(user, campaign) and not compute.compute_running(campaign)
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_close(request, year):
+    return _confirm_or_act(
+        request,
+        year,
+        allowed=_can_close_now,
+        refusal=_("Seul un agent de la CNAM peut clore une campagne ouverte, et jamais pendant un calcul."),
+        confirmation=close_confirmation,
+        action=lambda campaign: services.campaign_close(campaign=campaign, user=request.user),
+        success=_("La campagne %(year)s est close : elle reste consultable."),
     )
 
 
@@ -313,7 +385,7 @@ def campaign_fit(request, year):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            text = str(coefficient).replace(".", ",")
+            text = formats.coefficient(coefficient)
             messages.success(
                 request,
                 _("Coefficient %(coefficient)s appliqué à chaque dotation calculée de la campagne %(year)s.")

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from secpa_portal.core import confirm
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.models import Structure
@@ -100,6 +101,7 @@ def consultation_detail(request, year):
             "past_deadline": consultation.status == "open" and today > consultation.deadline,
             "can_prepare": perms.can_prepare(user, consultation.campaign),
             "can_open": perms.can_open(user, consultation),
+            "open_confirmation": open_confirmation(consultation),
             "can_close": perms.can_close(user, consultation),
             "can_give_opinion": perms.can_give_opinion(user, consultation, today),
             "can_comment": perms.can_comment(user, consultation, today),
@@ -154,9 +156,39 @@ def consultation_prepare(request, year):
     )
 
 
-@require_POST
+def open_confirmation(consultation) -> confirm.Confirmation:
+    """Submitting the draft barème: everyone consulted is told, the barème is frozen until the closing."""
+    year = consultation.campaign.year
+    return confirm.Confirmation(
+        key="consultation-open",
+        title=_("Soumettre le barème %(year)s à consultation ?") % {"year": year},
+        url=reverse("dotations:consultation_open", args=[year]),
+        cancel_url=reverse("dotations:consultation_detail", args=[year]),
+        button=_("Soumettre le barème à consultation"),
+        lines=(
+            _("Les ARS, la HAS et les structures sous convention seront prévenues par courriel."),
+            _("Le barème ne pourra plus changer avant la clôture de la consultation (avis attendus jusqu'au %(day)s).")
+            % {"day": services.day_fr(consultation.deadline) if consultation.deadline else "—"},
+        ),
+        hidden={"version": consultation.version},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def consultation_open(request, year):
+    """GET: what submitting does (the modal's fallback); POST: submit the barème."""
     consultation = _consultation_or_404(request.user, year)
+    if request.method == "GET":
+        if not perms.can_open(request.user, consultation):
+            if not request.user.is_cnam_agent:
+                raise Http404
+            messages.error(
+                request,
+                services.CONSULTATION_WORKFLOW.refusal("open", consultation.status) or perms.ACTOR_REFUSALS["open"],
+            )
+            return redirect("dotations:consultation_detail", year=year)
+        crumbs = _crumbs(consultation, _("Soumettre le barème"))
+        return confirm.page(request, open_confirmation(consultation), crumbs)
     try:
         services.consultation_open(
             consultation=consultation, user=request.user, expected_version=request.POST.get("version")

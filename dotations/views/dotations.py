@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from conventions.models import AnnualReport
 from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 
@@ -14,7 +15,7 @@ from .. import selectors
 from ..enums import DotationStatus
 from ..filters import LISTING, DotationFilter
 from ..forms.dotations import ConfirmForm, OpinionForm, ProposeForm, ReturnForm
-from ..inputs import snapshot_rows
+from ..inputs import SOURCE_REGISTRATION, SOURCE_REPORT, snapshot_rows
 from ..ledger import ledger_of
 from ..models import Dotation, DotationOpinion, RecoveryOrder
 from ..perms import dotations as perms
@@ -89,6 +90,14 @@ def recovery_context(user, dotation) -> dict:
     }
 
 
+def figures_year(inputs: dict) -> int | None:
+    """The year of the annual report whose figures fed a dotation (stored in its snapshot), or None when they came
+    from the registration (one query, none without a report)."""
+    if not inputs or inputs.get("source") != SOURCE_REPORT or not inputs.get("report_id"):
+        return None
+    return AnnualReport.objects.filter(pk=inputs["report_id"]).values_list("year", flat=True).first()
+
+
 @require_GET
 def dotation_detail(request, pk):
     user = request.user
@@ -103,6 +112,8 @@ def dotation_detail(request, pk):
             "dotation": dotation,
             "lines": list(dotation.lines.all()),
             "inputs": snapshot_rows(dotation.inputs),
+            "figures_year": figures_year(dotation.inputs),
+            "from_registration": (dotation.inputs or {}).get("source") == SOURCE_REGISTRATION,
             "timeline": selectors.dotation_timeline(dotation, user),
             "opinions": opinions,
             "staff": perms.can_see_opinions(user),

@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from conventions.models import Convention
+from secpa_portal.core.collation import french
 from structures.models import Structure
 
-from ..enums import RecoveryStatus
+from .. import commitments as commitment_selectors
 from ..funding_chart import funding_chart
-from ..ledger import ZERO, Ledger
-from ..models import RecoveryOrder
 from ..payment_selectors import structure_funding
 from ..perms import payments as perms
 
@@ -24,37 +24,20 @@ def funding(request, structure_pk):
             "structure": structure,
             **data,
             "chart": funding_chart(data["rows"]),
-            **recovery_summary(request.user, structure, data["rows"]),
+            "funding_recoveries": data["orders"],
+            "commitment_rows": structure_commitments(request.user, structure),
             "can_manage": perms.can_manage_payments(request.user),
             "crumbs": _crumbs(request.user, structure.name),
         },
     )
 
 
-def recovery_summary(user, structure, rows) -> dict:
-    """Per approved year, the ledger (approved, paid, to recover, recovered, remaining) from the rows already
-    read, and the structure's recovery orders the user may see: one query whatever the number of years."""
-    orders = list(
-        RecoveryOrder.objects.visible_to(user)
-        .filter(dotation__structure=structure)
-        .select_related("dotation__campaign")
-        .order_by("dotation__campaign__year", "issued_at", "pk")
-    )
-    ledger_rows = []
-    for row in rows:
-        if row.dotation is None:
-            continue
-        mine = [o for o in orders if o.dotation_id == row.dotation.pk]
-        ledger = Ledger(
-            approved=row.dotation.total,
-            paid=row.paid,
-            recovered=sum((o.amount for o in mine if o.status == RecoveryStatus.RECOVERED), ZERO),
-            to_recover=sum(
-                (o.amount for o in mine if o.status in (RecoveryStatus.ISSUED, RecoveryStatus.NOTIFIED)), ZERO
-            ),
-        )
-        ledger_rows.append((row.year, row.dotation, ledger))
-    return {"ledger_rows": ledger_rows, "funding_recoveries": orders}
+def structure_commitments(user, structure) -> list:
+    """Per signed convention of the structure and year: expected (projected by the engine), approved, paid,
+    recovered and remaining (dotations.commitments), in a bounded number of queries. It replaces the yearly
+    ledger table: the recovery orders themselves are read with the payments (``structure_funding``)."""
+    visible = Convention.objects.visible_to(user).filter(structure=structure)
+    return commitment_selectors.commitments(commitment_selectors.signed_conventions(visible))
 
 
 def _crumbs(user, label=None):
@@ -73,7 +56,9 @@ def my_funding(request):
     Staff follow payments on the payments list."""
     if not request.user.is_manager:
         return redirect("dotations:payments")
-    structures = list(Structure.objects.visible_to(request.user).only("pk", "name", "status").order_by("name")[:200])
+    structures = list(
+        Structure.objects.visible_to(request.user).only("pk", "name", "status").order_by(french("name"))[:200]
+    )
     if len(structures) == 1:
         return redirect("dotations:funding", structure_pk=structures[0].pk)
     return render(request, "dotations/funding_index.html", {"structures": structures, "crumbs": _crumbs(request.user)})

@@ -12,6 +12,7 @@ from secpa_portal.core.errors import DomainError
 from ..forms.recoveries import RecoveryCancelForm, RecoveryNotifyForm, RecoveryRecordForm
 from ..models import RecoveryOrder
 from ..perms import recoveries as perms
+from ..selectors import recovery_timeline
 from ..services import recoveries as services
 
 ACTIONS = {
@@ -76,5 +77,13 @@ def recovery_action(request, pk, action):
         (str(order.dotation), back),
         (title, None),
     ]
-    context = {"order": order, "form": form, "title": title, "action": action, "back": back, "crumbs": crumbs}
+    context = {
+        "order": order,
+        "form": form,
+        "title": title,
+        "action": action,
+        "back": back,
+        "crumbs": crumbs,
+        "events": recovery_timeline(order),
+    }
     return render(request, "dotations/recovery_action.html", context)

@@ -10,6 +10,7 @@ DEMO_ACCOUNTS = [
     ("admin@secpa.example", Role.CNAM_AGENT, None, "Alice", "Administratrice", True),
     ("cnam@secpa.example", Role.CNAM_AGENT, None, "Nadia", "Petit", False),
     ("cnam.validation@secpa.example", Role.CNAM_AGENT, None, "Louis", "Garnier", False),
+    ("pilotage@secpa.example", Role.PILOTAGE, None, "Claire", "Lambert", False),
     ("ars.idf@secpa.example", Role.ARS_AGENT, "11", "Inès", "Bernard", False),
     ("ars.ara@secpa.example", Role.ARS_AGENT, "84", "Paul", "Roux", False),
     ("gestion.idf@secpa.example", Role.MANAGER, None, "Camille", "Martin", False),

@@ -8,3 +8,4 @@ class Role(models.TextChoices):
     CNAM_AGENT = "cnam_agent", _("Agent CNAM")
     # The Haute Autorité de santé, invited to give its opinion on each year's draft barème (issue 13 §3).
     HAS_AGENT = "has_agent", _("Agent HAS")
+    PILOTAGE = "pilotage", _("Pilotage national (ministère)")

@@ -107,13 +107,23 @@ class User(AbstractUser):
         return self.role == Role.HAS_AGENT and not self.is_superuser
 
     @property
+    def is_pilotage(self):
+        """The ministry's read-only national role: sees the national pages, acts on nothing."""
+        return self.role == Role.PILOTAGE and not self.is_superuser
+
+    @property
+    def sees_national(self):
+        """Reads every region's figures: CNAM agents (who act) and the national steering (who only read)."""
+        return self.is_cnam_agent or self.is_pilotage
+
+    @property
     def scope_label(self):
         """What the header shows beside the name: "Agent ARS · Île-de-France"."""
         if self.is_superuser:
             return _("Administrateur · national")
         if self.role == Role.ARS_AGENT and self.region_id:
             return f"{self.get_role_display()} · {self.region.name}"
-        if self.role == Role.CNAM_AGENT:
+        if self.role in (Role.CNAM_AGENT, Role.PILOTAGE):
             return f"{self.get_role_display()} · national"
         if self.role == Role.HAS_AGENT:
             return _("Haute Autorité de santé · invitée")

@@ -23,9 +23,10 @@ OPEN_PATHS = ("accounts:two_factor_verify", "accounts:two_factor_setup", "accoun
 
 
 def required_for(user) -> bool:
-    """Whether ``user`` must use a second factor: agents and administrators when the setting is on."""
+    """Whether ``user`` must use a second factor: every role but the managers', and administrators, when the
+    setting is on (the HAS account gives opinions that the CNAM weighs: an agent's account like the others)."""
     return settings.REQUIRE_2FA_FOR_STAFF and (
-        user.is_ars_agent or user.is_cnam_agent or user.is_superuser or user.is_staff
+        user.is_ars_agent or user.sees_national or user.is_has_agent or user.is_superuser or user.is_staff
     )
 
 

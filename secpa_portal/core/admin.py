@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .formats import plural
 from .mail import deliver
 from .models import OutboxMail
 
@@ -47,4 +48,5 @@ class OutboxMailAdmin(admin.ModelAdmin):
         count = pending.count()
         sent = deliver(pending)
         level = messages.SUCCESS if sent == count else messages.WARNING
-        self.message_user(request, f"{sent} courriel(s) envoyé(s) sur {count} non envoyé(s).", level)
+        noun = plural(sent, "courriel envoyé", "courriels envoyés")
+        self.message_user(request, f"{sent} {noun} sur {count} en attente.", level)

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self):
-        from . import text
+        from . import aggregates, collation, text  # noqa: F401  (aggregates: invalidated on every journal event)
 
         text.install()
+        collation.install()

@@ -30,6 +30,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 
+from .collation import french
+
 COOKIE = "secpa_lists"
 COOKIE_MAX = 3000  # characters: well under a browser's 4 KB per cookie
 QUERY_MAX = 600
@@ -51,9 +53,16 @@ class Sort:
             queryset = queryset.annotate(**self.annotations)
         first, *rest = self.fields
         nulls = {"nulls_last": True} if self.nulls_last else {}
-        expression = F(first).desc(**nulls) if descending else F(first).asc(**nulls)
-        rest = [f"-{name}" if descending else name for name in rest]
-        return queryset.order_by(expression, *rest, *self.then, "pk")
+        expression = _sortable(first).desc(**nulls) if descending else _sortable(first).asc(**nulls)
+        rest = [_sortable(name).desc() if descending else _sortable(name).asc() for name in rest]
+        then = [_sortable(name[1:]).desc() if name.startswith("-") else _sortable(name).asc() for name in self.then]
+        return queryset.order_by(expression, *rest, *then, "pk")
+
+
+def _sortable(name: str):
+    """A name (``name``, ``structure__name``, ``original_name``…) in French alphabetical order
+    (``core.collation``), anything else as stored."""
+    return french(name) if name.split("__")[-1].endswith("name") else F(name)
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} ({self.seen_at:%Y-%m-%d %H:%M:%S})"
+
+
+class AggregateCacheEntry(models.Model):
+    """The table of the ``aggregates`` cache (Django's database cache, ``core.aggregates``), declared as a model
+    so that migrations create it and a test database flush empties it. Only the cache framework writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "core_aggregate_cache"
+        verbose_name = "entrée du cache des agrégats"
+        verbose_name_plural = "entrées du cache des agrégats"
+
+    def __str__(self):
+        return self.cache_key

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from .formats import plural
 from .models import WorkerHeartbeat
 
 # Three missed heartbeats (one every 15 s) and the worker is taken for dead.
@@ -36,7 +37,9 @@ def readyz(request):
     else:
         since = timezone.now() - WORKER_SILENCE
         alive = WorkerHeartbeat.objects.filter(seen_at__gte=since).count()
-        checks["worker"] = f"ok ({alive} actif(s))" if alive else "aucun signe de vie depuis 60 s"
+        checks["worker"] = (
+            f"ok ({alive} {plural(alive, 'actif', 'actifs')})" if alive else "aucun signe de vie depuis 60 s"
+        )
     ready = all(value == "ok" or value.startswith(("ok ", "sans objet")) for value in checks.values())
     body = {"statut": "prêt" if ready else "indisponible", **checks}
     return JsonResponse(body, status=200 if ready else 503, json_dumps_params={"ensure_ascii": False})

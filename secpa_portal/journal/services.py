@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from secpa_portal.core.formats import datetime_fr, plural
+
 from .models import Checkpoint, Event
 
 GENESIS_HASH = "0" * 64
@@ -113,10 +115,10 @@ def verify_chain() -> tuple[bool, int, str]:
                 False,
                 count,
                 f"Fin du journal supprimée ou réécrite : le point de contrôle du "
-                f"{timezone.localtime(checkpoint.created_at):%d/%m/%Y à %H:%M} attend l'événement "
+                f"{datetime_fr(checkpoint.created_at)} attend l'événement "
                 f"n° {checkpoint.last_id} en {checkpoint.count}ᵉ position, le journal n'y correspond plus.",
             )
-    return True, count, f"Journal intègre : {count} événement(s) vérifié(s)."
+    return True, count, f"Journal intègre : {count} {plural(count, 'événement vérifié', 'événements vérifiés')}."
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ class Region(models.Model):
     class Meta:
         verbose_name = _("région")
         verbose_name_plural = _("régions")
-        ordering = ["name"]
+        ordering = ["code"]  # the official order (INSEE codes): overseas regions, then Île-de-France…
 
     def __str__(self):
         return self.name

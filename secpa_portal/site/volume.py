@@ -19,11 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth.hashers import make_password
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from conventions.attainment import attainment, weighted_attainment
 from conventions.catalogue import seed_catalogue
-from conventions.demo import OBJECTIVES
+from conventions.demo import OBJECTIVES as DEMO_OBJECTIVES
+from conventions.demo import QUALITY
 from conventions.enums import ConventionStatus, IndicatorDirection, IndicatorUnit, Obligation, ReportStatus
 from conventions.models import (
     Amendment,
@@ -48,6 +48,7 @@ from dotations.services import campaigns as campaign_services
 from secpa_portal.accounts.demo import DEMO_PASSWORD
 from secpa_portal.accounts.enums import Role
 from secpa_portal.accounts.models import User
+from secpa_portal.core.formats import date_fr
 from secpa_portal.reference.identifiers import (
     FINESS_OVERSEAS_PREFIXES,
     make_finess,
@@ -98,6 +99,8 @@ TEAM = [
     (Cat.SOCIAL_WORKER, (1, 2), Decimal("0.80")),
     (Cat.RECEPTION, (2, 4), Decimal("0.90")),
 ]
+# The demo's objectives, the quality one last (numbered 0 – 4 below).
+OBJECTIVES = [*DEMO_OBJECTIVES, QUALITY]
 OBJECTIVE_PAIRS = [(0, 1), (0, 2), (2, 3), (1, 4)]
 PROGRESS = [Decimal(x) for x in ("1.10", "0.85", "0.60", "1.00", "0.40", "0.95", "0.75")]
 
@@ -168,6 +171,14 @@ def _identifiers(departement: str, serial: int, index: int) -> dict:
         finess_ej = make_finess(f"{prefix}6{serial:03d}")
         commune = f"{departement}{serial % 20 + 1:02d}"
         postal = f"{departement}00"
+    elif len(departement) == 3:
+        # Saint-Barthélemy (977), Saint-Martin (978): no FINESS prefix of their own, Guadeloupe's (9701) with
+        # other leading digits than 971's; their only commune.
+        digit = int(departement[2])
+        finess_et = make_finess(f"9701{digit}{serial:03d}")
+        finess_ej = make_finess(f"9701{digit - 5}{serial:03d}")
+        commune = f"{departement}01"
+        postal = "97133" if departement == "977" else "97150"
     elif departement.startswith("2") and not departement.isdigit():  # Corsica: no Luhn key
         finess_et = validate_finess(f"{departement}9{serial:06d}")
         finess_ej = validate_finess(f"{departement}6{serial:06d}")
@@ -538,7 +549,7 @@ def _dotations(campaign, conventions, latest, accounts):
     dotations, results = [], []
     for index, convention in enumerate(conventions):
         report, fte, activity = latest[convention.pk]
-        validated = date_format(timezone.localtime(report.validated_at), "j F Y")
+        validated = date_fr(report.validated_at)
         snapshot = Snapshot(
             SOURCE_REPORT,
             f"rapport annuel {report.year}, validé le {validated}",
@@ -574,23 +585,9 @@ def _dotations(campaign, conventions, latest, accounts):
     _bulk(
         DotationLine,
         [
-            DotationLine(
-                dotation=dotation,
-                order=order,
-                code=line.code,
-                label=line.label,
-                basis=str(line.basis),
-                key=line.key,
-                quantity=line.quantity.quantize(Decimal("0.0001")),
-                rate=line.rate,
-                coefficient=line.coefficient,
-                reduction=line.reduction,
-                capped=line.capped,
-                unreduced_amount=line.unreduced_amount,
-                amount=line.amount,
-            )
+            line
             for dotation, result in zip(dotations, results, strict=True)
-            for order, line in enumerate(result.lines, start=1)
+            for line in DotationLine.from_engine(dotation, result.lines)
         ],
     )
     return dotations

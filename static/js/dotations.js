@@ -3,15 +3,21 @@ document.addEventListener("DOMContentLoaded", function () {
   var box = document.querySelector("[data-progress-url]");
   if (!box) { return; }
   var url = box.getAttribute("data-progress-url");
-  var status = document.getElementById("compute-status");
-  var bar = document.getElementById("compute-bar");
+  var track = document.getElementById("compute-bar");
+  var bar = track ? track.querySelector("progress") : null;
+  var text = document.getElementById("compute-progress-text");
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (bar) { bar.max = data.total || 1; bar.value = data.done; }
         if (data.state !== "running") { window.location.reload(); return; }
-        if (status) { status.textContent = "État du calcul : " + data.label + " — " + data.done + " sur " + data.total + " conventions"; }
+        if (bar) { bar.max = data.total || 1; bar.value = data.done; }
+        if (track) {
+          track.setAttribute("aria-valuemax", data.total);
+          track.setAttribute("aria-valuenow", data.done);
+          track.setAttribute("aria-valuetext", data.text);
+        }
+        if (text) { text.textContent = data.text; }
         window.setTimeout(poll, 2000);
       })
       .catch(function () { window.setTimeout(poll, 5000); });

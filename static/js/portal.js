@@ -3,11 +3,6 @@ document.addEventListener("DOMContentLoaded", function () {
   // Or, after an action, to its outcome: focus would otherwise fall back on <body>.
   var summary = document.querySelector("[data-error-summary]") || document.querySelector("[data-secpa-message]");
   if (summary) { summary.focus(); }
-  document.querySelectorAll("[data-confirm]").forEach(function (el) {
-    el.addEventListener("submit", function (event) {
-      if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
 
   // The registration form never loses what was typed: a step link of the side menu, clicked with unsaved
   // changes, saves the step and then opens the chosen one (the server re-shows the step with its errors if it

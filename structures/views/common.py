@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from secpa_portal.core.confirm import Confirmation
 from secpa_portal.journal.models import Event
 
 from ..enums import MANDATORY_MISSIONS, Mission, ProfessionalCategory
@@ -28,6 +29,26 @@ def load_structure(request, pk) -> Structure:
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def removal_confirmation(document) -> Confirmation:
+    """Removing a document from a file (the documents step, its modal and its confirmation page)."""
+    return Confirmation(
+        key=f"document-{document.pk}",
+        title=_("Retirer la pièce « %(name)s » ?") % {"name": document.original_name},
+        url=reverse("structures:document_delete", args=[document.structure_id, document.pk]),
+        cancel_url=reverse("structures:step", args=[document.structure_id, "documents"]),
+        button=_("Retirer la pièce"),
+        trigger=_("Retirer"),
+        trigger_detail=document.original_name,
+        trigger_class="fr-btn fr-btn--sm fr-btn--tertiary fr-icon-delete-line fr-btn--icon-left",
+        lines=(
+            _("La pièce « %(name)s » (%(kind)s) sera supprimée du dossier : elle ne pourra pas être récupérée.")
+            % {"name": document.original_name, "kind": document.get_kind_display()},
+            _("Le retrait figurera dans l'historique du dossier."),
+        ),
+        danger=True,
+    )
 
 
 def mission_rows(structure) -> list[dict]:

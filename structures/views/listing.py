@@ -25,7 +25,7 @@ def structure_list(request):
         {
             "title": title,
             "crumbs": [(title, None)],
-            "staff": user.is_ars_agent or user.is_cnam_agent,
+            "staff": user.is_ars_agent or user.sees_national,
             "status_labels": lists.labels(StructureStatus),
             "urls": {
                 "detail": lists.url_pattern("structures:detail"),

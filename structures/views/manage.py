@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from secpa_portal.core import confirm
 from secpa_portal.core.errors import DomainError
 
 from .. import perms, services
@@ -13,7 +14,7 @@ from ..forms import WithdrawForm
 from ..models import Document
 from ..precheck import run_precheck, submission_blockers
 from ..steps import STEPS_BY_SLUG, SUMMARY
-from .common import crumbs, load_structure
+from .common import crumbs, load_structure, removal_confirmation
 from .wizard import step_url
 
 
@@ -108,13 +109,20 @@ def document_download(request, pk, document_pk):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_delete(request, pk, document_pk):
+    """GET: what removing the document does (the modal's fallback); POST: remove it."""
     document = get_object_or_404(
         Document.objects.visible_to(request.user).select_related("structure"), pk=document_pk, structure_id=pk
     )
     structure = document.structure
     name = document.original_name
+    if request.method == "GET":
+        if not perms.can_edit(request.user, structure):
+            messages.error(request, _("Les pièces ne peuvent plus être modifiées à ce stade."))
+            return redirect("structures:detail", pk=structure.pk)
+        page_crumbs = crumbs(structure, (_("Retirer une pièce"), None))
+        return confirm.page(request, removal_confirmation(document), page_crumbs)
     try:
         services.document_delete(document=document, user=request.user)
     except DomainError as error:

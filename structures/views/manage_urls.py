@@ -7,6 +7,10 @@ from . import detail, documents_zip, manage, members, wizard
 urlpatterns = [
     path("nouvelle/", wizard.structure_create, name="create"),
     path("<int:pk>/", detail.structure_detail, name="detail"),
+    path("<int:pk>/equipe/", detail.structure_team, name="team"),
+    path("<int:pk>/missions/", detail.structure_missions, name="missions"),
+    path("<int:pk>/documents/", detail.structure_documents, name="documents"),
+    path("<int:pk>/historique/", detail.structure_history, name="history"),
     path("<int:pk>/saisie/<slug:step>/", wizard.structure_step, name="step"),
     path("<int:pk>/depot/", manage.structure_submit, name="submit"),
     path("<int:pk>/retrait/", manage.structure_withdraw, name="withdraw"),

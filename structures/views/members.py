@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from secpa_portal.core import confirm
+from secpa_portal.core.confirm import Confirmation
 from secpa_portal.core.errors import DomainError
 
 from .. import perms, services
@@ -42,12 +44,51 @@ def structure_managers(request, pk):
         "structures/managers.html",
         {
             "structure": structure,
-            "memberships": list(structure.memberships.all()),
+            "memberships": _with_removals(structure, request.user)
+            if can_manage
+            else list(structure.memberships.all()),
             "can_manage": can_manage,
             "form": form,
             "crumbs": crumbs(structure, (_("Gestionnaires"), None)),
         },
     )
+
+
+def removal_confirmation(structure, member, user) -> Confirmation:
+    """Removing a manager (oneself included): the managers page's modal and the confirmation page."""
+    is_self = member.pk == user.pk
+    if is_self:
+        title = _("Ne plus gérer « %(name)s » ?") % {"name": structure.name}
+        first = _("Vous n'aurez plus accès au dossier, aux rapports ni aux financements de la structure.")
+    else:
+        title = _("Retirer %(email)s des gestionnaires ?") % {"email": member.email}
+        first = _(
+            "%(email)s n'aura plus accès au dossier, aux rapports ni aux financements de la structure, "
+            "et en est informé par courriel."
+        ) % {"email": member.email}
+    return Confirmation(
+        key=f"manager-{member.pk}",
+        title=title,
+        url=reverse("structures:manager_remove", args=[structure.pk, member.pk]),
+        cancel_url=reverse("structures:managers", args=[structure.pk]),
+        button=_("Confirmer le retrait"),
+        trigger=_("Retirer"),
+        trigger_detail=member.email,
+        trigger_class="fr-btn fr-btn--sm fr-btn--tertiary",
+        lines=(
+            first,
+            _("Le retrait figure dans l'historique du dossier, visible de ses gestionnaires, de l'ARS et de la CNAM."),
+        ),
+        danger=True,
+    )
+
+
+def _with_removals(structure, user) -> list:
+    """The memberships, each with the confirmation of its removal (``membership.removal``)."""
+    memberships = list(structure.memberships.all())
+    for membership in memberships:
+        membership.removal = removal_confirmation(structure, membership.user, user)
+    return memberships
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,17 +112,9 @@ def structure_manager_remove(request, pk, user_pk):
             return redirect("dashboard")
         messages.success(request, _("%(email)s ne gère plus la structure.") % {"email": member.email})
         return redirect("structures:managers", pk=structure.pk)
-    return render(
-        request,
-        "structures/manager_remove.html",
-        {
-            "structure": structure,
-            "member": member,
-            "is_self": is_self,
-            "crumbs": crumbs(
-                structure,
-                (_("Gestionnaires"), reverse("structures:managers", args=[structure.pk])),
-                (_("Retirer un gestionnaire"), None),
-            ),
-        },
+    page_crumbs = crumbs(
+        structure,
+        (_("Gestionnaires"), reverse("structures:managers", args=[structure.pk])),
+        (_("Retirer un gestionnaire"), None),
     )
+    return confirm.page(request, removal_confirmation(structure, member, request.user), page_crumbs)

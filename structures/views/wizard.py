@@ -35,7 +35,7 @@ from ..forms import (
 from ..models import MissionLine, Structure, TeamLine
 from ..precheck import run_precheck
 from ..steps import STEPS, STEPS_BY_SLUG, step_after, step_before, step_states
-from .common import crumbs, file_context, load_structure
+from .common import crumbs, file_context, load_structure, removal_confirmation
 
 MISSING_VERSION = gettext_lazy(
     "Le formulaire est incomplet (version du dossier absente) : rechargez la page puis saisissez à nouveau."
@@ -271,8 +271,16 @@ def _documents_page(request, structure, step):
         forms={"document": form},
         version_form=None,
         template="structures/manage/steps/documents.html",
-        extra={"documents": list(structure.documents.all())},
+        extra={"documents": _removable(structure)},
     )
+
+
+def _removable(structure) -> list:
+    """The documents, each with the confirmation of its removal (``document.removal``, includes/confirm.html)."""
+    documents = list(structure.documents.all())
+    for document in documents:
+        document.removal = removal_confirmation(document)
+    return documents
 
 
 def _summary_page(request, structure, step):

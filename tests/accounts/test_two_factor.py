@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from secpa_portal.accounts.enums import Role
 from tests.conftest import make_user
 from tests.forms import form_holding
 from tests.html import elements
@@ -102,6 +103,15 @@ def test_each_login_then_asks_for_a_code_and_a_recovery_code_works_once(client, 
     login(client, ars_idf.email)
     again = client.post(reverse("accounts:two_factor_verify"), {"token": codes[0]})
     assert again.status_code == 200, "a recovery code serves once"
+
+
+@pytest.mark.parametrize("role", [Role.ARS_AGENT, Role.CNAM_AGENT, Role.HAS_AGENT, Role.PILOTAGE])
+def test_every_agent_role_must_enrol(client, role, required, clock):
+    agent = make_user(f"{role}@test.example", role=role, region_code="11" if role == Role.ARS_AGENT else None)
+    login(client, agent.email)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:two_factor_setup"))
 
 
 def test_the_admin_needs_it_too(client, required, clock):

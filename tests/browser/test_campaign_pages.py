@@ -37,8 +37,18 @@ def test_campaign_journey_pages_are_accessible(page, manager, cnam, cnam2, ars_i
     shot(page, "bareme-errors")
     assert_accessible(page)
     page.goto("/financements/campagnes/2026/")
-    page.once("dialog", lambda dialog: dialog.accept())
+    # One confirmation pattern: the link became a button opening a DSFR modal that posts the same form.
     page.get_by_role("button", name="Ouvrir la campagne").click()
+    modal = page.get_by_role("dialog", name="Ouvrir la campagne 2026 ?")
+    modal.wait_for(state="visible")
+    assert modal.get_by_text("Le barème sera figé").is_visible()
+    shot(page, "campaign-open-modal")
+    assert_accessible(page)
+    modal.get_by_role("button", name="Annuler").click()
+    modal.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.textContent") == "Ouvrir la campagne"  # focus back on the trigger
+    page.get_by_role("button", name="Ouvrir la campagne").click()
+    modal.get_by_role("button", name="Ouvrir la campagne").click()
     assert page.get_by_text("son barème est figé").is_visible()
     page.get_by_role("button", name="Calculer la campagne").click()
     page.wait_for_selector("text=Calculée")
@@ -87,20 +97,24 @@ def test_the_progress_bar_follows_a_running_computation_then_shows_the_result(pa
     Campaign.objects.filter(pk=campaign.pk).update(compute_state=ComputeState.RUNNING, compute_done=1, compute_total=3)
     login(page, cnam.email)
     page.goto("/financements/campagnes/2026/")
-    bar = page.locator("progress#compute-bar")
-    assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("1", "3")
-    assert "1 sur 3 conventions" in page.locator("#compute-status").inner_text()
+    bar = page.get_by_role("progressbar", name="Avancement du calcul")
+    assert (bar.get_attribute("aria-valuenow"), bar.get_attribute("aria-valuemax")) == ("1", "3")
+    assert page.locator("#compute-progress-text").inner_text() == "1 / 3 dotations calculées — 33\u00a0%"
+    assert page.get_by_role("button", name="Clore la campagne").count() == 0  # never while computing
+    shot(page, "campaign-computing")
     assert_accessible(page)
     # A batch is done: static/js/dotations.js polls the progress and moves the bar and its text.
     Campaign.objects.filter(pk=campaign.pk).update(compute_done=2)
-    page.wait_for_selector("#compute-status:has-text('2 sur 3 conventions')")
-    assert page.eval_on_selector("progress#compute-bar", "bar => bar.value") == 2
+    page.wait_for_selector("#compute-progress-text:has-text('2 / 3 dotations calculées')")
+    assert bar.get_attribute("aria-valuenow") == "2"
+    assert page.eval_on_selector("#compute-bar progress", "bar => bar.value") == 2
     # Finished: the page reloads by itself and shows the result, without the bar.
     Campaign.objects.filter(pk=campaign.pk).update(
         compute_state=ComputeState.DONE, compute_done=3, computed_at=timezone.now()
     )
     page.wait_for_selector("#compute-status:has-text('Calculée')")
-    assert page.locator("progress#compute-bar").count() == 0
+    assert page.locator("#compute-bar").count() == 0
+    assert page.get_by_role("button", name="Clore la campagne").is_visible()
     assert page.get_by_role("button", name="Calculer la campagne").is_visible()
     shot(page, "campaign-computed")
 

@@ -41,7 +41,8 @@ ACTIVITY = {
 
 def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name=NAME)
-    year = datetime.date.today().year
+    # Last year's report: a year-N report is filed from 1 January N+1, so the convention started last year.
+    year = datetime.date.today().year - 1
     start = datetime.date(year, 1, 1)
 
     # A CNAM agent prepares the convention, with one objective, and sends it.
@@ -84,7 +85,7 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     assert Convention.objects.get(pk=convention.pk).status == ConventionStatus.ACTIVE
     logout_from(page)
 
-    # The manager opens this year's report, makes a mistake, corrects it and files the report.
+    # The manager opens last year's report, makes a mistake, corrects it and files the report.
     login_as(page, manager)
     visit(page, "/conventions/rapports/")
     click(page, f"Ouvrir le rapport {year} — {NAME}")
@@ -110,7 +111,10 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     assert heading(page).startswith(f"Validation du rapport annuel {year}")
     assert page.get_by_text("Atteinte pondérée par les points : 50,0").is_visible()
     shot(page, "report-review")
-    click(page, f"Valider le rapport {year}")
+    click(page, f"Valider le rapport {year}")  # opens the confirmation modal (axe checked with it open)
+    modal = page.get_by_role("dialog", name=f"Valider le rapport {year} de « {NAME} » ?")
+    modal.get_by_role("button", name=f"Valider le rapport {year}").click()
+    page.wait_for_load_state()
     assert_alert(page, f"Rapport {year} validé")
     report.refresh_from_db()
     assert report.status == ReportStatus.VALIDATED and str(report.weighted_attainment) == "0.5000"

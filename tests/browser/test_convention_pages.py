@@ -73,6 +73,36 @@ def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):
     for year, value in zip(range(2026, 2031), ("12", "14", "16", "18", "20"), strict=True):
         page.locator(f"#id_lignes-0-target_{year}").fill(value)
     page.get_by_role("button", name="Enregistrer l'objectif").click()
+    # The law wants indicators of quality, performance and satisfaction: the draft says so before any button.
+    assert page.get_by_text("ajoutez à un objectif au moins un indicateur de qualité").first.is_visible()
+    page.get_by_role("link", name="Ajouter un objectif").click()
+    page.get_by_label("Intitulé de l'objectif").fill("Qualité des soins et satisfaction des usagers")
+    for line, (label, baseline, targets) in enumerate(
+        (
+            ("Part des patients de 65 ans et plus vaccinés contre la grippe", "40", ("42", "44", "46", "48", "50")),
+            ("Part des rendez-vous non honorés", "20", ("18", "16", "14", "12", "10")),
+        )
+    ):
+        page.locator(f"#id_lignes-{line}-indicator").select_option(label=label)
+        page.locator(f"#id_lignes-{line}-baseline").fill(baseline)
+        page.locator(f"#id_lignes-{line}-points").fill("10")
+        for year, value in zip(range(2026, 2031), targets, strict=True):
+            page.locator(f"#id_lignes-{line}-target_{year}").fill(value)
+    page.get_by_role("button", name="Enregistrer l'objectif").click()
+    assert page.get_by_text(
+        "ajoutez à un objectif au moins un indicateur de satisfaction des usagers"
+    ).first.is_visible()
+    assert not page.get_by_text("ajoutez à un objectif au moins un indicateur de qualité").count()
+    page.get_by_role("link", name="Ajouter un objectif").click()
+    page.get_by_label("Intitulé de l'objectif").fill("Satisfaction des usagers")
+    page.locator("#id_lignes-0-indicator").select_option(
+        label="Part des usagers satisfaits ou très satisfaits (enquête annuelle)"
+    )
+    page.locator("#id_lignes-0-baseline").fill("70")
+    page.locator("#id_lignes-0-points").fill("10")
+    for year, value in zip(range(2026, 2031), ("72", "74", "76", "78", "80"), strict=True):
+        page.locator(f"#id_lignes-0-target_{year}").fill(value)
+    page.get_by_role("button", name="Enregistrer l'objectif").click()
     page.get_by_role("link", name="Envoyer à la structure").click()
     assert_accessible(page)
     page.get_by_role("button", name="Envoyer la convention").click()

@@ -44,6 +44,12 @@ def _pages():
             reverse("dashboard"),
             reverse("structures:list"),
             reverse("structures:detail", args=[structure.pk]),
+            # The structure page's tabs (issue 12 §4).
+            reverse("structures:team", args=[structure.pk]),
+            reverse("structures:documents", args=[structure.pk]),
+            reverse("structure_reports", args=[structure.pk]),
+            reverse("structure_funding", args=[structure.pk]),
+            reverse("structures:history", args=[structure.pk]),
             reverse("dotations:my_funding"),
         ],
         "ars.idf@secpa.example": [

@@ -148,8 +148,31 @@ def test_demo_files_read_well_for_each_role(page, settings):
     reopened = Structure.objects.get(name="Centre de santé communautaire du Neuhof")
 
     for email, urls in (
-        ("gestion.idf@secpa.example", [reverse("structures:list"), reverse("structures:detail", args=[in_review.pk])]),
-        ("ars.idf@secpa.example", [reverse("structures:list"), reverse("structures:review", args=[in_review.pk])]),
+        (
+            "gestion.idf@secpa.example",
+            [
+                reverse("dashboard"),
+                reverse("structures:list"),
+                reverse("structures:detail", args=[in_review.pk]),
+                # Every tab of the structure page (issue 12 §4), the last three in their empty state here.
+                *(
+                    reverse(name, args=[in_review.pk])
+                    for name in (
+                        "structures:team",
+                        "structures:missions",
+                        "structures:documents",
+                        "structures:history",
+                        "structure_convention",
+                        "structure_reports",
+                        "structure_funding",
+                    )
+                ),
+            ],
+        ),
+        (
+            "ars.idf@secpa.example",
+            [reverse("dashboard"), reverse("structures:list"), reverse("structures:review", args=[in_review.pk])],
+        ),
         ("ars.ge@secpa.example", [reverse("structures:review", args=[reopened.pk])]),
         (
             "cnam@secpa.example",

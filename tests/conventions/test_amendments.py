@@ -197,13 +197,23 @@ def test_who_may_prepare_and_sign(convention, manager, cnam, cnam2, ars_idf):
         ({"new_end_date": datetime.date(2031, 1, 1)}, "au plus 5 ans"),
         ({"new_end_date": datetime.date(2025, 6, 1)}, "suivre la date de début"),
         ({"remove": ["file_active"]}, "n'est pas suivi par un objectif"),
-        ({"remove": ["coordination_meetings", "first_appointment_delay"]}, "n'aurait plus aucun indicateur"),
+        (
+            {
+                "remove": [
+                    "coordination_meetings",
+                    "first_appointment_delay",
+                    "flu_vaccination_65",
+                    "missed_appointments",
+                ]
+            },
+            "n'aurait plus aucun indicateur",
+        ),
         ({"targets": [("coordination_meetings", 2027, "5")]}, "au moins égale à la valeur de référence"),
         ({"targets": [("coordination_meetings", 2031, "50")]}, "n'est pas couverte"),
     ],
 )
 def test_invalid_amendments_are_refused_in_french(convention, cnam, request_, message):
-    # The factories put the three indicators under one objective: removing all three would empty it.
+    # The factories put the indicators (with the law's quality and performance ones) under one objective.
     request = dict(request_)
     if "remove" in request:
         request["remove"] = [_indicator(code) for code in request["remove"]]

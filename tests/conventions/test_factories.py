@@ -26,4 +26,6 @@ def test_active_convention_follows_every_activity_figure(manager, ars_idf, cnam,
     followed = set(ConventionIndicator.objects.filter(convention=convention).values_list("indicator__code", flat=True))
     activity = set(Indicator.objects.activity().values_list("code", flat=True))
     assert len(activity) == 8
-    assert activity | {"coordination_meetings", "first_appointment_delay"} == followed
+    # The two default indicators, and the law's quality, performance and satisfaction ones they lack.
+    law = {"flu_vaccination_65", "missed_appointments", "satisfaction_score"}
+    assert activity | {"coordination_meetings", "first_appointment_delay"} | law == followed

@@ -89,7 +89,11 @@ def test_conventions_section_of_the_dashboard(count, manager, ars_idf, cnam, cna
             manager=manager,
             active=True,
         )
-    for user, bound in ((manager, 10), (ars_idf, 8), (cnam, 10)):  # the annual reports add a few
+    # The annual reports add a few; the first call computes the cached counts (core/aggregates.py), the second
+    # reads them.
+    for user, bound in ((manager, 10), (ars_idf, 12), (cnam, 16)):
         with django_assert_max_num_queries(bound):
+            context = dashboard_context(user)
+        with django_assert_max_num_queries(min(bound, 8)):
             context = dashboard_context(user)
         assert context["counts"]["active"] == count

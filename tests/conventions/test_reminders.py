@@ -71,7 +71,8 @@ def test_a_report_nobody_opened_is_opened_then_reminded(convention, manager, run
     report = AnnualReport.objects.get(convention=convention, year=2026)
     assert "Rapports ouverts : 1" in output
     assert [m.to for m in mail.outbox] == [[manager.email]]
-    assert report.values.count() == 10
+    # A value per indicator: 8 activity figures, the 2 default indicators and the 3 the law requires.
+    assert report.values.count() == 13
     assert Event.objects.get(verb="report_opened").actor_label == "Système"
 
 

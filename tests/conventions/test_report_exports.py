@@ -13,6 +13,9 @@ from tests.factories import ConventionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
+# A line per indicator of a report: 8 activity figures, the 2 default indicators and the 3 the law requires.
+LINES = 13
+
 HEADER = (
     "Région;Structure;FINESS;Convention;Année;Statut du rapport;Code indicateur;Indicateur;Unité;Valeur déclarée;"
     "Valeur de référence;Cible;Points;Atteinte (%);Commentaire"
@@ -43,7 +46,7 @@ def test_csv_has_bom_semicolons_decimal_comma_and_attainment(validated, cnam):
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff" + HEADER + "\r\n")
     lines = body.splitlines()
-    assert len(lines) == 1 + 10
+    assert len(lines) == 1 + LINES
     meeting = next(line for line in lines if ";coordination_meetings;" in line)
     assert meeting.split(";")[9:] == ["11,00", "10,00", "12,00", "20,00", "50,0", '"Une réunion annulée ', ' grève"']
     assert "Île-de-France" in meeting and validated.convention.reference in meeting
@@ -71,14 +74,14 @@ def test_drafts_and_submitted_only_on_request(manager, ars_idf, cnam, cnam2):
     body = b"".join(export(cnam, "csv", annee=2026).streaming_content).decode("utf-8")
     assert body.count("\r\n") == 1
     body = b"".join(export(cnam, "csv", annee=2026, rapports="deposes").streaming_content).decode("utf-8")
-    assert body.count("\r\n") == 11
+    assert body.count("\r\n") == 1 + LINES
 
 
 def test_scope_ars_sees_its_region_only_managers_get_404(validated, ars_ara, ars_idf, manager):
     body = b"".join(export(ars_ara, "csv", annee=2026).streaming_content).decode("utf-8")
     assert body.count("\r\n") == 1
     body = b"".join(export(ars_idf, "csv", annee=2026).streaming_content).decode("utf-8")
-    assert body.count("\r\n") == 11
+    assert body.count("\r\n") == 1 + LINES
     for user in (manager, make_user("autre@test.example")):
         client = client_for(user)
         assert client.get(reverse("conventions:national_attainment")).status_code == 404
@@ -110,7 +113,7 @@ def test_national_query_count_does_not_grow(count, manager, ars_idf, cnam, cnam2
         assert client.get(reverse("conventions:national_attainment")).status_code == 200
     with django_assert_max_num_queries(8):
         response = client.get(reverse("conventions:national_export", args=["csv"]))
-        assert b"".join(response.streaming_content).decode("utf-8").count("\r\n") == 1 + 10 * count
+        assert b"".join(response.streaming_content).decode("utf-8").count("\r\n") == 1 + LINES * count
 
 
 @pytest.mark.django_db

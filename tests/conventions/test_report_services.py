@@ -13,9 +13,26 @@ from conventions.signals import report_validated
 from secpa_portal.core.errors import ActionRefused, DomainError
 from secpa_portal.journal.models import Event
 from tests.conftest import make_user
-from tests.factories import ACTIVITY, FTE, TODAY, ConventionFactory, ReportFactory, complete_figures, fill
+from tests.factories import (
+    ACTIVITY,
+    AFTER_2026,
+    DEFAULT_INDICATORS,
+    FTE,
+    LAW_INDICATORS,
+    TODAY,
+    ConventionFactory,
+    ReportFactory,
+    complete_figures,
+    fill,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def after_2026(time_machine):
+    """These tests file 2026 reports: the clock is pinned after the year (the timeline has its own tests)."""
+    time_machine.move_to(AFTER_2026, tick=False)
 
 
 @pytest.fixture
@@ -31,7 +48,7 @@ def test_opening_creates_one_report_per_year_with_a_line_per_indicator(conventio
     report = services.report_open(convention=convention, year=2026, user=manager, today=TODAY)
     assert report.status == ReportStatus.DRAFT
     assert report.due_date == datetime.date(2027, 3, 31)
-    assert set(values_by_code(report)) == set(ACTIVITY) | {"coordination_meetings", "first_appointment_delay"}
+    assert set(values_by_code(report)) == set(ACTIVITY) | set(DEFAULT_INDICATORS) | set(LAW_INDICATORS.values())
     again = services.report_open(convention=convention, year=2026, user=manager, today=TODAY)
     assert again.pk == report.pk
     assert AnnualReport.objects.filter(convention=convention).count() == 1

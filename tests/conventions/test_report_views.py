@@ -10,7 +10,8 @@ from pytest_django.asserts import assertInHTML
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Indicator
 from tests.conftest import client_for, make_user
-from tests.factories import TODAY, ConventionFactory, IndicatorFactory, ReportFactory
+from tests.factories import AFTER_2026, TODAY, ConventionFactory, IndicatorFactory, ReportFactory
+from tests.forms import rendered_form
 from tests.html import elements
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,8 @@ def test_stale_form_is_a_conflict_message(convention, manager):
     assert "modifié par une autre personne" in response.content.decode()
 
 
-def test_submit_goes_through_a_confirmation_page(convention, manager):
+def test_submit_goes_through_a_confirmation_page(convention, manager, time_machine):
+    time_machine.move_to(AFTER_2026, tick=False)
     report = ReportFactory(convention=convention, manager=manager)
     client = client_for(manager)
     page = client.get(url("report_submit", report.pk)).content.decode()
@@ -142,7 +144,8 @@ def test_submit_goes_through_a_confirmation_page(convention, manager):
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
 
-def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager):
+def test_incomplete_report_cannot_be_filed_and_says_what_is_missing(convention, manager, time_machine):
+    time_machine.move_to(AFTER_2026, tick=False)
     report = ReportFactory(convention=convention, manager=manager, empty=True)
     page = client_for(manager).get(url("report_submit", report.pk)).content.decode()
     assert "Le rapport ne peut pas encore être déposé" in page and "Confirmer le dépôt" not in page
@@ -166,7 +169,16 @@ def test_ars_validates_from_the_validation_page(convention, manager, ars_idf):
     client = client_for(ars_idf)
     page = client.get(url("report_review", report.pk)).content.decode()
     assert "Atteinte pondérée par les points : 100,0\u00a0%" in page
-    response = client.post(url("report_review", report.pk), {"action": "validate"}, follow=True)
+    # The page's « Valider » is no longer a one-click form: a link to the confirmation (and its modal).
+    assert f'href="{url("report_validate", report.pk)}" data-secpa-confirm="confirm-report-validate"' in page
+    assert 'name="action" value="validate"' not in page
+    client.post(url("report_review", report.pk), {"action": "validate"})
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    confirmation = client.get(url("report_validate", report.pk)).content.decode()
+    assert "Valider le rapport 2026 de « " in confirmation and "sera fixée à 100,0\u00a0%" in confirmation
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    form = rendered_form(confirmation, "data-secpa-confirm-form")
+    response = client.post(url("report_validate", report.pk), form, follow=True)
     assert "Rapport 2026 validé" in response.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.VALIDATED
 
@@ -188,7 +200,7 @@ def test_other_roles_see_no_action_buttons(convention, manager, ars_idf, cnam):
     for user in (manager, cnam):
         page = client_for(user).get(url("report_detail", report.pk)).content.decode()
         assert "Valider ou renvoyer" not in page and "Compléter le rapport" not in page
-        response = client_for(user).post(url("report_review", report.pk), {"action": "validate"})
+        response = client_for(user).post(url("report_validate", report.pk))
         assert response.status_code == 302
     assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
@@ -211,7 +223,7 @@ def test_late_badge(convention, manager):
 def test_structure_chart_has_svg_and_table(convention, manager, ars_idf):
     ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     page = client_for(ars_idf).get(url("structure_indicators", convention.structure_id)).content.decode()
-    assert page.count('role="img"') == 2
+    assert page.count('role="img"') == 5  # with the 3 indicators the law requires (factories.LAW_INDICATORS)
     assert "<title" in page and "Voir les données" in page
     assert "Réunions de coordination pluriprofessionnelles tenues : valeurs déclarées et cibles par année" in page
     assert "cible 12" in page  # the 2026 target of the first indicator, labelled (not colour only)
@@ -231,7 +243,7 @@ def test_structure_chart_includes_an_activity_indicator_placed_under_an_objectiv
     assert line.indicator.is_activity and line.objective_id and line.targets.exists()
     ReportFactory(convention=convention, manager=manager, validated=True, ars=ars_idf)
     page = client_for(manager).get(url("structure_indicators", convention.structure_id)).content.decode()
-    assert page.count('role="img"') == 2
+    assert page.count('role="img"') == 5  # with the 3 indicators the law requires (factories.LAW_INDICATORS)
     assert "Heures d&#x27;interprétariat professionnel : valeurs déclarées et cibles par année" in page or (
         "Heures d'interprétariat professionnel : valeurs déclarées et cibles par année" in page
     )
@@ -266,8 +278,9 @@ def indicators(n):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_report_pages_query_count_does_not_grow_with_indicators(
-    count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries
+    count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries, time_machine
 ):
+    time_machine.move_to(AFTER_2026, tick=False)
     convention = ConventionFactory(
         manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True, indicators=indicators(count)
     )
@@ -287,15 +300,16 @@ def test_report_pages_query_count_does_not_grow_with_indicators(
         assert ars.get(url("structure_indicators", convention.structure_id)).status_code == 200
 
 
-def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ars_idf, cnam):
+def test_dashboard_shows_reports_to_file_and_to_validate(convention, manager, ars_idf, cnam, time_machine):
     draft = ReportFactory(convention=convention, manager=manager)
     page = client_for(manager).get(reverse("dashboard")).content.decode()
     assert "À déposer" in page and url("report_detail", draft.pk) in page
     assert "Rapport 2027" not in page  # not begun yet
+    time_machine.move_to(AFTER_2026, tick=False)  # the 2026 report may be filed
     client_for(manager).post(url("report_submit", draft.pk))
     page = client_for(ars_idf).get(reverse("dashboard")).content.decode()
     assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)
-    assert url("report_review", draft.pk) in page and "déposé il y a 0 jour" in page
+    assert url("report_review", draft.pk) in page and "déposé aujourd&#x27;hui" in page
     page = client_for(cnam).get(reverse("dashboard")).content.decode()
     assert re.search(r"Rapports à valider</a></h3>\s*<p[^>]*>1</p>", page)
 
@@ -314,5 +328,7 @@ def test_dashboard_report_part_does_not_grow(count, manager, ars_idf, cnam, cnam
     many_conventions(count, manager, ars_idf, cnam, cnam2)
     for user in (manager, ars_idf, cnam):
         client = client_for(user)
+        with django_assert_max_num_queries(30):  # the first hit computes the cached aggregates
+            assert client.get(reverse("dashboard")).status_code == 200
         with django_assert_max_num_queries(18):
             assert client.get(reverse("dashboard")).status_code == 200

@@ -256,7 +256,7 @@ def test_send_lists_what_is_missing(people):
     convention = services.convention_prepare(structure=structure, user=people["cnam"], **terms(obligations=[]))
     with pytest.raises(TransitionError) as refused:
         services.convention_send(convention=convention, user=people["cnam"])
-    assert "Cochez au moins une obligation" in refused.value.message
+    assert "cochez une obligation de coordination" in refused.value.message
     assert "Ajoutez au moins un objectif" in refused.value.message
 
 

@@ -58,7 +58,7 @@ def test_cnam_prepares_then_fills_an_objective_then_sends(structure, cnam, manag
         "advance_share": "60",
         "advance_due": "31/03",
         "balance_due": "30/04",
-        "obligations": ["coordination_meetings", "users_in_governance"],
+        "obligations": ["coordination_meetings", "users_in_governance", "users_in_evaluation"],
         "special_clauses": "",
     }
     response = client.post(url, data)
@@ -90,6 +90,30 @@ def test_cnam_prepares_then_fills_an_objective_then_sends(structure, cnam, manag
     assert response.status_code == 302
     response = client.get(reverse("conventions:detail", args=[convention.pk]))
     assert "14,5" in response.content.decode()
+    # The law also wants an indicator of quality, of performance and of user satisfaction (conventions/law.py).
+    assert "au moins un indicateur de qualité" in response.content.decode()
+    law = {
+        "lignes-TOTAL_FORMS": "3",
+        "lignes-INITIAL_FORMS": "0",
+        "title": "Qualité et satisfaction",
+        "description": "",
+    }
+    for n, (code, baseline, first, second) in enumerate(
+        (
+            ("flu_vaccination_65", "40", "42", "44"),
+            ("missed_appointments", "20", "18", "16"),
+            ("satisfaction_score", "70", "72", "75"),
+        )
+    ):
+        law |= {
+            f"lignes-{n}-indicator": str(Indicator.objects.get(code=code).pk),
+            f"lignes-{n}-baseline": baseline,
+            f"lignes-{n}-points": "10",
+            f"lignes-{n}-target_2026": first,
+            f"lignes-{n}-target_2027": second,
+        }
+    law["version"] = str(Convention.objects.get(pk=convention.pk).version)
+    assert client.post(objective_url, law).status_code == 302
     response = client.post(reverse("conventions:send", args=[convention.pk]))
     convention.refresh_from_db()
     assert convention.status == ConventionStatus.SENT
@@ -280,7 +304,7 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(structure, cnam, cna
 def test_numbers_typed_the_french_way_are_read(structure, cnam):
     convention = ConventionFactory(structure=structure, cnam=cnam, indicators=("file_active",))
     objective = convention.objectives.get()
-    line = objective.indicators.get()
+    line = objective.indicators.get(indicator__code="file_active")  # the first; the law's three follow it
     data = {
         "title": objective.title,
         "version": str(Convention.objects.get().version),

@@ -26,7 +26,7 @@ def test_readyz_is_ready_with_the_database_and_a_live_worker(client, db_tasks, t
     WorkerHeartbeat.objects.create(worker_id="w1", seen_at=NOW - datetime.timedelta(seconds=20))
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"statut": "prêt", "base_de_donnees": "ok", "worker": "ok (1 actif(s))"}
+    assert response.json() == {"statut": "prêt", "base_de_donnees": "ok", "worker": "ok (1 actif)"}
     assert "no-cache" in response["Cache-Control"]
 
 

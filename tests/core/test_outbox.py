@@ -129,7 +129,7 @@ def test_admin_lists_undelivered_mail_and_resends_it(
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     ids = [str(pk) for pk in OutboxMail.objects.values_list("pk", flat=True)]
     response = client.post(url, {"action": "resend", "_selected_action": ids}, follow=True)
-    assert "2 courriel(s) envoyé(s) sur 2 non envoyé(s)." in response.content.decode()
+    assert "2 courriels envoyés sur 2 en attente." in response.content.decode()
     assert not OutboxMail.objects.pending().exists()
     assert len(mail.outbox) == 2
 

@@ -1,4 +1,5 @@
-"""The DSFR stylesheets and scripts carry the integrity of the file actually served, after collectstatic too."""
+"""The DSFR stylesheets and scripts, and the portal's scripts, carry the integrity of the file actually served,
+after collectstatic too."""
 
 import base64
 import hashlib
@@ -19,7 +20,7 @@ def _sri(data: bytes) -> str:
 def _integrities(client):
     html = client.get(reverse("core:home")).content.decode()
     found = TAG.findall(html)
-    assert len(found) == 4, found  # two DSFR stylesheets, two DSFR scripts
+    assert len(found) == 6, found  # two DSFR stylesheets, two DSFR scripts, the portal's and the confirmation's
     return found
 
 

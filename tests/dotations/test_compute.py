@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from conventions.enums import ConventionStatus
 from conventions.models import Convention
 from dotations.enums import CampaignStatus, ComputeState, DotationStatus
-from dotations.models import Campaign, Dotation
+from dotations.models import Campaign, Dotation, DotationLine
 from dotations.services import compute, dotations
 from secpa_portal.core.errors import ActionRefused, ConflictError
 from secpa_portal.journal.models import Event
@@ -227,8 +227,92 @@ def test_a_failed_computation_is_shown_on_the_campaign(cnam, monkeypatch, django
     campaign = run(campaign, cnam, django_capture_on_commit_callbacks)
     assert campaign.compute_state == ComputeState.FAILED
     assert campaign.compute_error == (
-        "Le calcul a échoué après 0 convention(s) sur 1 : panne simulée. Les dotations déjà recalculées sont "
+        "Le calcul a échoué après 0\u00a0convention sur 1 : panne simulée. Les dotations déjà recalculées sont "
         "enregistrées, les autres gardent leur résultat précédent : relancez le calcul."
     )
     # Nothing half-done: the batch rolled back.
     assert not Dotation.objects.exists()
+
+
+def _reference_lines(campaign, convention):
+    """The lines and total computed the way the campaign did before it read its inputs as values: from the model
+    instances (the report's ``activity_inputs``, the structure's team lines and ``declared_figures``)."""
+    from dotations import bareme as bareme_module
+    from dotations import coverage, engine
+    from dotations.inputs import SOURCE_REGISTRATION, SOURCE_REPORT, Snapshot, _decimals
+
+    report = convention.reports.filter(status="validated", year__lt=campaign.year).order_by("-year").first()
+    if report is not None:
+        fte, activity = report.activity_inputs()
+        snapshot = Snapshot(SOURCE_REPORT, "", _decimals(fte), _decimals(activity), report.pk)
+    else:
+        team = {}
+        for line in convention.structure.team_lines.all():
+            team[line.category] = team.get(line.category, Decimal("0")) + line.fte
+        snapshot = Snapshot(SOURCE_REGISTRATION, "", team, _decimals(convention.structure.declared_figures()))
+    bareme = bareme_module.load(campaign)
+    snapshot = snapshot.with_zero_fte(bareme)
+    days, year_days = coverage.days_covered(convention, campaign.year)
+    result = engine.compute(
+        bareme, snapshot.engine_inputs(), campaign.reduction, coverage.coefficient(days, year_days)
+    )
+    lines = [
+        (row.order, row.code, row.basis, row.key, row.quantity, row.rate, row.coefficient, row.amount)
+        for row in DotationLine.from_engine(None, result.lines)
+    ]
+    return snapshot.as_json()["fte"], snapshot.as_json()["activity"], result.total, lines
+
+
+def test_the_computed_lines_are_those_of_the_model_instances_on_a_sample(cnam, django_capture_on_commit_callbacks):
+    """Reading the inputs as values changed no amount: every dotation of a mixed sample (registration figures,
+    reports with several FTE categories and figures, a prorated convention, one ending mid-year) has the lines the
+    former reading gave."""
+    campaign = CampaignFactory()
+    conventions = [FundedConventionFactory(region="11" if i % 2 else "84") for i in range(4)]
+    conventions.append(FundedConventionFactory(start_year=2026, years=1))  # a whole year
+    ValidatedReportFactory(
+        convention=conventions[0],
+        year=2025,
+        fte={"health_mediator": "2.5", "psychologist": "0.75"},
+        activity={"interpreting_hours": 1234, "patientele_mt": 4321, "precarity_share": "37.5"},
+    )
+    ValidatedReportFactory(
+        convention=conventions[1],
+        year=2025,
+        fte={"health_mediator": "1"},
+        activity={"interpreting_hours": 7, "patientele_mt": 150, "precarity_share": "80"},
+    )
+    Convention.objects.filter(pk=conventions[2].pk).update(start_date="2026-03-15")
+    Convention.objects.filter(pk=conventions[3].pk).update(end_date="2026-08-31")
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    for convention in Convention.objects.filter(pk__in=[c.pk for c in conventions]).select_related("structure"):
+        dotation = Dotation.objects.get(convention=convention)
+        fte, activity, total, lines = _reference_lines(campaign, convention)
+        assert (dotation.inputs["fte"], dotation.inputs["activity"], dotation.total) == (fte, activity, total)
+        assert [
+            (row.order, row.code, row.basis, row.key, row.quantity, row.rate, row.coefficient, row.amount)
+            for row in dotation.lines.all()
+        ] == lines
+
+
+def test_proposed_and_approved_dotations_are_left_out_before_their_inputs_are_read(
+    cnam, django_capture_on_commit_callbacks
+):
+    campaign = CampaignFactory()
+    FundedConventionFactory()
+    second = FundedConventionFactory()
+    ValidatedReportFactory(
+        convention=second,
+        year=2025,
+        fte={"health_mediator": "1"},
+        activity={"interpreting_hours": 5, "patientele_mt": 150, "precarity_share": "20"},
+    )
+    run(campaign, cnam, django_capture_on_commit_callbacks)
+    dotations.dotation_propose(dotation=Dotation.objects.get(convention=second), user=cnam)
+    with CaptureQueriesContext(connection) as queries:
+        counts = compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
+    assert (counts["computed"], counts["skipped"]) == (1, 1)
+    # Only the first convention's structure is read (registration figures); no report is read at all.
+    sql = "\n".join(q["sql"] for q in queries.captured_queries)
+    assert "conventions_reportvalue" not in sql
+    assert "conventions_reportfte" not in sql

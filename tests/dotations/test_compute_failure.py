@@ -64,7 +64,7 @@ def test_a_run_failing_on_the_fourth_convention(computed, cnam, monkeypatch, set
     campaign = Campaign.objects.get(pk=computed.pk)
     assert campaign.compute_state == ComputeState.FAILED
     assert campaign.compute_done == 2
-    assert "Le calcul a échoué après 2 convention(s) sur 5" in campaign.compute_error
+    assert "Le calcul a échoué après 2\u00a0conventions sur 5" in campaign.compute_error
     after = dict(Dotation.objects.filter(campaign=computed).values_list("pk", "computed_at"))
     assert after.keys() == before.keys()
     assert sum(after[pk] != before[pk] for pk in before) == 2, "the first batch is this run's, the rest the previous"

@@ -1,4 +1,4 @@
-"""The campaign page while a computation runs: the <progress> bar and its text, then the finished state.
+"""The campaign page while a computation runs: the progress bar, its counts and percentage, then the finished state.
 
 With the Dummy task backend the queued computation stays queued, as it does in production until a worker takes
 it, so the page shows the running state; the test then runs the queued task itself.
@@ -13,7 +13,6 @@ from dotations.enums import ComputeState
 from dotations.models import Campaign
 from tests.conftest import client_for
 from tests.factories import CampaignFactory, FundedConventionFactory
-from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -49,26 +48,38 @@ def test_the_page_shows_the_progress_while_the_computation_runs_then_the_result(
     assert "Le calcul de la campagne 2026 est lancé." in content
     progress_url = reverse("dotations:campaign_progress", args=[2026])
     assert f'data-progress-url="{progress_url}"' in content
-    assertInHTML(
-        '<progress id="compute-bar" max="3" value="0" aria-labelledby="compute-status">0 / 3</progress>', content
-    )
+    # A DSFR-looking bar, accessible as a progressbar with its value, its counts and its percentage.
+    assert (
+        'id="compute-bar" role="progressbar" aria-labelledby="compute-progress-label" aria-valuemin="0" '
+        'aria-valuemax="3" aria-valuenow="0" aria-valuetext="0 / 3 dotations calculées — 0\u00a0%"'
+    ) in content
+    assert '<progress class="secpa-progress__bar" max="3" value="0" aria-hidden="true">' in content
     assert "État du calcul : <strong>Calcul en cours</strong>" in content
-    assert "— 0 sur 3 conventions</p>" in content
+    assert ">0 / 3 dotations calculées — 0\u00a0%</p>" in content
     assert "Rechargez la page pour suivre l'avancement" in content
-    # No second computation is offered while one runs.
+    # No second computation is offered while one runs, and the campaign cannot be closed meanwhile.
     assert "Calculer la campagne</button>" not in content and "Recalculer la campagne" not in content
+    assert "Clore la campagne" not in content
+    close_url = reverse("dotations:campaign_close", args=[2026])
+    assert client.get(close_url).status_code == 302
+    client.post(close_url)
+    campaign.refresh_from_db()
+    assert campaign.status == "open"
 
     # A batch is done: the bar and its text move on.
     Campaign.objects.filter(pk=campaign.pk).update(compute_done=2)
     content = _page(client)
-    assert elements(content, "progress", id="compute-bar", max="3", value="2")
-    assert "— 2 sur 3 conventions</p>" in content
+    assert 'aria-valuenow="2" aria-valuetext="2 / 3 dotations calculées — 66\u00a0%"' in content
+    assert '<progress class="secpa-progress__bar" max="3" value="2"' in content
+    assert ">2 / 3 dotations calculées — 66\u00a0%</p>" in content
     assert client.get(progress_url).json() == {
         "state": "running",
         "label": "Calcul en cours",
         "done": 2,
         "total": 3,
         "error": "",
+        "percent": 66,
+        "text": "2 / 3 dotations calculées — 66\u00a0%",
     }
 
     # The worker runs the queued task: the page shows the finished state, without the bar.
@@ -76,8 +87,8 @@ def test_the_page_shows_the_progress_while_the_computation_runs_then_the_result(
     content = _page(client)
     assert "<progress" not in content and "data-progress-url" not in content
     assert "État du calcul : <strong>Calculée</strong> — dernier calcul le" in content
-    assert "sur 3 conventions" not in content
-    assert "Recalculer la campagne" in content
+    assert "dotations calculées —" not in content
+    assert "Recalculer la campagne" in content and "Clore la campagne" in content
     assert client.get(progress_url).json()["state"] == "done"
     assert campaign.dotations.count() == 3
 

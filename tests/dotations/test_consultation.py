@@ -221,7 +221,7 @@ def test_the_deadline_closes_it(cnam, ars_idf, has, clock, capsys):
         services.opinion_give(consultation=consultation, user=has, verdict=Verdict.FAVOURABLE)
     OutboxMail.objects.all().delete()
     call_command("close_consultations")
-    assert "1 consultation(s) close(s)" in capsys.readouterr().out
+    assert "1 consultation close." in capsys.readouterr().out
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.CLOSED and consultation.closed_by is None
     event = Event.objects.get(verb="consultation_closed")

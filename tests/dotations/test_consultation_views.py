@@ -52,9 +52,16 @@ def test_the_cnam_prepares_and_submits_from_the_campaign_page(cnam, ars_idf, has
     assert consultation.deadline == datetime.date(2027, 1, 15)
     page = client.get(_detail()).content.decode().replace("&#x27;", "'")
     assert "Soumettre le barème à consultation" in page
-    data = rendered_form(page, "data-confirm")
+    open_url = reverse("dotations:consultation_open", args=[2027])
+    # One confirmation pattern: a link to the confirmation page, opened as a modal with the same form.
+    assert f'href="{open_url}" data-secpa-confirm="confirm-consultation-open">' in page
+    confirmation = client.get(open_url).content.decode().replace("&#x27;", "'")
+    assert "<h1>Soumettre le barème 2027 à consultation ?</h1>" in confirmation
+    assert "avis attendus jusqu'au 15 janvier 2027" in confirmation
+    assert Consultation.objects.get().status != ConsultationStatus.OPEN  # GET changes nothing
+    data = rendered_form(confirmation, "data-secpa-confirm-form")
     assert data["version"] == str(consultation.version)
-    response = client.post(reverse("dotations:consultation_open", args=[2027]), data, follow=True)
+    response = client.post(open_url, data, follow=True)
     assert "est soumis à consultation jusqu'au 15 janvier 2027" in response.content.decode().replace("&#x27;", "'")
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.OPEN

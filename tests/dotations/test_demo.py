@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from dotations import demo, demo_payments
-from dotations.enums import DotationStatus, PaymentKind
-from dotations.models import Campaign, Dotation, Payment
+from dotations import demo, demo_closure, demo_payments
+from dotations.enums import DotationStatus, PaymentKind, PaymentStatus, RecoveryStatus
+from dotations.models import Campaign, Dotation, Payment, RecoveryOrder
 from secpa_portal.accounts.demo import seed_accounts
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,16 @@ def test_the_full_demo_chain(django_capture_on_commit_callbacks):
     before = [(d.pk, d.status, d.total, d.version) for d in Dotation.objects.order_by("pk")]
     demo.seed(users)  # idempotent
     assert [(d.pk, d.status, d.total, d.version) for d in Dotation.objects.order_by("pk")] == before
+
+    # A structure closes on 30 June 2026: its convention is terminated, its dotation recomputed for 181 days, its
+    # balance cancelled, and the advance paid beyond it claimed by a notified recovery order.
+    demo_closure.seed(users)
+    closed = Dotation.objects.select_related("convention").get(convention__status="terminated")
+    assert closed.convention.terminated_on == datetime.date(2026, 6, 30)
+    assert (closed.days_in_force, closed.status) == (181, DotationStatus.APPROVED)
+    order = RecoveryOrder.objects.get(dotation=closed)
+    paid = sum(p.amount for p in closed.payments.filter(status=PaymentStatus.PAID))
+    assert order.status == RecoveryStatus.NOTIFIED and order.amount == paid - closed.total > 0
+    assert not closed.payments.filter(kind=PaymentKind.BALANCE, status=PaymentStatus.SCHEDULED).exists()
+    demo_closure.seed(users)  # idempotent
+    assert RecoveryOrder.objects.count() == 1

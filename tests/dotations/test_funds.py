@@ -120,7 +120,7 @@ def test_moving_the_fiss_end_date_moves_scheduled_payments_not_paid_ones(manager
     assert _live(second)[PaymentKind.BALANCE].fund == Fund.FIR
     event = Event.objects.for_object(campaign).filter(verb="campaign_updated").latest("pk")
     assert event.payload == {"fiss_end_date": "2026-12-31", "payments_with_new_fund": 1}
-    assert "FISS pour les échéances jusqu'au 31/12/2026, FIR ensuite" in event.summary
+    assert "FISS pour les échéances jusqu'au 31 décembre 2026, FIR ensuite" in event.summary
 
 
 def test_the_service_refuses_a_fiss_end_date_outside_the_campaign_year(cnam):

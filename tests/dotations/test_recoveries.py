@@ -83,7 +83,7 @@ def test_closure_on_30_june_2026_worked_by_hand(manager, cnam, cnam2, committed)
     assert order.amount == Decimal("41643.84")
     assert order.status == RecoveryStatus.ISSUED
     assert order.issued_by == cnam
-    assert "30/06/2026" in order.reason
+    assert "30 juin 2026" in order.reason
     ledger = ledger_of(dotation)
     assert (ledger.approved, ledger.paid, ledger.to_recover, ledger.remaining) == (
         Decimal("198356.16"),
@@ -119,7 +119,7 @@ def test_closure_without_overpayment_keeps_the_schedule_and_issues_nothing(manag
 
 def test_termination_date_defaults_to_today_and_must_fall_within_the_convention(manager, cnam, cnam2, monkeypatch):
     dotation = DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True)
-    with pytest.raises(ConventionTransitionError, match="31/12/2025 et le 31/12/2028"):
+    with pytest.raises(ConventionTransitionError, match="31 décembre 2025 et le 31 décembre 2028"):
         convention_terminate(
             convention=dotation.convention, user=cnam, reason="x", terminated_on=datetime.date(2029, 1, 1)
         )

@@ -56,6 +56,7 @@ def test_terms_by_hand():
         advance_share = Decimal("0.50")
         advance_due = "02-29"
         balance_due = "02-29"
+        amended_terms = []
 
     # 29 February falls back to 28 February outside leap years (2026), is kept in 2028, and the balance is due
     # the year after.

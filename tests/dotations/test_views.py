@@ -87,7 +87,7 @@ def test_dotation_page_shows_lines_inputs_history_and_opinions(scene, cnam, ars_
     response = client_for(cnam).get(reverse("dotations:dotation_detail", args=[dotation.pk]))
     content = response.content.decode()
     assert 'id="dotation-lines"' in content
-    for text in ("Médiation en santé", "× 1,100", "× 1,000000", "90\u202f750,00\u00a0€", "227\u202f800,00\u00a0€"):
+    for text in ("Médiation en santé", "× 1,1<", "× 1<", "90\u202f750,00\u00a0€", "227\u202f800,00\u00a0€"):
         assert text in content
     assert 'id="dotation-inputs"' in content and "Médiateur ou médiatrice en santé" in content
     assert "chiffres déclarés à l&#x27;enregistrement" in content
@@ -160,7 +160,15 @@ def test_the_workflow_through_the_pages(manager, cnam, cnam2, ars_idf, django_ca
         response = first.post(reverse("dotations:campaign_compute", args=[2026]))
     assert response.status_code == 302
     progress = first.get(reverse("dotations:campaign_progress", args=[2026])).json()
-    assert progress == {"state": ComputeState.DONE, "label": "Calculée", "done": 1, "total": 1, "error": ""}
+    assert progress == {
+        "state": ComputeState.DONE,
+        "label": "Calculée",
+        "done": 1,
+        "total": 1,
+        "error": "",
+        "percent": 100,
+        "text": "1 / 1 dotation calculée — 100\u00a0%",
+    }
     dotation = Dotation.objects.get()
 
     bad = first.post(reverse("dotations:dotation_propose", args=[dotation.pk]), {"adjustment": "-1 000"})
@@ -284,7 +292,8 @@ def test_query_counts_do_not_grow_with_the_dotations(who, name, kind, request, d
         campaign = build(n, manager=manager, cnam=cnam, cnam2=cnam2) if n == 2 else _rebuild(n, manager, cnam, cnam2)
         client = client_for(user)
         url = reverse(name, args=_args(kind, campaign, manager))
-        with django_assert_max_num_queries(25) as captured:
+        # A dashboard's first hit also computes and keeps its cached aggregates (core/aggregates.py).
+        with django_assert_max_num_queries(42 if name == "dashboard" else 25) as captured:
             response = client.get(url)
         assert response.status_code == 200, url
         counts.append(len(captured.captured_queries))

@@ -10,6 +10,7 @@ See each module's docstring, and docs/contributing.md « Écrire un test ».
 
 from .conventions import (
     DEFAULT_INDICATORS,
+    LAW_INDICATORS,
     START,
     ConventionFactory,
     FundedConventionFactory,
@@ -19,7 +20,7 @@ from .conventions import (
     terms,
 )
 from .dotations import BANDS, COMPONENTS, EXPECTED_TOTAL, CampaignFactory, DotationFactory, approve_dotation
-from .reports import ACTIVITY, FTE, TODAY, ReportFactory, ValidatedReportFactory, complete_figures, fill
+from .reports import ACTIVITY, AFTER_2026, FTE, TODAY, ReportFactory, ValidatedReportFactory, complete_figures, fill
 from .structures import (
     FIGURES,
     FUNDED_TEAM,
@@ -37,9 +38,11 @@ from .users import UserFactory
 
 __all__ = [
     "ACTIVITY",
+    "AFTER_2026",
     "BANDS",
     "COMPONENTS",
     "DEFAULT_INDICATORS",
+    "LAW_INDICATORS",
     "EXPECTED_TOTAL",
     "FIGURES",
     "FTE",

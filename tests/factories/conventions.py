@@ -10,7 +10,8 @@
     # also: signed_by_structure, terminated, ended
 
 ``indicators``: catalogue codes or Indicator objects shared out among ``objectives`` objectives (default: two
-codes, one objective). Activity indicators (file active, C2S + AME share, …) are always in the convention too,
+codes, one objective), plus one of each category the law requires that they lack (LAW_INDICATORS: quality,
+performance, satisfaction). Activity indicators (file active, C2S + AME share, …) are always in the convention too,
 without targets. Any other keyword is a term of the convention (start_date, duration_years, advance_share, …).
 Missing actors (manager, second CNAM agent) are created or taken from the structure.
 
@@ -36,6 +37,13 @@ from .structures import FundedStructureFactory, StructureFactory
 from .users import UserFactory
 
 DEFAULT_INDICATORS = ("coordination_meetings", "first_appointment_delay")
+# The law requires an indicator of quality, of performance and of user satisfaction before sending
+# (conventions/law.py): the factory adds those its ``indicators`` lack, in this order.
+LAW_INDICATORS = {
+    "quality": "flu_vaccination_65",
+    "performance": "missed_appointments",
+    "satisfaction": "satisfaction_score",
+}
 START = datetime.date(2026, 1, 1)
 _sequence = itertools.count(1)
 
@@ -158,6 +166,8 @@ def _draft(structure, cnam, indicators, objectives, term_overrides):
     ensure_catalogue()
     convention = services.convention_prepare(structure=structure, user=cnam, **terms(**term_overrides))
     indicators = [_indicator(value) for value in indicators]
+    categories = {indicator.category for indicator in indicators}
+    indicators += [_indicator(code) for category, code in LAW_INDICATORS.items() if category not in categories]
     years = convention.years
     for number in range(objectives):
         mine = indicators[number::objectives]

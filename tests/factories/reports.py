@@ -10,12 +10,18 @@ The manager defaults to the structure's, the ARS agent to a new one of its regio
 one (ConventionFactory). ``ValidatedReportFactory`` writes a validated report straight to the tables, with its
 FTE and activity figures, for the money tests; ``send_signal=True`` also sends ``report_validated`` as the
 validation does (for the balance payment).
+
+A year-N report is filed from 1 January N+1: when the clock is earlier, filing and what follows happen on
+``TODAY`` (15 February 2027; 1 January N+1 for a later year), the clock pinned for those calls only.
 """
 
+import contextlib
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import factory
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -23,6 +29,7 @@ from factory.django import DjangoModelFactory
 from conventions.catalogue import seed_catalogue
 from conventions.enums import IndicatorDirection, IndicatorUnit, ReportStatus
 from conventions.models import AnnualReport, Indicator, ReportFte, ReportValue
+from conventions.report_rules import filing_too_early, report_filing_opens_on
 from conventions.report_selectors import expected_indicators
 from conventions.services import reports as services
 from conventions.signals import report_validated
@@ -31,6 +38,8 @@ from .conventions import ConventionFactory, structure_manager
 from .users import UserFactory
 
 TODAY = datetime.date(2027, 2, 15)
+# A moment after 2026, when a 2026 report may be filed (tests pin the clock there with time_machine.move_to).
+AFTER_2026 = datetime.datetime(2027, 1, 15, 10, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
 ACTIVITY = {
     "file_active": Decimal("2400"),
     "patientele_mt": Decimal("1500"),
@@ -95,14 +104,25 @@ class ReportFactory(DjangoModelFactory):
         fill(report, manager)
         if state == ReportStatus.DRAFT:
             return AnnualReport.objects.get(pk=report.pk)
-        services.report_submit(report=report, user=manager)
         if state in (ReportStatus.VALIDATED, ReportStatus.RETURNED):
             ars = ars or UserFactory(ars=True, region_id=convention.structure.region_id)
-        if state == ReportStatus.VALIDATED:
-            services.report_validate(report=report, user=ars)
-        elif state == ReportStatus.RETURNED:
-            services.report_return(report=report, user=ars, reason=reason)
+        with filing_clock(report):
+            services.report_submit(report=report, user=manager)
+            if state == ReportStatus.VALIDATED:
+                services.report_validate(report=report, user=ars)
+            elif state == ReportStatus.RETURNED:
+                services.report_return(report=report, user=ars, reason=reason)
         return AnnualReport.objects.get(pk=report.pk)
+
+
+def filing_clock(report):
+    """The clock as it is when the report may be filed, else pinned for the block to TODAY (or the day filing
+    opens, for a later year), 10:00 in Paris."""
+    if not filing_too_early(report, timezone.localdate()):
+        return contextlib.nullcontext()
+    day = max(TODAY, report_filing_opens_on(report))
+    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    return time_machine.travel(moment, tick=False)
 
 
 class ValidatedReportFactory(DjangoModelFactory):

@@ -161,7 +161,7 @@ def test_the_migration_rekeys_a_legacy_chain_and_refuses_a_broken_one(manager):
     migration = importlib.import_module("secpa_portal.journal.migrations.0004_truncate_guard_and_keyed_hashes")
     state = MigrationExecutor(connection).loader.project_state(("journal", "0004_truncate_guard_and_keyed_hashes"))
     migration.rekey(state.apps, Editor())
-    assert verify_chain() == (True, 3, "Journal intègre : 3 événement(s) vérifié(s).")
+    assert verify_chain() == (True, 3, "Journal intègre : 3 événements vérifiés.")
 
     as_owner("DELETE FROM journal_event WHERE id = %s", [events[1].pk])
     with pytest.raises(RuntimeError, match="déjà rompu"):

@@ -14,7 +14,7 @@ def test_chain_verifies_and_detects_tampering(manager, capsys):
         record_event(actor=manager, verb="test", summary=f"Événement {i}", obj=manager, amount=Decimal("10.50"))
     assert verify_chain()[0]
     call_command("verify_journal")
-    assert "3 événement(s)" in capsys.readouterr().out
+    assert "3 événements vérifiés" in capsys.readouterr().out
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("secpa_portal", "structures", "conventions", "dotations")
+PACKAGES = ("secpa_portal", "structures", "conventions", "dotations", "projections")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -50,7 +50,8 @@ def test_the_tree_keeps_the_layers(tree):
         ("secpa_portal/core/probe.py", "from structures.models import Structure  # noqa"),
         ("structures/probe.py", "from conventions.models import Convention  # noqa"),
         ("conventions/probe.py", "import dotations.engine  # noqa"),
-        ("dotations/probe.py", "from secpa_portal.site import volume  # noqa"),
+        ("dotations/probe.py", "from projections import projection  # noqa"),
+        ("projections/probe.py", "from secpa_portal.site import volume  # noqa"),
     ],
 )
 def test_an_upward_import_breaks_the_contract(tree, module, bad_import):

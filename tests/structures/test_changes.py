@@ -103,7 +103,7 @@ def test_the_review_page_shows_every_change_old_and_new(added, manager, ars_idf,
     rows = change_rows(html)
     assert ("Dossier", "code postal", "93200", "93210") in rows
     assert ("Dossier", "forme juridique", "Association loi 1901", "SCIC") in rows
-    assert ("Équipe", "Infirmier ou infirmière", "2 personne(s), 1,80 ETP", "2 personne(s), 1,95 ETP") in rows
+    assert ("Équipe", "Infirmier ou infirmière", "2\u00a0personnes, 1,80 ETP", "2\u00a0personnes, 1,95 ETP") in rows
     assert any(r[0] == "Équipe" and r[2] == "(absent)" and "0,50 ETP" in r[3] for r in rows)
     assert any(r[0] == "Missions" and "samedi matin" in r[3] and "samedi" not in r[2] for r in rows)
     assert any(r[0] == "Pièces" and r[2] == "(absent)" and r[3] == "pv-ag.pdf" for r in rows)
@@ -127,9 +127,17 @@ def test_no_changes_section_before_any_send_back_or_after_the_next_decision(mana
 
 
 def test_diff_lists_removed_entries():
-    before = {"team": {"nurse": ["Infirmier", "2 personne(s), 1,80 ETP"]}, "documents": {"3": ["Statuts", "s.pdf"]}}
+    before = {"team": {"nurse": ["Infirmier", "1\u00a0personne, 1,80 ETP"]}, "documents": {"3": ["Statuts", "s.pdf"]}}
     changes = diff(before, {"team": {}, "documents": {}})
     assert [(c.section, c.old, c.new) for c in changes] == [
-        ("Équipe", "2 personne(s), 1,80 ETP", "(absent)"),
+        ("Équipe", "1\u00a0personne, 1,80 ETP", "(absent)"),
         ("Pièces", "s.pdf", "(absent)"),
     ]
+
+
+def test_a_snapshot_stored_with_the_old_wording_shows_no_change_for_an_unchanged_line():
+    before = {"team": {"nurse": ["Infirmier", "2 personne(s), 1,80 ETP"]}, "documents": {}}
+    after = {"team": {"nurse": ["Infirmier", "2\u00a0personnes, 1,80 ETP"]}, "documents": {}}
+    assert diff(before, after) == []
+    before["team"]["nurse"][1] = "1 personne(s), 1,80 ETP"
+    assert [c.old for c in diff(before, after)] == ["1\u00a0personne, 1,80 ETP"]

@@ -14,6 +14,7 @@ from structures.forms.documents import MAX_DOCUMENT_SIZE
 from structures.models import Document
 from tests.conftest import client_for, make_user
 from tests.factories import PDF_BYTES, StructureFactory
+from tests.forms import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +164,7 @@ def test_a_file_missing_from_storage_is_404(manager, submitted):
 
 
 def test_the_structure_page_links_each_document(manager, ars_idf, submitted):
-    html = client_for(ars_idf).get(reverse("structures:detail", args=[submitted.pk])).content.decode()
+    html = client_for(ars_idf).get(reverse("structures:documents", args=[submitted.pk])).content.decode()
     for document in submitted.documents.all():
         assert reverse("structures:document_download", args=[submitted.pk, document.pk]) in html
 
@@ -196,13 +197,43 @@ def test_a_submitted_file_s_documents_stay(manager, ars_idf, submitted):
     assert Document.objects.filter(pk=document.pk).exists()
 
 
-def test_delete_is_404_out_of_scope_and_get_is_not_allowed(manager, draft):
+def test_delete_is_404_out_of_scope(manager, draft):
     client = client_for(manager)
     upload(client, draft, "statuts.pdf", PDF_BYTES)
     document = draft.documents.get()
-    assert _delete(client_for(make_user("autre@test.example")), document).status_code == 404
+    stranger = client_for(make_user("autre@test.example"))
+    assert _delete(stranger, document).status_code == 404
+    assert stranger.get(reverse("structures:document_delete", args=[draft.pk, document.pk])).status_code == 404
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_removing_a_document_asks_first_in_a_modal_or_on_its_page(manager, draft, django_assert_max_num_queries):
+    client = client_for(manager)
+    upload(client, draft, "statuts.pdf", PDF_BYTES)
+    document = draft.documents.get()
     url = reverse("structures:document_delete", args=[draft.pk, document.pk])
-    assert client.get(url).status_code == 405
+    step = client.get(documents_url(draft)).content.decode()
+    assert "data-confirm=" not in step  # the browser's confirm() is gone
+    modal = f"confirm-document-{document.pk}"
+    assert f'href="{url}" data-secpa-confirm="{modal}">Retirer<span class="fr-sr-only"> statuts.pdf</span></a>' in step
+    assert f'<dialog id="{modal}" class="fr-modal"' in step and "Retirer la pièce « statuts.pdf » ?" in step
+
+    with django_assert_max_num_queries(12):
+        response = client.get(url)  # without JavaScript: the confirmation page, nothing removed
+    page = response.content.decode()
+    assert "<h1>Retirer la pièce « statuts.pdf » ?</h1>" in page and "ne pourra pas être récupérée" in page
+    assert f'<a class="fr-btn fr-btn--secondary" href="{documents_url(draft)}">Annuler</a>' in page
+    assert Document.objects.filter(pk=document.pk).exists()
+
+    response = client.post(url, rendered_form(page, "data-secpa-confirm-form"))
+    assert response["Location"] == documents_url(draft)
+    assert not Document.objects.filter(pk=document.pk).exists()
+
+
+def test_a_submitted_file_s_documents_get_no_confirmation(manager, submitted):
+    document = submitted.documents.first()
+    response = client_for(manager).get(reverse("structures:document_delete", args=[submitted.pk, document.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("structures:detail", args=[submitted.pk])
     assert Document.objects.filter(pk=document.pk).exists()
 
 

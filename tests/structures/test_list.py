@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertInHTML
 
+from secpa_portal.core.formats import sort_key
 from structures.models import Structure
 from tests.conftest import client_for, make_user
 from tests.factories import StructureFactory
@@ -141,7 +142,10 @@ def test_mine_and_late_filters_for_the_ars(world, ars_idf):
 
 @pytest.mark.django_db
 def test_sorting_by_each_column_both_ways(world, cnam):
-    names = sorted(_names(world, "idf_submitted", "idf_review", "idf_withdrawn", "ara_submitted", "ara_eligible"))
+    # French alphabetical order (secpa_portal/core/collation.py), as Python's formats.sort_key gives it.
+    names = sorted(
+        _names(world, "idf_submitted", "idf_review", "idf_withdrawn", "ara_submitted", "ara_eligible"), key=sort_key
+    )
     assert _rows(_get(cnam)) == names
     assert _rows(_get(cnam, o="-name")) == names[::-1]
     # Status sorts in workflow order: déposé, en instruction, …, éligible, …, retiré.

@@ -4,13 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertInHTML
 
 from structures import services
 from structures.enums import DocumentKind, ProfessionalCategory
 from tests.conftest import client_for, make_user
 from tests.factories import StructureFactory, pdf_upload
-from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -24,30 +22,40 @@ def submitted(manager):
     return StructureFactory(manager=manager, submitted=True, name="Centre de santé du Franc-Moisin")
 
 
+# Each tab of the structure page (its URL name) and the sections it shows.
+TABS = {
+    "structures:detail": ("Identité", "Localisation et territoire", "Attestations", "Pré-contrôle", "Gestionnaires"),
+    "structures:team": ("Équipe et activité",),
+    "structures:missions": ("Missions",),
+    "structures:documents": ("Pièces justificatives",),
+    "structures:history": ("Historique",),
+}
+
+
+def tab(user, structure, name):
+    return client_for(user).get(reverse(name, args=[structure.pk]))
+
+
 @pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam"])
-def test_every_role_in_scope_sees_the_whole_file(request, submitted, role):
-    response = detail(request.getfixturevalue(role), submitted)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assertInHTML(f'<h1 class="fr-mb-1w">{submitted.name}</h1>', html)
-    assert elements(html, "span", class_="secpa-nowrap", text=submitted.finess_et)
-    assert 'FINESS <span class="secpa-nowrap">' in html
-    assert "Déposé" in html  # the status badge
-    for heading in (
-        "Identité",
-        "Localisation et territoire",
-        "Équipe et activité",
-        "Missions",
-        "Attestations",
-        "Pièces justificatives",
-        "Pré-contrôle",
-        "Historique",
-    ):
-        assert f">{heading}</h2>" in html
-    assert "Interprétariat professionnel" in html
-    assert "Médecin généraliste" in html
-    assert "Dossier déposé auprès de l&#x27;ARS" in html  # the timeline
-    assert "Rempli" in html and "Les sept missions sont décrites avec leur mode de réalisation." in html
+def test_every_role_in_scope_sees_the_whole_file_tab_by_tab(request, submitted, role):
+    user = request.getfixturevalue(role)
+    pages = {}
+    for name, headings in TABS.items():
+        response = tab(user, submitted, name)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f'<h1 class="fr-mb-1w">{submitted.name}</h1>' in html  # the header is on every tab
+        assert f'FINESS <span class="secpa-nowrap">{submitted.finess_et}</span>' in html
+        assert "Déposé" in html  # the status badge
+        assert f'href="{reverse(name, args=[submitted.pk])}" aria-current="page"' in html  # the current tab
+        for heading in headings:
+            assert f">{heading}</h2>" in html
+        pages[name] = html
+    assert "Interprétariat professionnel" in pages["structures:missions"]
+    assert "Médecin généraliste" in pages["structures:team"]
+    assert "Dossier déposé auprès de l&#x27;ARS" in pages["structures:history"]  # the timeline
+    synthese = pages["structures:detail"]
+    assert "Rempli" in synthese and "Les sept missions sont décrites avec leur mode de réalisation." in synthese
 
 
 def test_the_precheck_says_what_fails_and_why(manager):
@@ -67,9 +75,9 @@ def test_staff_get_the_review_link_and_managers_do_not(manager, ars_idf, cnam, s
 
 def test_internal_events_are_hidden_from_managers(manager, ars_idf, cnam, submitted):
     services.review_note_add(structure=submitted, user=ars_idf, text="Appeler la directrice.")
-    assert "Note d&#x27;instruction ajoutée" in detail(ars_idf, submitted).content.decode()
-    assert "Note d&#x27;instruction ajoutée" in detail(cnam, submitted).content.decode()
-    html = detail(manager, submitted).content.decode()
+    assert "Note d&#x27;instruction ajoutée" in tab(ars_idf, submitted, "structures:history").content.decode()
+    assert "Note d&#x27;instruction ajoutée" in tab(cnam, submitted, "structures:history").content.decode()
+    html = tab(manager, submitted, "structures:history").content.decode()
     assert "Note d&#x27;instruction ajoutée" not in html
     assert "Appeler la directrice." not in html
 
@@ -80,6 +88,16 @@ def test_a_decision_and_its_reason_are_shown(manager, ars_idf):
     assert "Non éligible" in html
     assert "Le territoire desservi ne relève pas du dispositif." in html
     assert "Reprendre la saisie" not in html and "Retirer le dossier" not in html
+
+
+@pytest.mark.parametrize("name", [*TABS, "structure_convention", "structure_reports", "structure_funding"])
+def test_every_tab_out_of_scope_is_404(manager, ars_ara, ars_idf, cnam, submitted, name):
+    assert tab(ars_ara, submitted, name).status_code == 404
+    assert tab(make_user("autre@test.example"), submitted, name).status_code == 404
+    draft = StructureFactory(manager=manager)
+    assert tab(ars_idf, draft, name).status_code == 404
+    assert tab(cnam, draft, name).status_code == 404
+    assert tab(manager, draft, name).status_code == 200
 
 
 def test_out_of_scope_is_404(manager, ars_ara, ars_idf, cnam, submitted):
@@ -118,15 +136,19 @@ def _file_with(manager, ars_idf, rows):
 
 @pytest.mark.parametrize("rows", [2, 30])
 @pytest.mark.parametrize("role", ["manager", "ars_idf", "cnam"])
-def test_the_page_costs_the_same_queries_with_2_or_30_rows(
-    request, manager, ars_idf, django_assert_max_num_queries, rows, role
+@pytest.mark.parametrize("name", list(TABS))
+def test_every_tab_costs_the_same_queries_with_2_or_30_rows(
+    request, manager, ars_idf, django_assert_max_num_queries, rows, role, name
 ):
     structure = _file_with(manager, ars_idf, rows)
     client = client_for(request.getfixturevalue(role))
     with django_assert_max_num_queries(QUERY_BOUND):
-        response = client.get(reverse("structures:detail", args=[structure.pk]))
+        response = client.get(reverse(name, args=[structure.pk]))
     assert response.status_code == 200
-    assert f"annexe-{rows - 1}.pdf" in response.content.decode()
+    if name == "structures:documents":
+        assert f"annexe-{rows - 1}.pdf" in response.content.decode()
+    if name == "structures:history" and role != "manager":
+        assert "Note d&#x27;instruction ajoutée" in response.content.decode()
 
 
 @pytest.mark.parametrize("rows", [2, 30])

@@ -95,6 +95,11 @@ MATRIX = {
     # ARS and CNAM agents get a page saying who registers structures; nobody sees another file there.
     "create": [Route("get", S.SUBMITTED, manager=ABSENT, ars=ABSENT, cnam=ABSENT, scoped_url=False)],
     "detail": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE)],
+    # The structure page's other tabs (issue 12 §4): the same scope as the page.
+    "team": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE)],
+    "missions": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE)],
+    "documents": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE)],
+    "history": [Route("get", S.SUBMITTED, manager=PAGE, ars=PAGE, cnam=PAGE)],
     "step": [
         Route("get", S.CHANGES_REQUESTED, manager=PAGE, ars=REFUSED, cnam=REFUSED, kwargs={"step": "identite"}),
         # An empty identity step: the form comes back with its errors, nothing is saved.
@@ -291,7 +296,14 @@ def _add_other_document(structure, manager):
 # --- Drafts: only their managers see them ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [n for n in ("review", "detail", "document_download") if n in structure_url_names()])
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in ("review", "detail", "team", "missions", "documents", "history", "document_download")
+        if n in structure_url_names()
+    ],
+)
 @pytest.mark.parametrize("actor", [ARS, CNAM, OTHER_MANAGER])
 def test_a_draft_is_out_of_scope_for_everyone_but_its_managers(world, name, actor):
     draft = StructureFactory(manager=world[MANAGER], complete=True, name="Brouillon jamais déposé")

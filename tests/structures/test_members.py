@@ -15,6 +15,7 @@ from structures import services
 from structures.models import Membership, Structure
 from tests.conftest import client_for, make_user
 from tests.factories import MembershipFactory, StructureFactory
+from tests.forms import rendered_form
 from tests.html import elements
 
 QUERY_BOUND = 14
@@ -207,10 +208,13 @@ def test_removing_oneself_goes_through_a_confirmation_then_to_the_dashboard(mana
     client = client_for(manager)
     url = reverse("structures:manager_remove", args=[structure.pk, manager.pk])
 
-    confirm = client.get(url)
-    assert "Ne plus gérer" in confirm.content.decode()
+    managers = client.get(reverse("structures:managers", args=[structure.pk])).content.decode()
+    assert f'href="{url}" data-secpa-confirm="confirm-manager-{manager.pk}">Retirer' in managers  # opens a modal
+    assert f'<dialog id="confirm-manager-{manager.pk}" class="fr-modal"' in managers
+    confirm = client.get(url)  # without JavaScript: the same text on a page
+    assert "<h1>Ne plus gérer « " in confirm.content.decode()
     assert Membership.objects.filter(structure=structure, user=manager).exists()
-    response = client.post(url)
+    response = client.post(url, rendered_form(confirm.content.decode(), "data-secpa-confirm-form"))
     assert response.url == reverse("dashboard")
     assert client.get(reverse("structures:detail", args=[structure.pk])).status_code == 404
 

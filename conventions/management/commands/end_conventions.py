@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from conventions.services.conventions import conventions_end_expired
+from secpa_portal.core.formats import plural
 
 
 class Command(BaseCommand):
@@ -21,4 +22,5 @@ class Command(BaseCommand):
         ended = conventions_end_expired(today=today)
         for reference in ended:
             self.stdout.write(f"Convention {reference} échue.")
-        self.stdout.write(self.style.SUCCESS(f"{len(ended)} convention(s) arrivée(s) à échéance."))
+        noun = plural(len(ended), "convention arrivée à échéance", "conventions arrivées à échéance")
+        self.stdout.write(self.style.SUCCESS(f"{len(ended)} {noun}."))

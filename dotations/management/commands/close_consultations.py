@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from dotations.services.consultations import consultations_close_expired
+from secpa_portal.core.formats import plural
 
 
 class Command(BaseCommand):
@@ -21,4 +22,6 @@ class Command(BaseCommand):
         years = consultations_close_expired(today=today)
         for year in years:
             self.stdout.write(f"Consultation sur le barème {year} close à sa date limite.")
-        self.stdout.write(self.style.SUCCESS(f"{len(years)} consultation(s) close(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(years)} {plural(len(years), 'consultation close', 'consultations closes')}.")
+        )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from secpa_portal.core.formats import plural
 from secpa_portal.core.mail import deliver_due
 from secpa_portal.core.models import OutboxMail
 
@@ -10,4 +11,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sent = deliver_due()
         left = OutboxMail.objects.pending().count()
-        self.stdout.write(f"{sent} courriel(s) envoyé(s), {left} en attente.")
+        self.stdout.write(f"{sent} {plural(sent, 'courriel envoyé', 'courriels envoyés')}, {left} en attente.")

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from secpa_portal.core.formats import plural
 from secpa_portal.reference.identifiers import qpv_generation, validate_commune_code, validate_qpv_code
 from secpa_portal.reference.models import QPV
 
@@ -76,7 +77,8 @@ class Command(BaseCommand):
         missing = [column for column in REQUIRED_COLUMNS if column not in columns]
         if missing:
             raise CommandError(
-                f"Colonne(s) manquante(s) : {', '.join(missing)}. En-tête attendu : « {EXPECTED_HEADER} »."
+                f"{plural(len(missing), 'Colonne manquante', 'Colonnes manquantes')} : {', '.join(missing)}. "
+                f"En-tête attendu : « {EXPECTED_HEADER} »."
             )
         reader.fieldnames = columns
 
@@ -91,7 +93,8 @@ class Command(BaseCommand):
             qpv, reasons = self.parse_row(values)
             if None in row:
                 reasons.append(
-                    f"{len(row[None])} valeur(s) de trop : mettez entre guillemets un nom qui contient le séparateur."
+                    f"{len(row[None])} {plural(len(row[None]), 'valeur', 'valeurs')} de trop : mettez entre "
+                    "guillemets un nom qui contient le séparateur."
                 )
             if qpv is not None:
                 if qpv.code in first_line:

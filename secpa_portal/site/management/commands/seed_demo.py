@@ -7,10 +7,12 @@ from django.db import transaction
 from conventions import demo as conventions_demo
 from conventions import demo_reports as conventions_demo_reports
 from dotations import demo as dotations_demo
+from dotations import demo_closure as dotations_demo_closure
 from dotations import demo_consultation as dotations_demo_consultation
 from dotations import demo_history as dotations_demo_history
 from dotations import demo_payments as dotations_demo_payments
 from dotations import demo_threads as dotations_demo_threads
+from projections import demo as projections_demo
 from secpa_portal.accounts.demo import DEMO_PASSWORD, seed_accounts
 from secpa_portal.reference import demo as reference_demo
 from structures import demo as structures_demo
@@ -45,6 +47,8 @@ class Command(BaseCommand):
             dotations_demo.seed,
             dotations_demo_payments.seed,
             dotations_demo_history.seed,  # 2025, settled: after the 2026 payments (they pay two thirds of advances)
+            dotations_demo_closure.seed,
             dotations_demo_threads.seed,
             dotations_demo_consultation.seed,  # 2027 in preparation, its barème consulted
+            projections_demo.seed,
         ]

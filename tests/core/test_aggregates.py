@@ -1,0 +1,95 @@
+"""Dashboard aggregates cached per scope (core/aggregates.py, issue 14): served from the shared cache on the next
+hit with fewer queries, refreshed by the next journaled write, kept apart per scope, and never older than their
+lifetime for a write the journal does not see."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from secpa_portal.core import aggregates
+from secpa_portal.core.models import AggregateCacheEntry
+from structures import selectors, services
+from structures.enums import StructureStatus as S
+from structures.models import Structure
+from tests.conftest import client_for, make_user
+from tests.factories import StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("dashboard")
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(DASHBOARD).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["cnam", "ars_idf"])
+def test_the_second_hit_reads_the_aggregates_from_the_cache_with_fewer_queries(who, manager, ars_idf, request):
+    for state in (S.SUBMITTED, S.IN_REVIEW, S.ELIGIBLE):
+        StructureFactory(manager=manager, state=state, reviewer=ars_idf)
+    client = client_for(request.getfixturevalue(who))
+    first, second = _queries(client), _queries(client)
+    assert second < first
+    assert AggregateCacheEntry.objects.filter(cache_key__contains="structures.").exists()
+
+
+def test_a_journaled_write_refreshes_the_cached_counts(manager, ars_idf):
+    structure = StructureFactory(manager=manager, state=S.SUBMITTED)
+    counts = selectors.dashboard_context(ars_idf)["counts"]
+    assert (counts["to_take"], counts["in_review"], counts["mine"]) == (1, 0, 0)
+    assert selectors.dashboard_context(ars_idf)["counts"]["to_take"] == 1  # from the cache
+
+    services.structure_take(structure=structure, user=ars_idf)  # journaled: a new version
+
+    counts = selectors.dashboard_context(ars_idf)["counts"]
+    assert (counts["to_take"], counts["in_review"], counts["mine"]) == (0, 1, 1)
+    html = client_for(ars_idf).get(DASHBOARD).content.decode()
+    assert structure.name in html
+
+
+def test_each_scope_has_its_own_entry(manager, ars_idf, ars_ara, cnam):
+    StructureFactory(manager=manager, state=S.SUBMITTED)  # Seine-Saint-Denis: Île-de-France
+    StructureFactory(
+        manager=manager, state=S.SUBMITTED, commune_code="63113"
+    )  # Clermont-Ferrand: Auvergne-Rhône-Alpes
+    StructureFactory(manager=manager, state=S.SUBMITTED, commune_code="63113")
+    assert selectors.dashboard_context(ars_idf)["counts"]["to_take"] == 1
+    assert selectors.dashboard_context(ars_ara)["counts"]["to_take"] == 2
+    assert selectors.dashboard_context(cnam)["total"] == 3
+    assert aggregates.scope(ars_idf) == "region:11"
+    assert aggregates.scope(cnam) == aggregates.NATIONAL
+    assert aggregates.scope(manager) is None  # a manager's own few rows are not cached
+
+
+def test_a_write_the_journal_does_not_see_shows_once_the_lifetime_is_over(manager, cnam, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    structure = StructureFactory(manager=manager, state=S.SUBMITTED)
+    assert selectors.dashboard_context(cnam)["total"] == 1
+    Structure.objects.filter(pk=structure.pk).update(submitted_at=None)  # not journaled (as an admin edit)
+    assert selectors.dashboard_context(cnam)["total"] == 1
+    time_machine.shift(datetime.timedelta(seconds=aggregates.LIFETIME + 1))
+    assert selectors.dashboard_context(cnam)["total"] == 0
+
+
+def test_the_dashboards_figures_match_the_uncached_ones_after_writes(manager, ars_idf, cnam):
+    """The cached page shows what a fresh computation shows, after each journaled move."""
+    structure = StructureFactory(manager=manager, state=S.SUBMITTED)
+    other = make_user("autre@test.example")
+    StructureFactory(manager=other, state=S.ELIGIBLE, reviewer=ars_idf)
+    for step in (
+        lambda: services.structure_take(structure=structure, user=ars_idf),
+        lambda: services.structure_decide(
+            structure=structure, user=ars_idf, decision="request_changes", reason="Pièce manquante."
+        ),
+    ):
+        client_for(cnam).get(DASHBOARD)  # fills the cache
+        step()
+        cached = selectors.dashboard_context(cnam)
+        AggregateCacheEntry.objects.all().delete()
+        assert selectors.dashboard_context(cnam) == cached

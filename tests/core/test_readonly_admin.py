@@ -1,0 +1,37 @@
+"""Read-only admin changelists of conventions, annual reports, dotations and payments (issue 14: the benchmark's
+yardstick): shown to a superuser in a bounded number of queries, never a way to add, change or delete a row."""
+
+import pytest
+from django.urls import reverse
+
+from conventions.models import AnnualReport, Convention
+from dotations.models import Dotation, Payment
+from tests.conftest import client_for, make_user
+from tests.dotations.test_views import build
+from tests.factories import ValidatedReportFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Convention, AnnualReport, Dotation, Payment]
+
+
+def _url(model, action="changelist", *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_changelists_are_bounded_and_read_only(n, manager, cnam, cnam2, django_assert_max_num_queries):
+    build(n, manager=manager, cnam=cnam, cnam2=cnam2)
+    for convention in Convention.objects.all()[:2]:
+        ValidatedReportFactory(convention=convention, year=2025, fte={"health_mediator": "1"})
+    admin = client_for(make_user("admin@test.example", is_staff=True, is_superuser=True))
+    for model in MODELS:
+        with django_assert_max_num_queries(12):
+            response = admin.get(_url(model))
+        assert response.status_code == 200, model
+        assert _url(model, "add") not in response.content.decode()
+        assert admin.get(_url(model, "add")).status_code == 403
+        row = model.objects.first()
+        assert admin.post(_url(model, "delete", row.pk), {"post": "yes"}).status_code == 403
+        assert model.objects.filter(pk=row.pk).exists()
+    assert Payment.objects.exists()
