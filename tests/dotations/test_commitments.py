@@ -120,7 +120,7 @@ def test_a_terminated_convention_commits_nothing_after_its_last_day(manager, cna
 
 def test_missing_figures_give_no_projection_and_say_why(cnam):
     CampaignFactory()
-    FundedConventionFactory(prepared_by=cnam, declared_interpreting_hours=None)
+    FundedConventionFactory(prepared_by=cnam, structure__declared_interpreting_hours=None)
     rows = commitments.commitments(commitments.signed_conventions(Convention.objects.all()))
     assert {row.expected for row in rows} == {None}
     assert "Interprétariat" in rows[0].problem or "interpreting_hours" in rows[0].problem

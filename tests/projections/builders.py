@@ -20,7 +20,7 @@ TWO, TEN, FIFTY = D("2"), D("10"), D("50")
 
 def worked_example(cnam, *, horizon=2, indexation=TWO, attrition=TEN, ramp_up=FIFTY):
     campaign = CampaignFactory(year=2026)
-    a = FundedConventionFactory(region="11", name="A").structure  # under convention, the builder's figures
+    a = FundedConventionFactory(region="11", structure__name="A").structure  # under convention, the builder's figures
     b = FundedStructureFactory(
         region="84",
         name="B",
