@@ -81,7 +81,12 @@ def _terminated_on_30_november(manager, cnam, cnam2, **campaign):
     30 November 2026 as its last day: 334 days of 365, 400 000 × 334 / 365 = 366 027,397… → 366 027,40 €. The
     advance still fits: no recovery order, the balance stays scheduled."""
     dotation = DotationFactory(
-        manager=manager, cnam=cnam, approver=cnam2, approved=True, total=D("400000.00"), **campaign
+        manager=manager,
+        cnam=cnam,
+        approver=cnam2,
+        approved=True,
+        total=D("400000.00"),
+        **{f"campaign__{field}": value for field, value in campaign.items()},
     )
     _pay_advance(dotation, cnam)
     convention_terminate(
