@@ -97,7 +97,7 @@ def test_a_convention_in_force_replaces_the_promise_of_one(manager_world, manage
     assert f"Convention {reference} en vigueur jusqu&#x27;au 31 décembre 2028." in html
     cards = html.split('id="structures-dashboard-title"', 1)[1].split("Mes conventions", 1)[0]
     assert "vous proposera une convention" not in cards
-    assert "Convention SECPA-TEST" in cards and "à signer" in cards
+    assert "Convention SECPA-DOT" in cards and "à signer" in cards
 
 
 def test_a_payment_expected_is_the_next_step_of_a_funded_structure(manager, cnam, cnam2, time_machine):
