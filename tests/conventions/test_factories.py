@@ -20,4 +20,5 @@ def test_active_convention_follows_every_activity_figure(manager, ars_idf, cnam,
     followed = set(ConventionIndicator.objects.filter(convention=convention).values_list("indicator__code", flat=True))
     activity = set(Indicator.objects.activity().values_list("code", flat=True))
     assert len(activity) == 8
-    assert activity | {"coordination_meetings", "first_appointment_delay"} == followed
+    law = {"flu_vaccination_65", "missed_appointments", "satisfaction_score"}  # quality, performance, satisfaction
+    assert activity | {"coordination_meetings", "first_appointment_delay"} | law == followed
