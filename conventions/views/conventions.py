@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from secpa_portal.core import confirm
+from secpa_portal.core import confirm, lists
 from secpa_portal.core import exports as spreadsheet
-from secpa_portal.core import lists
 from secpa_portal.core.collation import french
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.lists import Listing
@@ -277,7 +276,7 @@ def objective_edit(request, pk, objective_pk=None):
 
 
 def objective_delete_confirmation(convention, objective, number) -> confirm.Confirmation:
-    """Deleting an objective (irreversible): the same text in the modal and on the page (secpa_portal/core/confirm.py)."""
+    """Deleting an objective: the same text in the modal and on the page (secpa_portal/core/confirm.py)."""
     return confirm.Confirmation(
         key=f"objective-delete-{objective.pk}",
         title=_("Supprimer l'objectif « %(title)s » ?") % {"title": objective.title},
