@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.lists import Listing, Sort
-from secpa_portal.reference.models import Region
+from secpa_portal.reference.choices import region_choices
 
 from .enums import ConventionStatus, ReportStatus
 from .models import AnnualReport, Convention
@@ -28,10 +28,11 @@ class ConventionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Statut"), choices=ConventionStatus.choices, empty_label=_("Tous les statuts")
     )
-    region = django_filters.ModelChoiceFilter(
+    # Choices from the per-process reference cache (issue 14).
+    region = django_filters.ChoiceFilter(
         label=_("Région"),
         field_name="structure__region",
-        queryset=Region.objects.order_by("code"),
+        choices=region_choices,
         empty_label=_("Toutes les régions"),
     )
 

@@ -28,7 +28,7 @@ from conventions.models import AnnualReport, Convention
 from . import bareme as bareme_module
 from . import coverage, engine
 from .enums import DotationStatus
-from .inputs import gather
+from .inputs import gather, row_of
 from .ledger import ZERO, ledgers
 from .models import Campaign, Dotation
 
@@ -133,7 +133,7 @@ def commitments(conventions, *, campaign=None, today=None) -> list[CommitmentYea
     today = today or timezone.localdate()
     campaign = campaign if campaign is not None else projection_campaign(today)
     bareme = bareme_module.load(campaign) if campaign is not None else None
-    snapshots = gather(conventions)
+    snapshots = gather([row_of(convention) for convention in conventions])
     dotations = list(
         Dotation.objects.filter(convention__in=conventions, status=DotationStatus.APPROVED).select_related("campaign")
     )

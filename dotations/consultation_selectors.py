@@ -142,7 +142,7 @@ def _last_dotations(structure_ids, year) -> dict:
 
 def effect_rows(bareme: engine.Bareme, year: int, conventions: list) -> list[EffectRow]:
     """The draft's result for each convention (engine, no fit coefficient) beside its structure's last dotation."""
-    snapshots = inputs.gather(conventions)
+    snapshots = inputs.gather([inputs.row_of(convention) for convention in conventions])
     last = _last_dotations([c.structure_id for c in conventions], year)
     rows = []
     for convention in conventions:

@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.lists import Listing, Sort
-from secpa_portal.reference.models import Region
+from secpa_portal.reference.choices import region_choices
 
 from .enums import DotationStatus
 from .models import Campaign
@@ -45,8 +45,9 @@ class DotationFilter(django_filters.FilterSet):
         lookup_expr="icontains",
         help_text=_("Nom ou partie du nom"),
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Région"), queryset=Region.objects.all(), empty_label=_("Toutes les régions")
+    # Choices from the per-process reference cache (issue 14).
+    region = django_filters.ChoiceFilter(
+        label=_("Région"), choices=region_choices, empty_label=_("Toutes les régions")
     )
     status = django_filters.ChoiceFilter(
         label=_("Statut"), choices=DotationStatus.choices, empty_label=_("Tous les statuts")

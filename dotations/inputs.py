@@ -159,6 +159,7 @@ class ConventionRow:
     start_date: datetime.date
     end_date: datetime.date
     terminated_at: datetime.datetime | None
+    terminated_on: datetime.date | None  # the last day in force a termination chose (``report_rules.last_day``)
     latest_report_id: int | None
     declared: dict  # the structure's declared figures (``DECLARED_FIELDS``), read in the same query
 
@@ -169,12 +170,29 @@ DECLARED_FIELDS = [field.name for field in Structure._meta.concrete_fields if fi
 
 def convention_rows(year: int) -> list[ConventionRow]:
     """:func:`conventions_for_year` as :class:`ConventionRow` values, in one query."""
-    fields = ["pk", "structure_id", "structure__region_id", "start_date", "end_date", "terminated_at"]
+    fields = ["pk", "structure_id", "structure__region_id", "start_date", "end_date", "terminated_at", "terminated_on"]
     declared = [f"structure__{name}" for name in DECLARED_FIELDS]
     return [
         ConventionRow(*row[: len(fields)], row[-1], dict(zip(DECLARED_FIELDS, row[len(fields) : -1], strict=True)))
         for row in conventions_for_year(year).values_list(*fields, *declared, "latest_report_id")
     ]
+
+
+def row_of(convention) -> ConventionRow:
+    """A convention of :func:`conventions_for_year` (a model instance, its structure selected) as the values
+    :func:`gather` reads, for callers that also show the instance (the consultation's projected effect)."""
+    structure = convention.structure
+    return ConventionRow(
+        convention.pk,
+        convention.structure_id,
+        structure.region_id,
+        convention.start_date,
+        convention.end_date,
+        convention.terminated_at,
+        convention.terminated_on,
+        convention.latest_report_id,
+        {name: getattr(structure, name) for name in DECLARED_FIELDS},
+    )
 
 
 def gather(conventions: list[ConventionRow]) -> dict[int, Snapshot]:

@@ -10,8 +10,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from secpa_portal.core.lists import Listing, Sort
+from secpa_portal.reference.choices import departement_choices, region_choices
 from secpa_portal.reference.identifiers import normalize_identifier
-from secpa_portal.reference.models import Departement, Region
+from secpa_portal.reference.models import Departement
 
 from .enums import StructureKind, StructureStatus
 from .selectors import late_q
@@ -44,11 +45,12 @@ class StructureFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Statut"), choices=StructureStatus.choices, empty_label=_("Tous les statuts")
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Région"), queryset=Region.objects.all(), empty_label=_("Toutes les régions")
+    # Choices from the per-process reference cache (issue 14): no query, no model instances per request.
+    region = django_filters.ChoiceFilter(
+        label=_("Région"), choices=region_choices, empty_label=_("Toutes les régions")
     )
-    departement = django_filters.ModelChoiceFilter(
-        label=_("Département"), queryset=Departement.objects.none(), empty_label=_("Tous les départements")
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"), choices=(), empty_label=_("Tous les départements")
     )
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=StructureKind.choices, empty_label=_("Tous les types"))
     mine = django_filters.BooleanFilter(
@@ -63,16 +65,16 @@ class StructureFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         self.user = user
         super().__init__(data, queryset, **kwargs)
+        departement = self.filters["departement"]
         if user.sees_national:
-            self.filters["departement"].queryset = Departement.objects.all()
+            departement.extra["choices"] = departement_choices
         else:
             del self.filters["region"]
             if user.is_ars_agent:
-                self.filters["departement"].queryset = Departement.objects.filter(region_id=user.region_id)
+                departement.extra["choices"] = departement_choices(region_id=user.region_id)
             else:
-                self.filters["departement"].queryset = Departement.objects.filter(
-                    structures__memberships__user=user
-                ).distinct()
+                ids = Departement.objects.filter(structures__memberships__user=user).values_list("pk", flat=True)
+                departement.extra["choices"] = departement_choices(ids=ids)
                 # Managers follow their own files: neither « mine » nor « late » mean anything to them.
                 del self.filters["late"]
         if not user.is_ars_agent:

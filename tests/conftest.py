@@ -79,6 +79,16 @@ def test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def reference_choices_cache():
+    """The région/département choices are cached per process; a flush or rollback does not send signals."""
+    from secpa_portal.reference import choices
+
+    choices.clear()
+    yield
+    choices.clear()
+
+
+@pytest.fixture(autouse=True)
 def reference_data_after_flush(request):
     """Transactional tests (browser journeys, PostgreSQL races) start with the reference data migrations load.
 

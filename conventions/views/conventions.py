@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from secpa_portal.core import confirm, lists
 from secpa_portal.core import exports as spreadsheet
-from secpa_portal.core import lists
 from secpa_portal.core.collation import french
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.lists import Listing
@@ -124,7 +124,7 @@ def convention_detail(request, pk):
             "convention": convention,
             "breadcrumb": crumbs(convention=convention),
             "years": years_of(convention),
-            "objectives": objective_rows(convention),
+            "objectives": _with_delete(convention, objective_rows(convention), perms.can_edit(user, convention)),
             "amendments": amendment_rows(convention, amendments),
             "applied_amendments": [a for a in amendments if a.status == "active"],
             "events": timeline(convention, user),
@@ -275,6 +275,32 @@ def objective_edit(request, pk, objective_pk=None):
     )
 
 
+def objective_delete_confirmation(convention, objective, number) -> confirm.Confirmation:
+    """Deleting an objective: the same text in the modal and on the page (secpa_portal/core/confirm.py)."""
+    return confirm.Confirmation(
+        key=f"objective-delete-{objective.pk}",
+        title=_("Supprimer l'objectif « %(title)s » ?") % {"title": objective.title},
+        url=reverse("conventions:objective_delete", args=[convention.pk, objective.pk]),
+        button=_("Supprimer l'objectif"),
+        cancel_url=reverse("conventions:detail", args=[convention.pk]) + "#objectifs",
+        lines=(
+            _("Ses indicateurs et leurs cibles seront retirés de la convention %(reference)s, encore en préparation.")
+            % {"reference": convention.reference},
+            _("Les données d'activité restent suivies."),
+        ),
+        trigger=_("Supprimer l'objectif %(number)s") % {"number": number},
+        trigger_class="fr-btn fr-btn--tertiary fr-btn--sm",
+        danger=True,
+    )
+
+
+def _with_delete(convention, rows, editable):
+    if editable:
+        for number, row in enumerate(rows, start=1):
+            row["delete"] = objective_delete_confirmation(convention, row["objective"], number)
+    return rows
+
+
 def objective_delete(request, pk, objective_pk):
     convention = get_convention(request, pk)
     objective = get_object_or_404(convention.objectives, pk=objective_pk)
@@ -289,14 +315,11 @@ def objective_delete(request, pk, objective_pk):
     if not perms.can_edit(request.user, convention):
         messages.error(request, _("Cette convention ne peut plus être modifiée : elle a été envoyée."))
         return redirect("conventions:detail", convention.pk)
-    return render(
+    number = list(convention.objectives.values_list("pk", flat=True)).index(objective.pk) + 1
+    return confirm.page(
         request,
-        "conventions/objective_delete.html",
-        {
-            "convention": convention,
-            "objective": objective,
-            "breadcrumb": crumbs((_("Supprimer un objectif"), None), convention=convention),
-        },
+        objective_delete_confirmation(convention, objective, number),
+        crumbs((_("Supprimer un objectif"), None), convention=convention),
     )
 
 

@@ -281,7 +281,7 @@ def test_the_projected_effect_is_the_engines_result(cnam, cnam2, manager, django
     # The engine on the same inputs and days, for every row.
     bareme = bareme_module.load(consultation.campaign)
     conventions = list(inputs.conventions_for_year(2027))
-    snapshots = inputs.gather(conventions)
+    snapshots = inputs.gather([inputs.row_of(convention) for convention in conventions])
     for each in conventions:
         days, in_year = coverage.days_covered(each, 2027)
         expected = engine.compute(

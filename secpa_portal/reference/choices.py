@@ -1,0 +1,42 @@
+"""Région and département choices read once per process (issue 14).
+
+Reference data only changes through migrations (and the admin); the filter forms of every list page offered them
+by a query and 18 + 101 model instances per request. ``clear()`` forgets them: called on any save or delete of a
+région or département (signals in ``apps.py``) and after ``migrate``; tests clear them around each test.
+"""
+
+_cache = {}
+
+
+def _load():
+    from .models import Departement, Region
+
+    if not _cache:
+        _cache["regions"] = tuple((pk, name) for pk, name in Region.objects.order_by("code").values_list("pk", "name"))
+        _cache["departements"] = tuple(
+            (pk, f"{code} – {name}", region_id)
+            for pk, code, name, region_id in Departement.objects.order_by("code").values_list(
+                "pk", "code", "name", "region_id"
+            )
+        )
+    return _cache
+
+
+def region_choices():
+    """[(pk, name)] in the official order (as ``str(region)``)."""
+    return list(_load()["regions"])
+
+
+def departement_choices(region_id=None, ids=None):
+    """[(pk, "code – name")] in code order, optionally within one région or among the given pks."""
+    rows = _load()["departements"]
+    if region_id is not None:
+        rows = [row for row in rows if row[2] == region_id]
+    if ids is not None:
+        ids = set(ids)
+        rows = [row for row in rows if row[0] in ids]
+    return [(pk, label) for pk, label, _region in rows]
+
+
+def clear(*args, **kwargs):
+    _cache.clear()
