@@ -9,6 +9,7 @@ import pytest
 
 from conventions.enums import ConventionStatus, ReportStatus
 from conventions.models import AnnualReport, Convention
+from tests.browser.conftest import assert_accessible
 from tests.browser.journeys import assert_alert, click, field, fill, heading, login_as, logout_from, visit
 from tests.factories import StructureFactory
 
@@ -36,6 +37,9 @@ ACTIVITY = {
     "Médiateur ou médiatrice en santé (ETP)": "2",
     "Psychologue (ETP)": "1",
     MEETINGS: "11",
+    "Part des patients de 65 ans et plus vaccinés contre la grippe": "41",  # half-way, like the meetings
+    "Part des rendez-vous non honorés": "19",
+    "Part des usagers satisfaits ou très satisfaits (enquête annuelle)": "71",
 }
 
 
@@ -62,6 +66,26 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     for n, target_year in enumerate(convention.years):
         page.locator(f"#id_lignes-0-target_{target_year}").fill(str(12 + 2 * n))
     click(page, "Enregistrer l'objectif")
+    # The law also wants an indicator of quality, one of performance and one of user satisfaction.
+    for title, lines in (
+        (
+            "Qualité des soins",
+            (
+                ("Part des patients de 65 ans et plus vaccinés contre la grippe", 40, 2),
+                ("Part des rendez-vous non honorés", 20, -2),
+            ),
+        ),
+        ("Satisfaction des usagers", (("Part des usagers satisfaits ou très satisfaits (enquête annuelle)", 70, 2),)),
+    ):
+        click(page, "Ajouter un objectif", role="link")
+        fill(page, {"Intitulé de l'objectif": title})
+        for line, (label, baseline, step) in enumerate(lines):
+            page.locator(f"#id_lignes-{line}-indicator").select_option(label=label)
+            page.locator(f"#id_lignes-{line}-baseline").fill(str(baseline))
+            page.locator(f"#id_lignes-{line}-points").fill("10")
+            for n, target_year in enumerate(convention.years):
+                page.locator(f"#id_lignes-{line}-target_{target_year}").fill(str(baseline + step * (n + 1)))
+        click(page, "Enregistrer l'objectif")
     click(page, "Envoyer à la structure", role="link")
     click(page, "Envoyer la convention")
     assert Convention.objects.get(pk=convention.pk).status == ConventionStatus.SENT
@@ -111,8 +135,11 @@ def test_convention_then_annual_report(page, manager, ars_idf, cnam, cnam2):
     assert heading(page).startswith(f"Validation du rapport annuel {year}")
     assert page.get_by_text("Atteinte pondérée par les points : 50,0").is_visible()
     shot(page, "report-review")
-    click(page, f"Valider le rapport {year}")  # opens the confirmation modal (axe checked with it open)
+    click(page, f"Valider le rapport {year}", check=False)  # opens the confirmation modal
     modal = page.get_by_role("dialog", name=f"Valider le rapport {year} de « {NAME} » ?")
+    modal.wait_for(state="visible")
+    page.wait_for_timeout(600)  # the DSFR modal fades in: axe reads the colours once it is opaque
+    assert_accessible(page)
     modal.get_by_role("button", name=f"Valider le rapport {year}").click()
     page.wait_for_load_state()
     assert_alert(page, f"Rapport {year} validé")

@@ -66,7 +66,7 @@ def test_review_pages_are_accessible(page, manager, ars_idf, cnam):
     assert page.get_by_text("Structures par région").is_visible()
     assert_accessible(page)
     page.goto(f"/structures/{target.pk}/instruction/")
-    assert page.get_by_text("Consultation").is_visible()
+    assert page.get_by_text("Consultation : l'instruction relève").is_visible()
     assert_accessible(page)
     logout(page)
 
