@@ -80,6 +80,8 @@ def assert_accessible(page):
     """axe-core (bundled by axe-playwright-python) finds no serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A DSFR modal fades in: read the colours once every transition has ended, not half-way.
+    page.evaluate("Promise.allSettled(document.getAnimations().map(a => a.finished))")
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     details = "\n".join(
