@@ -108,6 +108,23 @@ def _decimal_rows(rows):
     ]
 
 
+def set_demo_bareme(campaign: Campaign, user: User) -> None:
+    """Mark the campaign (in preparation) as a demonstration and give it the illustrative barème, so that every demo
+    campaign is labelled « barème de démonstration » and computed with the same rates."""
+    Campaign.objects.filter(pk=campaign.pk).update(is_demonstration=True)
+    campaign.refresh_from_db()
+    components = [
+        {"key": "", "quantity_cap": None, "amount_cap": None, "modulated": False, **row} for row in COMPONENTS
+    ]
+    campaign_services.bareme_replace(
+        campaign=campaign,
+        user=user,
+        components=_decimal_rows(components),
+        bands=_decimal_rows(BANDS),
+        reference_patients=4000,
+    )
+
+
 def _campaign(cnam) -> Campaign:
     campaign = Campaign.objects.filter(year=YEAR).first()
     if campaign is not None:
@@ -125,18 +142,7 @@ def _campaign(cnam) -> Campaign:
         },
         regional=REGIONAL,
     )
-    Campaign.objects.filter(pk=campaign.pk).update(is_demonstration=True)
-    campaign.refresh_from_db()
-    components = [
-        {"key": "", "quantity_cap": None, "amount_cap": None, "modulated": False, **row} for row in COMPONENTS
-    ]
-    campaign_services.bareme_replace(
-        campaign=campaign,
-        user=cnam,
-        components=_decimal_rows(components),
-        bands=_decimal_rows(BANDS),
-        reference_patients=4000,
-    )
+    set_demo_bareme(campaign, cnam)
     campaign_services.campaign_open(campaign=campaign, user=cnam)
     return Campaign.objects.get(pk=campaign.pk)
 

@@ -11,7 +11,7 @@ Idempotent: an existing 2025 campaign is left as it is.
 import datetime
 from decimal import Decimal
 
-from .demo import APPROVER, BANDS, COMPONENTS, PREPARER, _decimal_rows
+from .demo import APPROVER, PREPARER, set_demo_bareme
 from .enums import DotationStatus, PaymentKind, PaymentStatus
 from .models import Campaign, Dotation, Payment
 from .selectors import campaign_gauge
@@ -36,18 +36,7 @@ def _campaign(cnam) -> Campaign:
             "fiss_end_date": datetime.date(YEAR, 12, 31),
         },
     )
-    Campaign.objects.filter(pk=campaign.pk).update(is_demonstration=True)
-    campaign.refresh_from_db()
-    components = [
-        {"key": "", "quantity_cap": None, "amount_cap": None, "modulated": False, **row} for row in COMPONENTS
-    ]
-    campaign_services.bareme_replace(
-        campaign=campaign,
-        user=cnam,
-        components=_decimal_rows(components),
-        bands=_decimal_rows(BANDS),
-        reference_patients=4000,
-    )
+    set_demo_bareme(campaign, cnam)
     return campaign_services.campaign_open(campaign=campaign, user=cnam)
 
 
