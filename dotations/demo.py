@@ -108,9 +108,26 @@ def _decimal_rows(rows):
     ]
 
 
-def set_demo_bareme(campaign: Campaign, user: User) -> None:
-    """Mark the campaign (in preparation) as a demonstration and give it the illustrative barème, so that every demo
-    campaign is labelled « barème de démonstration » and computed with the same rates."""
+def open_demo_campaign(
+    cnam: User, year: int, *, fiss_end_date: datetime.date, regional: dict | None = None
+) -> Campaign:
+    """A demo campaign opened on the demo terms (14 M€, a 60 % advance on 31 March, the balance on 30 April of the
+    next year, a 50 % floor), marked as a demonstration so that it is labelled « barème de démonstration », with the
+    illustrative barème: the 2025 and 2026 campaigns differ only by their year, FISS end date and regional
+    envelopes."""
+    campaign = campaign_services.campaign_create(
+        user=cnam,
+        year=year,
+        fields={
+            "envelope": Decimal("14000000.00"),
+            "advance_share": Decimal("0.60"),
+            "advance_due_date": datetime.date(year, 3, 31),
+            "balance_due_date": datetime.date(year + 1, 4, 30),
+            "balance_floor": Decimal("0.50"),
+            "fiss_end_date": fiss_end_date,
+        },
+        regional=regional,
+    )
     Campaign.objects.filter(pk=campaign.pk).update(is_demonstration=True)
     campaign.refresh_from_db()
     components = [
@@ -118,33 +135,20 @@ def set_demo_bareme(campaign: Campaign, user: User) -> None:
     ]
     campaign_services.bareme_replace(
         campaign=campaign,
-        user=user,
+        user=cnam,
         components=_decimal_rows(components),
         bands=_decimal_rows(BANDS),
         reference_patients=4000,
     )
+    campaign_services.campaign_open(campaign=campaign, user=cnam)
+    return Campaign.objects.get(pk=campaign.pk)
 
 
 def _campaign(cnam) -> Campaign:
     campaign = Campaign.objects.filter(year=YEAR).first()
     if campaign is not None:
         return campaign
-    campaign = campaign_services.campaign_create(
-        user=cnam,
-        year=YEAR,
-        fields={
-            "envelope": Decimal("14000000.00"),
-            "advance_share": Decimal("0.60"),
-            "advance_due_date": datetime.date(YEAR, 3, 31),
-            "balance_due_date": datetime.date(YEAR + 1, 4, 30),
-            "balance_floor": Decimal("0.50"),
-            "fiss_end_date": FISS_END,
-        },
-        regional=REGIONAL,
-    )
-    set_demo_bareme(campaign, cnam)
-    campaign_services.campaign_open(campaign=campaign, user=cnam)
-    return Campaign.objects.get(pk=campaign.pk)
+    return open_demo_campaign(cnam, YEAR, fiss_end_date=FISS_END, regional=REGIONAL)
 
 
 def _region_agent(region_id):

@@ -9,9 +9,8 @@ Idempotent: an existing 2025 campaign is left as it is.
 """
 
 import datetime
-from decimal import Decimal
 
-from .demo import APPROVER, PREPARER, set_demo_bareme
+from .demo import APPROVER, PREPARER, open_demo_campaign
 from .enums import DotationStatus, PaymentKind, PaymentStatus
 from .models import Campaign, Dotation, Payment
 from .selectors import campaign_gauge
@@ -23,28 +22,11 @@ from .services.payments import payment_record, schedule_payments
 YEAR = 2025
 
 
-def _campaign(cnam) -> Campaign:
-    campaign = campaign_services.campaign_create(
-        user=cnam,
-        year=YEAR,
-        fields={
-            "envelope": Decimal("14000000.00"),
-            "advance_share": Decimal("0.60"),
-            "advance_due_date": datetime.date(YEAR, 3, 31),
-            "balance_due_date": datetime.date(YEAR + 1, 4, 30),
-            "balance_floor": Decimal("0.50"),
-            "fiss_end_date": datetime.date(YEAR, 12, 31),
-        },
-    )
-    set_demo_bareme(campaign, cnam)
-    return campaign_services.campaign_open(campaign=campaign, user=cnam)
-
-
 def seed(users: dict) -> None:
     if Campaign.objects.filter(year=YEAR).exists():
         return
     cnam, cnam2 = users[PREPARER], users[APPROVER]
-    campaign = _campaign(cnam)
+    campaign = open_demo_campaign(cnam, YEAR, fiss_end_date=datetime.date(YEAR, 12, 31))
     counts = compute.run_compute(campaign_id=campaign.pk, user_id=cnam.pk)
     campaign.refresh_from_db()
     if counts["computed"] and campaign_gauge(campaign).total > campaign.envelope:
