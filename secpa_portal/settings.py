@@ -107,8 +107,8 @@ TEMPLATES = [
         },
     },
 ]
-# django-dsfr renders each form with a fresh engine otherwise (design.md §10).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# django-dsfr renders each form with a fresh engine otherwise (design.md §10); selects are written in Python.
+FORM_RENDERER = "secpa_portal.core.form_renderer.Renderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["crispy_dsfr"]
 CRISPY_TEMPLATE_PACK = "crispy_dsfr"
