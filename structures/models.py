@@ -179,7 +179,7 @@ class Structure(models.Model):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["commune_code"]),
-            models.Index(fields=["name", "id"], name="structure_name_order"),  # the list's default order
+            # The list's default order, (name COLLATE secpa_fr, id), is indexed on PostgreSQL by migration 0005.
         ]
 
     def __str__(self):
