@@ -65,6 +65,6 @@ def convention_rows(user, params):
 
 
 def report_rows(user, params):
-    queryset = AnnualReport.objects.visible_to(user).select_related("convention__structure__region").distinct()
+    queryset = AnnualReport.objects.visible_to(user).select_related("convention__structure__region")
     filterset = ReportFilter(params, queryset=queryset)
     return REPORT_LISTING.order(filterset.qs, params).iterator(chunk_size=CHUNK)

@@ -15,7 +15,7 @@ from conventions.enums import ConventionStatus
 from conventions.models import Convention
 from secpa_portal.core import aggregates
 from secpa_portal.core.lists import Listing, Sort
-from secpa_portal.reference.models import Region
+from secpa_portal.reference.choices import region_choices
 
 from .enums import DotationStatus, PaymentKind, PaymentStatus, RecoveryStatus
 from .models import Campaign, Dotation, Payment, RecoveryOrder
@@ -51,11 +51,9 @@ class PaymentFilter(django_filters.FilterSet):
     nature = django_filters.ChoiceFilter(
         field_name="kind", label=_("Nature"), choices=PaymentKind.choices, empty_label=_("Avances et soldes")
     )
-    region = django_filters.ModelChoiceFilter(
-        field_name="dotation__region",
-        label=_("Région"),
-        queryset=Region.objects.order_by("code"),
-        empty_label=_("Toutes les régions"),
+    # Choices from the per-process reference cache (issue 14), as on the dotation list.
+    region = django_filters.ChoiceFilter(
+        field_name="dotation__region", label=_("Région"), choices=region_choices, empty_label=_("Toutes les régions")
     )
     q = django_filters.CharFilter(method="search", label=_("Structure (nom ou FINESS)"))
 

@@ -59,7 +59,9 @@ def _crumbs(report, last=None):
 
 
 def report_list(request):
-    reports = _reports(request.user).distinct()
+    # No DISTINCT: a manager reaches a report through their one membership of its structure (unique_membership),
+    # and DISTINCT over the wide rows made PostgreSQL sort all 20,000 reports before paginating (issue 14).
+    reports = _reports(request.user)
     filterset = ReportFilter(request.GET, queryset=reports)
     context = REPORT_LISTING.context(request, filterset, REPORT_LISTING.order(filterset.qs, request.GET))
     context.update(
