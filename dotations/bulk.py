@@ -1,9 +1,14 @@
-"""Updating many rows at once.
+"""Writing many rows at once.
 
-On PostgreSQL: one ``UPDATE … FROM (VALUES …)`` per batch, whose cost is linear in rows. Django's
-``bulk_update`` builds one ``CASE`` expression per field with a branch per row: for a campaign of thousands of
-dotations, building and running those took most of the computation time. Elsewhere (SQLite in development
-and tests) ``bulk_update`` with small batches is fast enough.
+``bulk_set`` updates: on PostgreSQL one ``UPDATE … FROM (VALUES …)`` per batch, whose cost is linear in rows.
+Django's ``bulk_update`` builds one ``CASE`` expression per field with a branch per row: for a campaign of
+thousands of dotations, building and running those took most of the computation time.
+
+``bulk_insert`` inserts rows whose ids nobody reads back (a campaign's 20,000 to 90,000 dotation lines): on
+PostgreSQL one ``COPY … FROM STDIN`` streamed row by row. ``bulk_create`` built and sent one statement of
+2,000 rows × 12 parameters per batch: half of a campaign's computation (issue 14).
+
+Elsewhere (SQLite in development and tests) Django's ``bulk_update`` and ``bulk_create`` are fast enough.
 """
 
 from django.db import connection
@@ -38,3 +43,20 @@ def bulk_set(model, objects, fields, *, batch_size=BATCH) -> None:
                 f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
                 params,
             )
+
+
+def bulk_insert(model, objects, *, batch_size=BATCH) -> None:
+    """Insert ``objects`` (unsaved instances; their ``pk`` stays None) with the values Django would save."""
+    objects = list(objects)
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=batch_size)
+        return
+    quote = connection.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])

@@ -26,7 +26,7 @@ from secpa_portal.journal.services import record_event
 
 from .. import bareme as bareme_module
 from .. import coverage, engine, inputs
-from ..bulk import bulk_set
+from ..bulk import bulk_insert, bulk_set
 from ..enums import ComputeState, DotationStatus
 from ..models import Campaign, Dotation, DotationLine
 from ..perms import campaigns as perms
@@ -284,9 +284,9 @@ def _compute_batch(campaign, bareme, conventions, user) -> dict:
         bulk_set(Dotation, to_update, [*DOTATION_FIELDS, "adjustment", "adjustment_reason"])
     if to_create:
         Dotation.objects.bulk_create(to_create, batch_size=LINE_BATCH)
-    DotationLine.objects.bulk_create(
+    bulk_insert(
+        DotationLine,
         [line for dotation, result_lines in lines for line in DotationLine.from_engine(dotation, result_lines)],
-        batch_size=LINE_BATCH,
     )
     return counts
 
