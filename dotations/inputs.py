@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Subquery
 
 from conventions.enums import ReportStatus
 from conventions.models import AnnualReport, Convention, ReportFte, ReportValue
@@ -88,18 +88,6 @@ def _report_snapshot(report_id: int, year: int, validated_at, fte: dict, activit
         _decimals(activity),
         report_id,
     )
-
-
-def _from_report(report: AnnualReport) -> Snapshot:
-    """A report instance's snapshot (``gather_structures``, with ``fte_lines`` and ``values__indicator``
-    prefetched)."""
-    fte, activity = report.activity_inputs()
-    return _report_snapshot(report.pk, report.year, report.validated_at, fte, activity)
-
-
-def _from_registration(structure) -> Snapshot:
-    """A structure instance's registration snapshot (``gather_structures``, with ``team_lines`` prefetched)."""
-    return _registration_snapshot(structure, [(line.category, line.fte) for line in structure.team_lines.all()])
 
 
 def _registration_snapshot(structure: Structure, team: list[tuple[str, Decimal]]) -> Snapshot:
@@ -202,50 +190,70 @@ def gather(conventions: list[ConventionRow]) -> dict[int, Snapshot]:
 
     ``conventions``: :class:`ConventionRow` of :func:`convention_rows` — only those to be (re)computed.
     """
-    report_ids = sorted({c.latest_report_id for c in conventions if c.latest_report_id})
-    reports = {}
-    fte: dict[int, dict] = {}
-    activity: dict[int, dict] = {}
-    if report_ids:
-        reports = {
-            pk: (year, validated_at)
-            for pk, year, validated_at in AnnualReport.objects.filter(pk__in=report_ids).values_list(
-                "pk", "year", "validated_at"
+    sources = _Sources.read(
+        {c.latest_report_id for c in conventions if c.latest_report_id},
+        lambda reports: {c.structure_id for c in conventions if c.latest_report_id not in reports},
+    )
+    return {
+        c.pk: sources.snapshot(c.latest_report_id, c.structure_id, lambda c=c: Structure(**c.declared))
+        for c in conventions
+    }
+
+
+@dataclass
+class _Sources:
+    """The values snapshots are made of, read in at most four queries: validated reports (year, validation
+    date), their FTE and activity figures, and the teams of the structures without such a report."""
+
+    reports: dict[int, tuple]
+    fte: dict[int, dict]
+    activity: dict[int, dict]
+    teams: dict[int, list]
+
+    @classmethod
+    def read(cls, report_ids, structures_without_report) -> _Sources:
+        """``structures_without_report(reports)``: the structure ids to read the team of, once the reports that
+        exist are known."""
+        report_ids = sorted(report_ids)
+        reports, fte, activity = {}, {}, {}
+        if report_ids:
+            reports = {
+                pk: (year, validated_at)
+                for pk, year, validated_at in AnnualReport.objects.filter(pk__in=report_ids).values_list(
+                    "pk", "year", "validated_at"
+                )
+            }
+            for report_id, category, value in ReportFte.objects.filter(report_id__in=report_ids).values_list(
+                "report_id", "category", "fte"
+            ):
+                fte.setdefault(report_id, {})[category] = value
+            figures = (
+                ReportValue.objects.filter(report_id__in=report_ids, value__isnull=False)
+                .exclude(indicator__activity_figure="")
+                .values_list("report_id", "indicator__activity_figure", "value")
             )
-        }
-        for report_id, category, value in ReportFte.objects.filter(report_id__in=report_ids).values_list(
-            "report_id", "category", "fte"
-        ):
-            fte.setdefault(report_id, {})[category] = value
-        figures = (
-            ReportValue.objects.filter(report_id__in=report_ids, value__isnull=False)
-            .exclude(indicator__activity_figure="")
-            .values_list("report_id", "indicator__activity_figure", "value")
-        )
-        for report_id, figure, value in figures:
-            activity.setdefault(report_id, {})[figure] = value
-    structure_ids = sorted({c.structure_id for c in conventions if c.latest_report_id not in reports})
-    teams: dict[int, list] = {}
-    if structure_ids:
-        for structure_id, category, value in (
-            TeamLine.objects.filter(structure_id__in=structure_ids)
-            .order_by("pk")
-            .values_list("structure_id", "category", "fte")
-        ):
-            teams.setdefault(structure_id, []).append((category, value))
-    snapshots = {}
-    for convention in conventions:
-        report_id = convention.latest_report_id
-        if report_id in reports:
-            year, validated_at = reports[report_id]
-            snapshots[convention.pk] = _report_snapshot(
-                report_id, year, validated_at, fte.get(report_id, {}), activity.get(report_id, {})
+            for report_id, figure, value in figures:
+                activity.setdefault(report_id, {})[figure] = value
+        structure_ids = sorted(structures_without_report(reports))
+        teams: dict[int, list] = {}
+        if structure_ids:
+            for structure_id, category, value in (
+                TeamLine.objects.filter(structure_id__in=structure_ids)
+                .order_by("pk")
+                .values_list("structure_id", "category", "fte")
+            ):
+                teams.setdefault(structure_id, []).append((category, value))
+        return cls(reports, fte, activity, teams)
+
+    def snapshot(self, report_id, structure_id, structure) -> Snapshot:
+        """The report's snapshot if it was read, else the registration's (``structure()``: the structure with its
+        declared figures, built only then)."""
+        if report_id in self.reports:
+            year, validated_at = self.reports[report_id]
+            return _report_snapshot(
+                report_id, year, validated_at, self.fte.get(report_id, {}), self.activity.get(report_id, {})
             )
-        else:
-            snapshots[convention.pk] = _registration_snapshot(
-                Structure(**convention.declared), teams.get(convention.structure_id, [])
-            )
-    return snapshots
+        return _registration_snapshot(structure(), self.teams.get(structure_id, []))
 
 
 def _shown(value: str, places: int | None = None) -> str:
@@ -280,18 +288,10 @@ def latest_validated_report(structure_ref="pk"):
 
 def gather_structures(structures) -> dict[int, Snapshot]:
     """Snapshots keyed by structure id (latest validated report, else the registration figures), like
-    :func:`gather` for conventions and in the same fixed number of queries: ``structures`` carry
-    ``latest_report_id`` (annotate with :func:`latest_validated_report`)."""
-    report_ids = [s.latest_report_id for s in structures if s.latest_report_id]
-    reports = {}
-    if report_ids:
-        values = Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
-        for report in AnnualReport.objects.filter(pk__in=report_ids).prefetch_related("fte_lines", values):
-            reports[report.pk] = report
-    without_report = [s for s in structures if s.latest_report_id not in reports]
-    if without_report:
-        prefetch_related_objects(without_report, "team_lines")
-    return {
-        s.pk: _from_report(reports[s.latest_report_id]) if s.latest_report_id in reports else _from_registration(s)
-        for s in structures
-    }
+    :func:`gather` for conventions and in the same fixed number of queries, read as values: ``structures`` carry
+    ``latest_report_id`` (annotate with :func:`latest_validated_report`) and their declared figures."""
+    sources = _Sources.read(
+        {s.latest_report_id for s in structures if s.latest_report_id},
+        lambda reports: {s.pk for s in structures if s.latest_report_id not in reports},
+    )
+    return {s.pk: sources.snapshot(s.latest_report_id, s.pk, lambda s=s: s) for s in structures}
