@@ -80,12 +80,16 @@ def test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def reference_choices_cache():
-    """The région/département choices are cached per process; a flush or rollback does not send signals."""
+    """The région/département choices and the rendered filter forms are cached per process; a flush or rollback
+    does not send signals."""
+    from secpa_portal.core import lists
     from secpa_portal.reference import choices
 
     choices.clear()
+    lists._FILTER_FIELDS.clear()
     yield
     choices.clear()
+    lists._FILTER_FIELDS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,9 @@ from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -177,6 +179,66 @@ class Listing:
                 "sort": self.sort_value(params),
             },
         }
+
+
+# --- The filter form's fields, rendered once per state ------------------------------------------------------------
+
+FILTER_FIELDS_TEMPLATE = "includes/lists/filter_fields.html"
+
+
+def render_filter_fields(form, sort_param: str) -> str:
+    """The filter form's visible fields as HTML, from a per-process cache keyed by everything the HTML depends on.
+
+    Rendering them (labels, hints, errors and the selects of 101 départements through crispy's templates) was a
+    third of a national list page (issue 14), while nearly every request shows the same form: the same fields,
+    choices and values. The key holds the form's class, the language, and for each field its name, label, hint,
+    widget attributes, choices, value and errors; a form whose choices are a queryset (read at each render) is
+    rendered without the cache.
+    """
+    key = _filter_fields_key(form, sort_param)
+    if key is None:
+        return _render_filter_fields(form, sort_param)
+    html = _FILTER_FIELDS.get(key)
+    if html is None:
+        if len(_FILTER_FIELDS) >= FILTER_FIELDS_MAX:
+            _FILTER_FIELDS.clear()
+        html = _FILTER_FIELDS[key] = _render_filter_fields(form, sort_param)
+    return html
+
+
+FILTER_FIELDS_MAX = 512
+_FILTER_FIELDS: dict = {}
+
+
+def _render_filter_fields(form, sort_param):
+    return render_to_string(FILTER_FIELDS_TEMPLATE, {"form": form, "sort_param": sort_param})
+
+
+def _filter_fields_key(form, sort_param):
+    errors = form.errors if form.is_bound else {}
+    parts = [type(form).__module__, type(form).__qualname__, translation.get_language(), sort_param, form.prefix]
+    for name, form_field in form.fields.items():
+        choices = getattr(form_field, "choices", ())
+        if isinstance(choices, ModelChoiceIterator):
+            return None
+        value = form[name].value()
+        parts.append(
+            (
+                name,
+                str(form_field.label),
+                str(form_field.help_text),
+                form_field.required,
+                type(form_field.widget).__name__,
+                tuple(sorted((k, str(v)) for k, v in form_field.widget.attrs.items())),
+                tuple((str(v), str(label)) for v, label in choices),
+                tuple(map(str, value)) if isinstance(value, (list, tuple)) else str(value),
+                tuple(map(str, errors.get(name, ()))),
+            )
+        )
+    return tuple(parts)
+
+
+# --- Pages -----------------------------------------------------------------------------------------------------
 
 
 # A page reads its rows' ids in the sort order first (a narrow sort, which the sort index or a small sort serves),

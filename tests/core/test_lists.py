@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
+from secpa_portal.core import lists
 from secpa_portal.core.lists import Listing, Sort
 from structures.models import Structure
 from tests.conftest import client_for
@@ -145,3 +146,47 @@ def test_filter_selects_render_without_a_template_per_option(who, manager, reque
     # Every template of the page, whatever the number of options: the layout, the form's fields, the includes.
     assert len(names) < 60, sorted(names)
     assertInHTML('<option value="93">93 – Seine-Saint-Denis</option>', html)
+
+
+def _filter_form_html(html: str) -> str:
+    start = html.index('<form method="get"')
+    return html[start : html.index("</form>", start)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"status": "submitted", "region": "11"}, {"region": "999", "q": "<b>Lyon</b>"}, {"departement": "abc"}],
+)
+def test_a_filter_form_from_the_cache_is_the_form_rendered_afresh(params, manager, cnam, ars_idf):
+    """The filter fields are rendered once per state and process (issue 14): a second request with the same state
+    shows exactly what a fresh rendering shows — values typed, errors, choices — and another user's form (an ARS
+    agent has no région filter and only the départements of their région) is never served from a CNAM entry."""
+    StructureFactory(manager=manager, submitted=True)
+    lists._FILTER_FIELDS.clear()
+    cnam_client, ars_client = client_for(cnam), client_for(ars_idf)
+    fresh = _filter_form_html(cnam_client.get(LIST, params).content.decode())
+    assert lists._FILTER_FIELDS
+    cached = _filter_form_html(cnam_client.get(LIST, params).content.decode())
+    assert cached == fresh
+    ars = _filter_form_html(ars_client.get(LIST, params).content.decode())
+    assert 'name="region"' in fresh and 'name="region"' not in ars
+    assert "13 – Bouches-du-Rhône" in fresh and "13 – Bouches-du-Rhône" not in ars
+    lists._FILTER_FIELDS.clear()
+    assert _filter_form_html(ars_client.get(LIST, params).content.decode()) == ars
+    if "q" in params:
+        assert 'value="&lt;b&gt;Lyon&lt;/b&gt;"' in cached
+
+
+@pytest.mark.django_db
+def test_a_new_choice_shows_in_a_cached_filter_form(cnam):
+    """Choices are part of the cache's key: the payments' campaign filter offers a campaign created after the form
+    was first rendered."""
+    from tests.factories import CampaignFactory
+
+    client = client_for(cnam)
+    payments = reverse("dotations:payments")
+    CampaignFactory(year=2025, bareme=False)
+    assert ">2026<" not in _filter_form_html(client.get(payments).content.decode())
+    CampaignFactory(year=2026, bareme=False)
+    assert ">2026<" in _filter_form_html(client.get(payments).content.decode())

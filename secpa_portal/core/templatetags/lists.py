@@ -23,3 +23,10 @@ def fill(pattern, value):
 def label(labels, value):
     """The label of ``value`` in a ``labels`` dict built once per request: ``{{ labels.status|label:x.status }}``."""
     return labels.get(value, value)
+
+
+@register.simple_tag
+def filter_fields(filters):
+    """The filter form's fields (``includes/lists/filter_fields.html``), rendered once per distinct form state
+    per process (``lists.render_filter_fields``)."""
+    return lists.render_filter_fields(filters["form"], filters["sort_param"])
