@@ -279,6 +279,9 @@ class Page:
     admin: str | None = None  # the admin changelist of the same rows (its label in ``ADMIN_PAGES``)
 
 
+MANAGER = "gestionnaire"  # the session of the volume's manager with the most unread messages
+
+
 def pages(ars_region) -> tuple[list[Page], dict[str, str]]:
     """The measured pages, and the admin changelists they are compared with."""
     admin = {
@@ -289,6 +292,7 @@ def pages(ars_region) -> tuple[list[Page], dict[str, str]]:
         "rapports annuels": "/admin/conventions/annualreport/",
         "dotations": "/admin/dotations/dotation/",
         "versements": "/admin/dotations/payment/",
+        "messages": "/admin/messaging/message/",
     }
     listed = [
         ("Liste des structures", "/structures/", "structures"),
@@ -306,6 +310,11 @@ def pages(ars_region) -> tuple[list[Page], dict[str, str]]:
         for label, path, admin_key in listed
         if "page 100" not in label and "recherche" not in label
     ]
+    # The inbox: the CNAM agent takes no part in the files' threads of the volume data set, its managers and ARS
+    # agents do.
+    result += [
+        Page("Liste des messages non lus", who, "/messages/", "messages") for who in (f"ARS {ars_region}", MANAGER)
+    ]
     return result, admin
 
 
@@ -315,7 +324,7 @@ def step_pages(bench) -> list[str]:
     from secpa_portal.site import volume
 
     args = bench.args
-    ars = bench.facts["ars"]
+    ars, manager = bench.facts["ars"], bench.facts["manager"]
     admin_user, _ = User.objects.get_or_create(email=ADMIN_EMAIL, defaults={"is_staff": True, "is_superuser": True})
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.set_password(DEMO_PASSWORD)
@@ -324,6 +333,7 @@ def step_pages(bench) -> list[str]:
         "anonyme": Session(bench.port),
         "CNAM": Session(bench.port).login(volume.CNAM_EMAIL, DEMO_PASSWORD),
         f"ARS {ars.region_id}": Session(bench.port).login(ars.email, DEMO_PASSWORD),
+        MANAGER: Session(bench.port).login(manager.email, DEMO_PASSWORD),
         "admin": Session(bench.port).login(ADMIN_EMAIL, DEMO_PASSWORD),
     }
     bench.sessions = sessions
@@ -332,7 +342,7 @@ def step_pages(bench) -> list[str]:
     for number in range(1, args.rounds + 1):
         load = loadavg()
         figures = {"healthz": measure(sessions["anonyme"], "/healthz", args.requests)}
-        for who in ("CNAM", f"ARS {ars.region_id}", "admin"):
+        for who in ("CNAM", f"ARS {ars.region_id}", MANAGER, "admin"):
             figures[f"floor {who}"] = measure(sessions[who], "/accessibilite/", args.requests)
         for label, path in admin_pages.items():
             figures[f"admin {label}"] = measure(sessions["admin"], path, args.requests)
@@ -376,7 +386,7 @@ def step_pages(bench) -> list[str]:
         f"| `/healthz` (sans travail) | {median('healthz', 'rps'):.0f} | {median('healthz', 'p50'):.1f} | "
         f"{median('healthz', 'p95'):.1f} |",
     ]
-    for who in ("CNAM", f"ARS {ars.region_id}", "admin"):
+    for who in ("CNAM", f"ARS {ars.region_id}", MANAGER, "admin"):
         key = f"floor {who}"
         lines.append(
             f"| `/accessibilite/` connecté ({who}) | {median(key, 'rps'):.0f} | {median(key, 'p50'):.1f} | "
@@ -704,7 +714,9 @@ def main():
 
     from conventions.models import AnnualReport, Convention, ReportValue
     from dotations.models import Dotation, DotationLine, Payment
+    from secpa_portal.accounts.enums import Role
     from secpa_portal.accounts.models import User
+    from secpa_portal.messaging.models import Message, Unread
     from secpa_portal.site import volume
 
     bench = Bench(args=args, url=url)
@@ -712,11 +724,18 @@ def main():
     print(f"Data set ready ({seconds:.0f} s).")
     busiest = volume.volume_structures().values("region").annotate(n=Count("pk")).order_by("-n", "region")[0]["region"]
     bench.facts["ars"] = User.objects.get(email=f"ars.{busiest}@{volume.VOLUME_DOMAIN}")
+    bench.facts["manager"] = (
+        User.objects.filter(role=Role.MANAGER, email__endswith="@" + volume.VOLUME_DOMAIN)
+        .order_by("-unread_messages", "email")
+        .first()
+    )
     bench.facts["counts"] = (
         f"{fr(volume.volume_structures().count())} structures, {fr(Convention.objects.count())} conventions, "
         f"{fr(AnnualReport.objects.count())} rapports annuels, {fr(ReportValue.objects.count())} valeurs "
         f"d'indicateurs, {fr(Dotation.objects.count())} dotations, {fr(DotationLine.objects.count())} lignes de "
-        f"dotation, {fr(Payment.objects.count())} versements"
+        f"dotation, {fr(Payment.objects.count())} versements, {fr(Message.objects.count())} messages "
+        f"({fr(Unread.objects.count())} non lus par un participant ; {fr(bench.facts['ars'].unread_messages)} pour "
+        f"l'agent ARS mesuré, {fr(bench.facts['manager'].unread_messages)} pour le gestionnaire)"
     )
     started_at = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
     load_before = loadavg()

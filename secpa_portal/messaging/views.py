@@ -5,6 +5,7 @@ its thread gets the same 404 as one out of scope.
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,11 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from secpa_portal.core.errors import DomainError
+from secpa_portal.core.lists import Listing
 from secpa_portal.core.uploads import serve_file
 
 from . import perms, registry, services
 from .forms import MessageForm
 from .models import Attachment, Message, Unread
+
+# The inbox has one order (newest first): only the pagination of the list mechanism serves.
+INBOX = Listing(sorts={}, default="")
 
 
 def _dossier_in_scope(request, kind: str, object_id: int):
@@ -88,15 +93,26 @@ def attachment_download(request, pk):
 
 @require_GET
 def inbox(request):
-    """The messages the user has not read yet, newest first (each links to its thread)."""
-    unread = list(
-        Unread.objects.filter(user=request.user).select_related("message").order_by("-message__created_at")[:200]
+    """The messages the user has not read yet, newest first (each links to its thread), a page at a time."""
+    unread = (
+        Unread.objects.filter(user=request.user)
+        .select_related("message")
+        .order_by("-message__created_at", "-message_id")
     )
+    # The header's counter is the count of these rows (``services`` keeps it so): the paginator needs no COUNT.
+    page = INBOX.paginate(unread, request.GET, count=request.user.unread_messages)
     rows = [
         {
             "message": row.message,
             "url": reverse("messaging:thread", args=[row.message.dossier_kind, row.message.object_id]),
         }
-        for row in unread
+        for row in page.object_list
     ]
-    return render(request, "messaging/inbox.html", {"rows": rows, "crumbs": [(_("Messages non lus"), None)]})
+    context = {
+        "rows": rows,
+        "page_obj": page,
+        "page_range": page.page_range_elided,
+        "ellipsis": Paginator.ELLIPSIS,
+        "crumbs": [(_("Messages non lus"), None)],
+    }
+    return render(request, "messaging/inbox.html", context)

@@ -1,6 +1,7 @@
 """The volume data set of design.md §8 (``manage.py seed_volume``): thousands of structures over every
 département, with teams, missions, managers, conventions in force, five years of annual reports, an open
-campaign with computed, proposed and approved dotations, and the payments of the approved ones.
+campaign with computed, proposed and approved dotations, the payments of the approved ones, and a year of message
+threads between the structures' managers and their region's ARS agents.
 
 Written with ``bulk_create`` in batches, never through the per-object services (one campaign aside, created
 and opened through them so that its barème is validated): thousands of services calls would take hours.
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conventions.attainment import attainment, weighted_attainment
@@ -49,6 +51,8 @@ from secpa_portal.accounts.demo import DEMO_PASSWORD
 from secpa_portal.accounts.enums import Role
 from secpa_portal.accounts.models import User
 from secpa_portal.core.formats import date_fr
+from secpa_portal.messaging import registry as thread_registry
+from secpa_portal.messaging.models import Attachment, Message, Side, Unread
 from secpa_portal.reference.identifiers import (
     FINESS_OVERSEAS_PREFIXES,
     make_finess,
@@ -103,6 +107,24 @@ TEAM = [
 OBJECTIVES = [*DEMO_OBJECTIVES, QUALITY]
 OBJECTIVE_PAIRS = [(0, 1), (0, 2), (2, 3), (1, 4)]
 PROGRESS = [Decimal(x) for x in ("1.10", "0.85", "0.60", "1.00", "0.40", "0.95", "0.75")]
+SEND_BACK_REASON = "Merci de joindre les statuts signés et le dernier procès-verbal de l'assemblée générale."
+# What each side writes on a file's thread, in turn (the structure's side usually opens it).
+STRUCTURE_TEXTS = [
+    "Bonjour, notre médiatrice en santé a rejoint l'équipe en mars : faut-il mettre à jour le dossier ?",
+    "Les statuts modifiés lors de la dernière assemblée générale sont-ils à joindre au dossier ?",
+    "Nous ouvrons une antenne dans la commune voisine : change-t-elle quelque chose à notre dossier ?",
+    "Merci. La mise à jour est faite, les pièces sont jointes au dossier.",
+    "Notre file active a augmenté de 15 % cette année : à quel moment la déclarer ?",
+    "Le partenaire d'interprétariat a changé en cours d'année : le nouveau contrat suffit-il ?",
+]
+AGENCY_TEXTS = [
+    "Bonjour, oui : mettez à jour la composition de l'équipe, l'ARS le verra à la prochaine revue.",
+    "Merci de joindre la version signée ; l'ancienne reste au dossier pour l'historique.",
+    "Pas de changement d'éligibilité : décrivez l'organisation dans le projet de santé.",
+    "Bien reçu, merci. Le dossier est complet de notre côté.",
+    "Le rapport annuel reprend ces chiffres : déclarez-les lors de son dépôt.",
+    "Oui, le contrat suffit s'il couvre la même mission ; joignez-le aux pièces.",
+]
 
 
 @dataclass
@@ -239,9 +261,10 @@ def _structure(index, departement, serial, accounts, rng) -> Structure:
         other_funding_amount=Decimal(rng.randint(20, 120) * 1000),
         status=status,
         reviewer=accounts.ars.get(departement.region_id) if status in REVIEWED else None,
-        last_decision_reason="Critères d'éligibilité non remplis : pas de médecin généraliste salarié."
-        if status == Status.INELIGIBLE
-        else "",
+        last_decision_reason={
+            Status.INELIGIBLE: "Critères d'éligibilité non remplis : pas de médecin généraliste salarié.",
+            Status.CHANGES_REQUESTED: SEND_BACK_REASON,
+        }.get(status, ""),
         submitted_at=submitted,
         status_changed_at=submitted + datetime.timedelta(days=60) if submitted else None,
         created_by=accounts.managers[index // 2],
@@ -622,6 +645,107 @@ def _payments(campaign, dotations, accounts):
     return _bulk(Payment, rows)
 
 
+# --- Message threads ----------------------------------------------------------------------------------------
+
+
+def _created_at_kept(rows):
+    """``bulk_create`` of messages keeping their dates (``auto_now_add`` would stamp every one with now)."""
+    created_at = Message._meta.get_field("created_at")
+    created_at.auto_now_add = False
+    try:
+        return _bulk(Message, rows)
+    finally:
+        created_at.auto_now_add = True
+
+
+def _thread_messages(structure, manager, agent, rng):
+    """(author, side, text, date, opening reason) of one file's thread: a send-back's reason opens it (as
+    ``structures.services`` does), else 1 – 6 messages in turn, most often opened by the structure."""
+    if structure.status == Status.CHANGES_REQUESTED:
+        when = structure.status_changed_at
+        turns = [(agent, Side.AGENCY, SEND_BACK_REASON, when, "changes_requested")]
+        count = rng.randint(0, 2)
+        manager_turn = True
+    else:
+        turns = []
+        count = rng.randint(1, 6)
+        manager_turn = rng.random() < 0.75
+        when = _at(YEAR, rng.randint(1, 9), rng.randint(1, 28), rng.randint(8, 17))
+    for _n in range(count):
+        when = when + datetime.timedelta(days=rng.randint(1, 7), hours=rng.randint(0, 8))
+        if manager_turn:
+            turns.append((manager, Side.STRUCTURE, rng.choice(STRUCTURE_TEXTS), when, ""))
+        else:
+            turns.append((agent, Side.AGENCY, rng.choice(AGENCY_TEXTS), when, ""))
+        manager_turn = not manager_turn
+    return turns
+
+
+def _threads(structures, accounts, rng):
+    """A thread on about half of the submitted files, between the structure's manager and its region's ARS agent.
+
+    Unread rows follow ``messaging.services``: every participant but the author gets one per message, until they
+    open the thread (which a reply implies). The last message is still unread by the other side of one thread in
+    three; participants outside the volume (another ARS agent of the region) never opened these threads. The users'
+    ``unread_messages`` counters are then recounted, as ``mark_read`` does.
+    """
+    dossier = thread_registry.get("structure")
+    # The participants of ``messaging.services.participants``: the file's active managers (here its creator, its
+    # only member) and every active ARS agent of its region.
+    agents_by_region = {}
+    for agent in User.objects.filter(is_active=True, role=Role.ARS_AGENT, region_id__isnull=False).order_by("pk"):
+        agents_by_region.setdefault(agent.region_id, []).append(agent)
+    rows, plans = [], []
+    for structure in structures:
+        agent = accounts.ars.get(structure.region_id)
+        if structure.submitted_at is None or agent is None:
+            continue  # a draft is seen by no agent: no thread
+        if structure.status != Status.CHANGES_REQUESTED and rng.random() >= 0.5:
+            continue
+        manager = structure.created_by
+        turns = _thread_messages(structure, manager, agent, rng)
+        label = str(dossier.label(structure))[:300]
+        first = len(rows)
+        for author, side, text, when, reason in turns:
+            rows.append(
+                Message(
+                    dossier_kind=dossier.kind,
+                    object_id=structure.pk,
+                    structure_id=structure.pk,
+                    dossier_label=label,
+                    author=author,
+                    author_label=str(author)[:300],
+                    side=side,
+                    text=text,
+                    opens_with_reason=reason,
+                    created_at=when,
+                )
+            )
+        participants = [manager, *agents_by_region.get(structure.region_id, [])]
+        plans.append((first, len(rows), participants, {manager.pk, agent.pk}, rng.random() < 1 / 3))
+    messages = _created_at_kept(rows)
+    unread = []
+    for first, end, participants, pair, last_unread in plans:
+        thread = messages[first:end]
+        for user in participants:
+            if user.pk in pair and not last_unread:
+                continue  # opened the thread since its last message
+            # Unread since their own last message (a reply implies the thread was open); all of it for a
+            # participant who never wrote, including one outside the volume, who never opened it.
+            own = [n for n, message in enumerate(thread) if message.author_id == user.pk]
+            since = own[-1] + 1 if own else 0
+            unread += [Unread(user=user, message=message) for message in thread[since:]]
+    _bulk(Unread, unread)
+    _recount_unread({row.user_id for row in unread})
+    return messages, unread
+
+
+def _recount_unread(user_ids):
+    """``User.unread_messages`` recounted from the unread rows (the header reads the counter)."""
+    counted = Unread.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("pk")).values("n")
+    User.objects.filter(pk__in=user_ids).update(unread_messages=Coalesce(Subquery(counted), 0))
+
+
 # --- Entry points -------------------------------------------------------------------------------------------
 
 
@@ -636,7 +760,13 @@ def clear() -> int:
     conventions = Convention.objects.filter(structure__in=structures)
     dotations = Dotation.objects.filter(structure__in=structures)
     reports = AnnualReport.objects.filter(convention__in=conventions)
+    # Every thread on a volume dossier (any kind: a message posted on a volume convention goes too).
+    messages = Message.objects.filter(structure_id__in=structures.values("pk"))
+    readers = set(Unread.objects.filter(message__in=messages).values_list("user_id", flat=True))
     for queryset in (
+        Unread.objects.filter(message__in=messages),
+        Attachment.objects.filter(message__in=messages),
+        messages,
         Payment.objects.filter(dotation__in=dotations),
         DotationOpinion.objects.filter(dotation__in=dotations),
         DotationLine.objects.filter(dotation__in=dotations),
@@ -658,6 +788,7 @@ def clear() -> int:
         structures,
     ):
         queryset._raw_delete(queryset.db)
+    _recount_unread(readers)
     return count
 
 
@@ -686,10 +817,13 @@ def seed(structure_count: int, *, log=print) -> dict:
     envelope = max(campaign.envelope, (total * Decimal("1.15")).quantize(Decimal(1000)))
     Campaign.objects.filter(pk=campaign.pk).update(envelope=envelope)
     log(f"Campagne {YEAR} : {len(dotations)} dotations, {len(payments)} versements.")
+    messages, unread = _threads(structures, accounts, rng)
+    log(f"Messages : {len(messages)}, dont {len(unread)} non lus par un participant.")
     return {
         "structures": len(structures),
         "conventions": len(conventions),
         "reports": len(reports),
         "dotations": len(dotations),
         "payments": len(payments),
+        "messages": len(messages),
     }

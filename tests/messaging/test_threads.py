@@ -216,6 +216,11 @@ def test_messages_cannot_be_edited_or_deleted(manager):
     assert Message.objects.get().text == "Premier envoi"
 
 
+def anchors(html):
+    """The messages an inbox page links to, in its order."""
+    return [int(pk) for pk in re.findall(r'href="/messages/[^"]*#message-(\d+)"', html)]
+
+
 def header_link(html):
     return re.search(r'id="unread-messages"[^>]*>([^<]*)</a>', html).group(1)
 
@@ -231,7 +236,15 @@ def test_unread_count_and_pages_with_bounded_queries(count, manager, ars_idf, dj
     with django_assert_max_num_queries(12):
         inbox = client.get(reverse("messaging:inbox")).content.decode()
     assert header_link(inbox) == f"Messages ({count} non lus)"
-    assert inbox.count(thread_url("structure", structure.pk)) == count
+    assert f"{count} messages non lus" in inbox
+    # A page of 25 at most, newest first; the rest on the next page.
+    newest_first = list(Message.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert anchors(inbox) == newest_first[:25]
+    if count > 25:
+        assert "Page suivante" in inbox
+        with django_assert_max_num_queries(12):
+            second = client.get(reverse("messaging:inbox"), {"page": 2}).content.decode()
+        assert anchors(second) == newest_first[25:]
     with django_assert_max_num_queries(16):
         page = client.get(thread_url("structure", structure.pk)).content.decode()
     assert page.count("Nouveau</span>") == count

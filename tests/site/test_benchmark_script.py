@@ -34,6 +34,9 @@ def test_every_list_page_is_compared_with_the_admin_changelist_of_its_rows(bench
     }
     assert all(page.admin in admin for page in lists)
     assert any(page.path == "/tableau-de-bord/" for page in pages)
+    # The inbox (messaging), for the two sides of the volume's threads, against the messages' changelist.
+    inbox = [(page.who, admin[page.admin]) for page in lists if page.path == "/messages/"]
+    assert inbox == [("ARS 11", "/admin/messaging/message/"), (benchmark.MANAGER, "/admin/messaging/message/")]
 
 
 def test_steps_are_functions_and_later_ones_join_when_their_module_exists(benchmark, monkeypatch):

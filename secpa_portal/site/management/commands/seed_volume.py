@@ -13,8 +13,8 @@ from secpa_portal.site import volume
 class Command(BaseCommand):
     help = (
         "Charge le jeu de volume (par défaut 5 000 structures, conventions, 5 ans de rapports, une campagne, "
-        "ses dotations et versements). Ne fait rien si le jeu est déjà chargé, sauf avec --reset qui le "
-        "supprime puis le recharge. Refuse de tourner hors DEBUG sans --force."
+        "ses dotations et versements, une année de messages). Ne fait rien si le jeu est déjà chargé, sauf avec "
+        "--reset qui le supprime puis le recharge. Refuse de tourner hors DEBUG sans --force."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +50,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Jeu de volume prêt en {elapsed:.0f} s : {counts['structures']} structures, "
                 f"{counts['conventions']} conventions, {counts['reports']} rapports, {counts['dotations']} dotations, "
-                f"{counts['payments']} versements (comptes @{volume.VOLUME_DOMAIN}, mot de passe : {DEMO_PASSWORD})."
+                f"{counts['payments']} versements, {counts['messages']} messages "
+                f"(comptes @{volume.VOLUME_DOMAIN}, mot de passe : {DEMO_PASSWORD})."
             )
         )
