@@ -51,6 +51,17 @@ class AmendmentStatus(models.TextChoices):
     SENT = "sent", _("Envoyé à la structure")
     SIGNED_BY_STRUCTURE = "signed_by_structure", _("Signé par la structure")
     ACTIVE = "active", _("En vigueur")
+    # Given up by the assurance maladie once sent or signed by the structure, with a reason; it changed nothing.
+    ABANDONED = "abandoned", _("Abandonné")
+
+
+AMENDMENT_BADGE = {
+    AmendmentStatus.DRAFT: "fr-badge--info",
+    AmendmentStatus.SENT: "fr-badge--info",
+    AmendmentStatus.SIGNED_BY_STRUCTURE: "fr-badge--info",
+    AmendmentStatus.ACTIVE: "fr-badge--success",
+    AmendmentStatus.ABANDONED: "",
+}
 
 
 class ReportStatus(models.TextChoices):

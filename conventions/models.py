@@ -14,6 +14,7 @@ from secpa_portal.core.formats import day_month_fr
 from structures.models import Structure
 
 from .enums import (
+    AMENDMENT_BADGE,
     CONVENTION_BADGE,
     REPORT_BADGE,
     AmendmentStatus,
@@ -340,6 +341,9 @@ class Amendment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cnam_signed_at = models.DateTimeField(null=True, blank=True)
+    # Abandoned by the assurance maladie (sent or signed by the structure only): when and why; it changed nothing.
+    abandoned_at = models.DateTimeField(_("abandonné le"), null=True, blank=True)
+    abandon_reason = models.TextField(_("motif de l'abandon"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic concurrency: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -352,6 +356,10 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"Avenant n° {self.number}"
+
+    @property
+    def status_badge_class(self):
+        return AMENDMENT_BADGE.get(self.status, "")
 
 
 class AnnualReportQuerySet(models.QuerySet):

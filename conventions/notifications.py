@@ -103,6 +103,11 @@ def amendment_active(amendment):
     _amendment(amendment, "amendment_active", MANAGERS)
 
 
+def amendment_abandoned(amendment):
+    """To the structure's managers, with the reason (``amendment.abandon_reason``): emails/amendment_abandoned.txt."""
+    _amendment(amendment, "amendment_abandoned", MANAGERS)
+
+
 @task
 def send_structure_not_eligible(convention_id: int, verb: str, reason: str = "") -> int:
     """To the CNAM agents: the structure of a convention in force is declared non éligible (``verb`` « ineligible »)

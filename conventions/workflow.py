@@ -75,6 +75,17 @@ AMENDMENT_WORKFLOW = Workflow(
             A.ACTIVE,
             Role.CNAM_AGENT,
         ),
+        # Once the structure has it, an avenant the assurance maladie will not sign (e.g. its payment terms touch a
+        # year whose dotation was approved meanwhile) is abandoned with a reason: kept, it changes nothing. A draft
+        # is not abandoned through this table: nobody else has seen it, ``services.amendment_delete`` deletes it.
+        Transition(
+            "abandon",
+            _("Abandonner l'avenant"),
+            frozenset({A.SENT, A.SIGNED_BY_STRUCTURE}),
+            A.ABANDONED,
+            Role.CNAM_AGENT,
+            reason_required=True,
+        ),
     ],
 )
 

@@ -106,6 +106,21 @@ def can_sign_amendment_cnam(user, amendment) -> bool:
     )
 
 
+ABANDON_REFUSAL = _("Seul un agent de la CNAM peut abandonner un avenant.")
+
+
+def can_abandon_amendment(user, amendment) -> bool:
+    """A CNAM agent abandons, with a reason, an avenant sent to the structure or signed by it; it changes nothing."""
+    return _cnam(user) and AMENDMENT_WORKFLOW.allows("abandon", amendment.status)
+
+
+def abandon_refusal(user, amendment) -> str:
+    """Why ``user`` may not abandon ``amendment`` now (the state first, then the actor), or ""."""
+    if not AMENDMENT_WORKFLOW.allows("abandon", amendment.status):
+        return str(AMENDMENT_WORKFLOW.refusal("abandon", amendment.status))
+    return "" if can_abandon_amendment(user, amendment) else str(ABANDON_REFUSAL)
+
+
 def prepared_by(user, document) -> bool:
     """Whether ``user`` prepared the convention or avenant (then another CNAM agent must sign it)."""
     return document.prepared_by_id == user.pk

@@ -215,13 +215,14 @@ def _locked_convention(convention) -> Convention:
     return lock(convention, related=("structure",))
 
 
-def _record(convention, user, verb, amendment, summary, from_state="", payload=None):
+def _record(convention, user, verb, amendment, summary, from_state="", payload=None, reason=""):
     AMENDMENT_WORKFLOW.record(
         amendment,
         actor=user,
         verb=verb,
         summary=summary,
         from_state=from_state,
+        reason=reason,
         obj=convention,
         structure_id=convention.structure_id,
         payload={"amendment": amendment.number, **(payload or {})},
@@ -283,15 +284,18 @@ def amendment_save(
 
 @transaction.atomic
 def amendment_delete(*, amendment: Amendment, user: User) -> None:
-    """Abandon an avenant still in preparation."""
+    """Abandon an avenant still in preparation: nobody else has seen it, it is deleted (once sent, see
+    ``amendment_abandon``)."""
     locked = _locked_convention(amendment.convention)
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
     if amendment.status != AmendmentStatus.DRAFT:
-        raise TransitionError(
-            _("Action impossible : l'avenant est « %(status)s », seul un avenant en préparation peut être abandonné.")
-            % {"status": amendment.get_status_display()}
+        message = _(
+            "Action impossible : l'avenant est « %(status)s », seul un avenant en préparation peut être supprimé."
         )
-    require(perms.can_edit_amendment(user, amendment), _("Seul un agent de la CNAM peut abandonner un avenant."))
+        if AMENDMENT_WORKFLOW.allows("abandon", amendment.status):
+            message += " " + _("Abandonnez-le en indiquant un motif : il restera dans l'historique.")
+        raise TransitionError(message % {"status": amendment.get_status_display()})
+    require(perms.can_edit_amendment(user, amendment), perms.ABANDON_REFUSAL)
     number = amendment.number
     amendment.delete()
     record_event(
@@ -305,11 +309,20 @@ def amendment_delete(*, amendment: Amendment, user: User) -> None:
 
 
 def _check_terms_still_open(convention, amendment):
-    """A dotation approved since the avenant was prepared fixes that year's terms: refused, nothing written."""
+    """A dotation approved since the avenant was prepared fixes that year's terms: refused, nothing written. The
+    refusal says the way out: a draft is changed or abandoned; once sent, the avenant is abandoned with a reason."""
     terms = (amendment.changes or {}).get("terms")
     refusal = lock_refusal(convention, terms["from_year"]) if terms else ""
     if refusal:
-        raise TransitionError(refusal)
+        way_out = (
+            _("Vous pouvez abandonner cet avenant ou le modifier.")
+            if amendment.status == AmendmentStatus.DRAFT
+            else _(
+                "Vous pouvez abandonner cet avenant en indiquant un motif (il ne changera rien à la convention), "
+                "puis en préparer un autre."
+            )
+        )
+        raise TransitionError(f"{refusal} {way_out}")
 
 
 def _move(amendment, name):
@@ -342,6 +355,32 @@ def amendment_send(*, amendment: Amendment, user: User) -> Amendment:
         from_state,
     )
     notifications.amendment_sent(locked)
+    return locked
+
+
+@transaction.atomic
+def amendment_abandon(*, amendment: Amendment, user: User, reason: str) -> Amendment:
+    """A CNAM agent gives up an avenant sent to the structure or signed by it, with a reason the structure reads.
+    It is kept (its number is not reused) and changes nothing: its changes are never applied."""
+    convention, locked = _locked_amendment(amendment)
+    AMENDMENT_WORKFLOW.check("abandon", locked.status, reason)
+    require(perms.can_abandon_amendment(user, locked), perms.ABANDON_REFUSAL)
+    reason = reason.strip()
+    from_state = AMENDMENT_WORKFLOW.apply(locked, "abandon", reason)
+    locked.abandoned_at = timezone.now()
+    locked.abandon_reason = reason
+    locked.save()
+    _record(
+        convention,
+        user,
+        "amendment_abandoned",
+        locked,
+        _("Avenant n° %(n)s abandonné par l'assurance maladie : il ne change rien à la convention")
+        % {"n": locked.number},
+        from_state,
+        reason=reason,
+    )
+    notifications.amendment_abandoned(locked)
     return locked
 
 

@@ -1,12 +1,16 @@
-"""Avenant pages: prepare or change, its page with what it changes, send, the two signatures, abandon."""
+"""Avenant pages: prepare or change, its page with what it changes, send, the two signatures, delete a draft,
+abandon a sent or signed one."""
 
 from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from secpa_portal.core import confirm
 from secpa_portal.core.errors import DomainError
 
 from ..enums import AmendmentStatus
@@ -17,7 +21,7 @@ from ..payment_terms import locked_years
 from ..perms import conventions as perms
 from ..services import amendments as services
 from ..services.amendments import IN_PROGRESS
-from .conventions import amendment_rows, crumbs, visible, with_terms
+from .conventions import amendment_abandon_confirmation, amendment_rows, crumbs, visible, with_terms
 
 
 def _followed_lines(convention):
@@ -142,6 +146,9 @@ def amendment_detail(request, pk, number):
                 "sign_structure": perms.can_sign_amendment_structure(user, amendment),
                 "sign_cnam": perms.can_sign_amendment_cnam(user, amendment),
             },
+            "abandon": amendment_abandon_confirmation(convention, amendment)
+            if perms.can_abandon_amendment(user, amendment)
+            else None,
             "breadcrumb": crumbs((_("Avenant n° %(n)s") % {"n": amendment.number}, None), convention=convention),
             "own_preparation": user.is_cnam_agent
             and amendment.status == "signed_by_structure"
@@ -279,11 +286,13 @@ def amendment_delete(request, pk, number):
         messages.success(request, _("L'avenant n° %(n)s est abandonné.") % {"n": amendment.number})
         return redirect("conventions:detail", convention.pk)
     if not perms.can_edit_amendment(request.user, amendment):
+        if perms.can_abandon_amendment(request.user, amendment):  # sent since: abandoned with a reason, kept
+            return redirect("conventions:amendment_abandon", convention.pk, amendment.number)
         messages.error(
             request,
-            _("Seul un agent de la CNAM peut abandonner un avenant.")
+            perms.ABANDON_REFUSAL
             if amendment.status == AmendmentStatus.DRAFT
-            else _("Seul un avenant en préparation peut être abandonné."),
+            else perms.abandon_refusal(request.user, amendment),
         )
         return redirect("conventions:amendment_detail", convention.pk, amendment.number)
     return render(
@@ -300,4 +309,45 @@ def amendment_delete(request, pk, number):
             "danger": True,
             "breadcrumb": crumbs((_("Avenant n° %(n)s") % {"n": amendment.number}, None), convention=convention),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def amendment_abandon(request, pk, number):
+    """GET: what abandoning does and the reason to give (the modal's fallback); POST: abandon. A refused post shows
+    the page again with the reason typed and the French error."""
+    convention, amendment = _get(request, pk, number)
+    back = redirect("conventions:amendment_detail", convention.pk, amendment.number)
+    refusal = perms.abandon_refusal(request.user, amendment)
+    if refusal:
+        messages.error(request, refusal)
+        return back
+    confirmation = amendment_abandon_confirmation(convention, amendment, request.POST or None)
+    form = confirmation.form
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_abandon(amendment=amendment, user=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "L'avenant n° %(n)s est abandonné : il ne change rien à la convention. Les gestionnaires de la "
+                    "structure en sont informés."
+                )
+                % {"n": amendment.number},
+            )
+            return back
+    return confirm.page(
+        request,
+        confirmation,
+        crumbs(
+            (
+                _("Avenant n° %(n)s") % {"n": amendment.number},
+                reverse("conventions:amendment_detail", args=[convention.pk, amendment.number]),
+            ),
+            (_("Abandonner"), None),
+            convention=convention,
+        ),
     )

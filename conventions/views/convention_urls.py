@@ -25,6 +25,11 @@ urlpatterns = [
     path("<int:pk>/avenants/<int:number>/", amendments.amendment_detail, name="amendment_detail"),
     path("<int:pk>/avenants/<int:number>/modifier/", amendments.amendment_form, name="amendment_edit"),
     path("<int:pk>/avenants/<int:number>/abandonner/", amendments.amendment_delete, name="amendment_delete"),
+    path(
+        "<int:pk>/avenants/<int:number>/abandonner-avec-motif/",
+        amendments.amendment_abandon,
+        name="amendment_abandon",
+    ),
     path("<int:pk>/avenants/<int:number>/envoyer/", amendments.amendment_send, name="amendment_send"),
     path(
         "<int:pk>/avenants/<int:number>/signer/", amendments.amendment_sign_structure, name="amendment_sign_structure"

@@ -18,9 +18,16 @@ from secpa_portal.journal.models import Event
 from structures.models import Structure
 
 from .. import list_exports, terms_defaults
-from ..enums import ConventionStatus
+from ..enums import AmendmentStatus, ConventionStatus
 from ..filters import LISTING, ConventionFilter
-from ..forms.conventions import IndicatorLineFormSet, ObjectiveForm, TermsForm, indicator_choices, line_initial
+from ..forms.conventions import (
+    IndicatorLineFormSet,
+    ObjectiveForm,
+    ReasonForm,
+    TermsForm,
+    indicator_choices,
+    line_initial,
+)
 from ..models import Convention, ConventionIndicator
 from ..pdf import latest_signed_pdf
 from ..perms import conventions as perms
@@ -112,11 +119,55 @@ def _review(convention) -> dict:
     return {"blockers": review.blockers, "checklist": review.checklist}
 
 
+def amendment_abandon_confirmation(convention, amendment, data=None, *, trigger="") -> confirm.Confirmation:
+    """Abandoning a sent or structure-signed avenant, with a reason: the same text and form in the modal (avenant and
+    convention pages) and on the page ``conventions:amendment_abandon``."""
+    key = f"amendment-abandon-{amendment.number}"
+    lines = [
+        _(
+            "L'avenant ne s'appliquera pas : les objectifs, les cibles, la durée et les conditions de versement de la "
+            "convention restent ceux en vigueur."
+        )
+    ]
+    if amendment.status == AmendmentStatus.SIGNED_BY_STRUCTURE:
+        lines.append(_("La signature déjà donnée par la structure n'aura plus d'effet."))
+    lines += [
+        _(
+            "Il restera visible sur la page de la convention, marqué abandonné, avec son motif dans l'historique ; "
+            "un nouvel avenant pourra être préparé."
+        ),
+        _("Les gestionnaires de la structure recevront un courriel avec le motif."),
+    ]
+    return confirm.Confirmation(
+        key=key,
+        title=_("Abandonner l'avenant n° %(n)s à la convention %(reference)s ?")
+        % {"n": amendment.number, "reference": convention.reference},
+        url=reverse("conventions:amendment_abandon", args=[convention.pk, amendment.number]),
+        button=_("Abandonner l'avenant"),
+        cancel_url=reverse("conventions:amendment_detail", args=[convention.pk, amendment.number]),
+        lines=tuple(lines),
+        trigger=trigger,
+        trigger_class="fr-btn fr-btn--tertiary",
+        danger=True,
+        form=ReasonForm(data, auto_id=f"{key}-%s"),
+    )
+
+
 def convention_detail(request, pk):
     convention = get_convention(request, pk, full=True)
     user = request.user
     amendments = list(convention.amendments.all())
     in_progress = any(a.status in IN_PROGRESS for a in amendments)
+    rows = amendment_rows(convention, amendments)
+    for row in rows:
+        amendment = row["amendment"]
+        row["abandon"] = (
+            amendment_abandon_confirmation(
+                convention, amendment, trigger=_("Abandonner l'avenant n° %(n)s") % {"n": amendment.number}
+            )
+            if perms.can_abandon_amendment(user, amendment)
+            else None
+        )
     return render(
         request,
         "conventions/detail.html",
@@ -125,7 +176,7 @@ def convention_detail(request, pk):
             "breadcrumb": crumbs(convention=convention),
             "years": years_of(convention),
             "objectives": _with_delete(convention, objective_rows(convention), perms.can_edit(user, convention)),
-            "amendments": amendment_rows(convention, amendments),
+            "amendments": rows,
             "applied_amendments": [a for a in amendments if a.status == "active"],
             "events": timeline(convention, user),
             "signed_pdf": latest_signed_pdf(convention),

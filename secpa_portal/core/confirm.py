@@ -6,6 +6,10 @@ confirmation page, ``core/confirm.html``) and, next to it, a DSFR modal (``fr-mo
 the same form. ``static/js/confirm.js`` turns the link into a button that opens the modal when the DSFR script
 runs; without JavaScript the link leads to the page. Either way the action is a POST to the same URL, so the
 view is ``GET → confirm.page(...)``, ``POST → the service``.
+
+An action that asks for something (a reason) gives its ``form``: the modal and the page render it above the
+buttons. A refused post (the form invalid, or the service's French refusal added to it) answers with the page
+itself, the form bound: what was typed in the modal is kept, with the error beside it.
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +30,7 @@ class Confirmation:
     trigger_class: str = "fr-btn"
     danger: bool = False
     hidden: dict = field(default_factory=dict)  # extra fields posted with the form
+    form: object = None  # a Django form asking for something (a reason), rendered with crispy above the buttons
 
     @property
     def modal_id(self) -> str:

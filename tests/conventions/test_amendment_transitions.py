@@ -1,9 +1,9 @@
 """Every transition of the avenant workflow, through the services, like the convention's (test_transitions.py).
 
-For each one (send, the two signatures, abandon): the allowed actor succeeds, the journal records it, the e-mails
-reach the right people and nobody else; every other actor is refused; every other source state is refused with a
-French message; a refusal leaves the avenant, the journal and the mailbox as they were. Both signatures record a
-signatory's name and capacity, like the convention's.
+For each one (send, the two signatures, abandon, and the deletion of a draft): the allowed actor succeeds, the
+journal records it, the e-mails reach the right people and nobody else; every other actor is refused; every other
+source state is refused with a French message; a refusal leaves the avenant, the journal and the mailbox as they
+were. Both signatures record a signatory's name and capacity, like the convention's.
 """
 
 from decimal import Decimal
@@ -43,8 +43,15 @@ def _sign_cnam(amendment, user, **signatory):
     return services.amendment_sign_cnam(amendment=amendment, user=user, **(signatory or CNAM_SIGNATORY))
 
 
-def _abandon(amendment, user):
+def _delete(amendment, user):
     return services.amendment_delete(amendment=amendment, user=user)
+
+
+ABANDON_REASON = "La dotation 2027 est approuvée : ses conditions de versement ne peuvent plus changer."
+
+
+def _abandon(amendment, user, reason=ABANDON_REASON):
+    return services.amendment_abandon(amendment=amendment, user=user, reason=reason)
 
 
 # name → (call, its source state, allowed actors, journal verb, who is e-mailed)
@@ -53,7 +60,9 @@ CASES = {
     "sign_structure": (_sign_structure, A.SENT, {"manager", "co_manager"}, "amendment_signed_by_structure", "cnam"),
     # Four eyes: ``cnam`` prepared the avenant, only ``cnam2`` may sign it for the assurance maladie.
     "sign_cnam": (_sign_cnam, A.SIGNED_BY_STRUCTURE, {"cnam2"}, "amendment_active", "managers"),
-    "abandon": (_abandon, A.DRAFT, {"cnam", "cnam2"}, "amendment_abandoned", None),
+    "abandon": (_abandon, A.SIGNED_BY_STRUCTURE, {"cnam", "cnam2"}, "amendment_abandoned", "managers"),
+    # Not a row of the table: a draft nobody else has seen is deleted (the journal still says it was abandoned).
+    "delete": (_delete, A.DRAFT, {"cnam", "cnam2"}, "amendment_abandoned", None),
 }
 PEOPLE = [
     "manager",
@@ -76,7 +85,7 @@ AUDIENCE = {
 
 
 def test_every_transition_of_the_table_is_covered():
-    assert set(CASES) - {"abandon"} == set(AMENDMENT_TRANSITIONS)
+    assert set(CASES) - {"delete"} == set(AMENDMENT_TRANSITIONS)
 
 
 @pytest.fixture
@@ -95,7 +104,7 @@ def people(manager, ars_idf, ars_ara, cnam, cnam2):
 
 
 def _amendment(people, state, preparer="cnam"):
-    """Avenant n° 1, prepared by ``preparer``, to a convention in force, moved to ``state``."""
+    """Avenant n° 1, prepared by ``preparer``, to a convention in force, moved to ``state`` (abandoned once sent)."""
     structure = StructureFactory(manager=people["manager"], reviewer=people["ars_idf"], eligible=True)
     MembershipFactory(structure=structure, user=people["co_manager"])
     MembershipFactory(structure=structure, user=people["inactive_manager"])
@@ -114,6 +123,7 @@ def _amendment(people, state, preparer="cnam"):
     signer = "cnam" if preparer == "cnam2" else "cnam2"
     steps = [
         (A.SENT, lambda: _send(amendment, people[preparer])),
+        *([(A.ABANDONED, lambda: _abandon(amendment, people[signer]))] if state == A.ABANDONED else []),
         (A.SIGNED_BY_STRUCTURE, lambda: _sign_structure(amendment, people["manager"])),
         (A.ACTIVE, lambda: _sign_cnam(amendment, people[signer])),
     ]
@@ -167,7 +177,7 @@ def test_allowed_actor_moves_the_avenant_writes_the_journal_and_mails_the_right_
     assert event.actor_id == people[actor].pk
     assert event.structure_id == convention.structure_id
     assert event.payload["amendment"] == 1
-    if name == "abandon":
+    if name == "delete":
         assert not Amendment.objects.filter(pk=amendment.pk).exists()
     else:
         target = AMENDMENT_TRANSITIONS[name].target
@@ -217,7 +227,7 @@ def test_the_preparer_cannot_sign_for_the_assurance_maladie_whoever_prepared(peo
 
 
 def _sources(name):
-    return {A.DRAFT} if name == "abandon" else AMENDMENT_TRANSITIONS[name].sources
+    return {A.DRAFT} if name == "delete" else AMENDMENT_TRANSITIONS[name].sources
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -235,8 +245,8 @@ def test_every_other_state_is_refused_with_a_french_message(name, state, people,
 
     label = A(state).label
     assert refused.value.message.startswith(f"Action impossible : l'avenant est « {label} »")
-    if name == "abandon":
-        assert "seul un avenant en préparation peut être abandonné" in refused.value.message
+    if name == "delete":
+        assert "seul un avenant en préparation peut être supprimé" in refused.value.message
     else:
         assert "n'est pas permise à ce stade" in refused.value.message
     assert callbacks == []
@@ -316,10 +326,10 @@ def test_both_signatures_record_who_signed_and_in_what_capacity(people):
     ]
 
 
-# --- Abandon -------------------------------------------------------------------------------------------------
+# --- Deleting a draft ---------------------------------------------------------------------------------------
 
 
-def test_abandon_deletes_the_draft_journals_it_and_leaves_the_convention_as_it_was(
+def test_deleting_the_draft_journals_it_and_leaves_the_convention_as_it_was(
     people, django_capture_on_commit_callbacks
 ):
     amendment = _amendment(people, A.DRAFT)
@@ -353,7 +363,7 @@ def test_abandon_deletes_the_draft_journals_it_and_leaves_the_convention_as_it_w
     assert again.status == A.DRAFT
 
 
-def test_abandon_through_the_pages(people):
+def test_deleting_a_draft_through_the_pages(people):
     amendment = _amendment(people, A.DRAFT)
     convention = amendment.convention
     url = reverse("conventions:amendment_delete", args=[convention.pk, 1])
@@ -373,9 +383,68 @@ def test_abandon_through_the_pages(people):
     assert Event.objects.for_object(convention).filter(verb="amendment_abandoned").count() == 1
 
 
-def test_a_sent_avenant_cannot_be_abandoned_through_the_pages(people):
+def test_a_sent_avenant_cannot_be_deleted_through_the_pages_only_abandoned_with_a_reason(people):
     amendment = _amendment(people, A.SENT)
     url = reverse("conventions:amendment_delete", args=[amendment.convention_id, 1])
-    response = client_for(people["cnam"]).post(url, follow=True)
-    assert "seul un avenant en préparation peut être abandonné" in response.content.decode()
+    client = client_for(people["cnam"])
+    response = client.post(url, follow=True)
+    assert (
+        "seul un avenant en préparation peut être supprimé. Abandonnez-le en indiquant un motif : il restera dans "
+        "l&#x27;historique."
+    ) in response.content.decode()
     assert Amendment.objects.get(pk=amendment.pk).status == A.SENT
+    # An old link to the deletion leads to the abandonment, which asks for a reason.
+    assert client.get(url).url == reverse("conventions:amendment_abandon", args=[amendment.convention_id, 1])
+
+
+# --- Abandon once sent ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [A.SENT, A.SIGNED_BY_STRUCTURE])
+def test_abandon_keeps_the_avenant_with_its_reason_and_changes_nothing(
+    source, people, django_capture_on_commit_callbacks
+):
+    amendment = _amendment(people, source)
+    _row, version, end_date, targets, _count, _mails = _snapshot(amendment)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        abandoned = _abandon(amendment, people["cnam"], reason="  Remplacé par un avenant plus complet.  ")
+
+    assert abandoned.status == A.ABANDONED
+    assert abandoned.abandon_reason == "Remplacé par un avenant plus complet."
+    assert abandoned.abandoned_at is not None
+    event = Event.objects.for_object(amendment.convention).order_by("-id").first()
+    assert (event.verb, event.from_state, event.to_state, event.reason) == (
+        "amendment_abandoned",
+        source,
+        A.ABANDONED,
+        "Remplacé par un avenant plus complet.",
+    )
+    assert event.summary == "Avenant n° 1 abandonné par l'assurance maladie : il ne change rien à la convention"
+    assert _snapshot(amendment)[1:4] == (version, end_date, targets), "the convention is unchanged"
+    assert sorted(address for message in mail.outbox for address in message.to) == sorted(AUDIENCE["managers"])
+    for message in mail.outbox:
+        assert message.subject == f"SECPA — avenant n° 1 abandonné : {amendment.convention.reference}"
+        assert "Motif : Remplacé par un avenant plus complet." in message.body
+    # Kept, it no longer blocks the next avenant, which takes the next number.
+    again = services.amendment_save(
+        convention=amendment.convention,
+        user=people["cnam"],
+        summary="Autre cible.",
+        targets=[
+            {"indicator": Indicator.objects.get(code="coordination_meetings"), "year": 2027, "value": Decimal(20)}
+        ],
+    )
+    assert again.number == 2
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_abandon_needs_a_written_reason(reason, people, django_capture_on_commit_callbacks):
+    amendment = _amendment(people, A.SIGNED_BY_STRUCTURE)
+    mail.outbox.clear()
+    before = _snapshot(amendment)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError) as refused:
+        _abandon(amendment, people["cnam2"], reason=reason)
+    assert refused.value.message == "Un motif écrit est obligatoire pour l'action « Abandonner l'avenant »."
+    assert _snapshot(amendment) == before

@@ -63,6 +63,7 @@ MATRIX = {
     "amendment_detail": ("amendment", IN_SCOPE_READ),
     "amendment_edit": ("amendment", _in_scope_redirect(REDIRECT)),
     "amendment_delete": ("amendment", _in_scope_redirect(REDIRECT)),
+    "amendment_abandon": ("amendment", _in_scope_redirect(OK)),
     "amendment_send": ("amendment", _in_scope_redirect(REDIRECT)),
     "amendment_sign_structure": ("amendment", {**_in_scope_redirect(REDIRECT), "manager": OK}),
     "amendment_sign_cnam": ("amendment", _in_scope_redirect(REDIRECT)),
