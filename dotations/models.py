@@ -491,10 +491,11 @@ class RecoveryOrder(models.Model):
 
 class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """CNAM agents: every consultation; ARS and HAS agents and managers: those submitted (open or closed)."""
+        """CNAM agents and the national steering (pilotage, read only): every consultation; ARS and HAS agents and
+        managers: those submitted (open or closed)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_cnam_agent:
+        if user.sees_national:
             return self
         if user.is_ars_agent or user.is_has_agent or user.is_manager:
             return self.exclude(status=ConsultationStatus.DRAFT)

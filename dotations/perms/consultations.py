@@ -58,6 +58,18 @@ def can_comment(user, consultation, today=None) -> bool:
 
 
 def can_see_everything(user) -> bool:
-    """The CNAM sees every opinion and comment, and the projected effect on each structure; the others see their
-    own opinion or comments, and the outcome once closed."""
-    return user.is_authenticated and user.is_cnam_agent
+    """The CNAM and the national steering (pilotage, read only) see every consultation, even in preparation, every
+    opinion and comment, and the projected effect on each structure; the others see their own opinion or
+    comments, and the outcome once closed."""
+    return user.is_authenticated and user.sees_national
+
+
+def reads_only(user) -> bool:
+    """The national steering reads every consultation and acts on none: its write pages answer a French 403."""
+    return user.is_authenticated and user.is_pilotage
+
+
+READ_ONLY_REFUSAL = _(
+    "Le pilotage national consulte les consultations sur le barème sans y agir : l'assurance maladie les prépare, "
+    "les soumet et les clôt, les ARS et la HAS donnent leur avis, les structures les commentent."
+)

@@ -1,6 +1,9 @@
 """Pages of the consultation on a campaign's draft barème (issue 13 §3): the list, the consultation (outcome,
 opinions beside each component, comments), preparing and submitting it, closing it early, the opinion form of an
-ARS or the HAS, a manager's comment, and the projected effect on each structure (CNAM)."""
+ARS or the HAS, a manager's comment, and the projected effect on each structure (CNAM and the national steering).
+
+The national steering (pilotage) reads every page the CNAM reads and acts on nothing: its write pages, GET or POST,
+answer a French 403 (``_read_only``) before anything else."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from secpa_portal.core import confirm
+from secpa_portal.core.error_views import forbidden
 from secpa_portal.core.errors import DomainError
 from secpa_portal.journal.models import Event
 from structures.models import Structure
@@ -41,6 +45,13 @@ def _crumbs(consultation, *tail):
     return crumbs
 
 
+def _read_only(request):
+    """The national steering is in scope and may not act: a French 403 saying so, or None for everyone else."""
+    if perms.reads_only(request.user):
+        return forbidden(request, perms.READ_ONLY_REFUSAL)
+    return None
+
+
 def _own_opinion(user, consultation):
     if not perms.is_consulted_body(user):
         return None
@@ -52,7 +63,7 @@ def _own_opinion(user, consultation):
 def consultation_list(request):
     user = request.user
     consultations = list(Consultation.objects.visible_to(user).select_related("campaign").order_by("-campaign__year"))
-    if not consultations and not (user.is_cnam_agent or user.is_ars_agent or user.is_has_agent or user.is_manager):
+    if not consultations and not (user.sees_national or user.is_ars_agent or user.is_has_agent or user.is_manager):
         raise Http404
     return render(
         request,
@@ -82,9 +93,10 @@ def consultation_detail(request, year):
     rows, general = selectors.component_rows(bareme, opinions, comments)
     events = []
     if everything:
-        events = list(
-            Event.objects.for_object(consultation).select_related("actor").order_by("-created_at", "-id")[:30]
-        )
+        events = Event.objects.for_object(consultation).select_related("actor").order_by("-created_at", "-id")
+        if not user.is_cnam_agent:  # the national steering reads no internal event (opinions are shown above)
+            events = events.filter(internal=False)
+        events = list(events[:30])
     return render(
         request,
         "dotations/consultations/detail.html",
@@ -115,6 +127,8 @@ def consultation_detail(request, year):
 @require_http_methods(["GET", "POST"])
 def consultation_prepare(request, year):
     user = request.user
+    if refused := _read_only(request):
+        return refused
     if not user.is_cnam_agent:
         raise Http404
     campaign = get_object_or_404(Campaign.objects.select_related("consultation"), year=year)
@@ -177,6 +191,8 @@ def open_confirmation(consultation) -> confirm.Confirmation:
 @require_http_methods(["GET", "POST"])
 def consultation_open(request, year):
     """GET: what submitting does (the modal's fallback); POST: submit the barème."""
+    if refused := _read_only(request):
+        return refused
     consultation = _consultation_or_404(request.user, year)
     if request.method == "GET":
         if not perms.can_open(request.user, consultation):
@@ -209,6 +225,8 @@ def consultation_open(request, year):
 
 @require_http_methods(["GET", "POST"])
 def consultation_close(request, year):
+    if refused := _read_only(request):
+        return refused
     consultation = _consultation_or_404(request.user, year)
     if not perms.can_close(request.user, consultation):
         if not request.user.is_cnam_agent:
@@ -239,6 +257,8 @@ def consultation_close(request, year):
 @require_http_methods(["GET", "POST"])
 def opinion_give(request, year):
     user = request.user
+    if refused := _read_only(request):
+        return refused
     consultation = _consultation_or_404(user, year)
     if not perms.is_consulted_body(user):
         raise Http404
@@ -285,6 +305,8 @@ def opinion_give(request, year):
 @require_http_methods(["GET", "POST"])
 def comment_post(request, year):
     user = request.user
+    if refused := _read_only(request):
+        return refused
     consultation = _consultation_or_404(user, year)
     if not user.is_manager:
         raise Http404

@@ -72,6 +72,13 @@ def permission_denied(request, exception=None):
     return _render(request, "403.html", 403, 403, HttpResponseForbidden)
 
 
+def forbidden(request, lead):
+    """The French 403 page saying why: a user in scope without the right (e.g. the national steering, which reads
+    and acts on nothing) asked for a write page or posted to it."""
+    context = {**_context(403, 403), "error_lead": lead}
+    return HttpResponseForbidden(loader.get_template("403.html").render(context, request))
+
+
 @requires_csrf_token
 def page_not_found(request, exception=None):
     return _render(request, "404.html", 404, 404, HttpResponseNotFound)

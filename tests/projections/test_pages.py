@@ -118,6 +118,7 @@ def test_pilotage_reads_the_national_pages_and_acts_on_nothing(scenario, pilotag
         reverse("dotations:campaign_detail", args=[2026]),
         reverse("dotations:dotation_list"),
         reverse("dotations:payments"),
+        reverse("dotations:consultation_list"),  # the consultations too: tests/dotations/test_consultation_perms.py
     ):
         assert client.get(url).status_code == 200, url
     assert "Projections" in client.get(reverse("dashboard")).content.decode()
