@@ -32,12 +32,18 @@ LISTING = Listing(
 )
 
 
+def campaign_year_choices():
+    """The campaigns' years, newest first, as choices: values, so that the filter form's rendering is cached
+    (``core.lists.render_filter_fields`` never caches a queryset's choices)."""
+    return [(str(year), str(year)) for year in Campaign.objects.order_by("-year").values_list("year", flat=True)]
+
+
 class DotationFilter(django_filters.FilterSet):
-    campaign = django_filters.ModelChoiceFilter(
+    campaign = django_filters.ChoiceFilter(
         label=_("Campagne"),
-        queryset=Campaign.objects.order_by("-year"),
+        field_name="campaign__year",
+        choices=campaign_year_choices,
         empty_label=_("Toutes les campagnes"),
-        to_field_name="year",
     )
     structure = django_filters.CharFilter(
         label=_("Structure"),

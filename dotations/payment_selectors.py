@@ -18,7 +18,8 @@ from secpa_portal.core.lists import Listing, Sort
 from secpa_portal.reference.choices import region_choices
 
 from .enums import DotationStatus, PaymentKind, PaymentStatus, RecoveryStatus
-from .models import Campaign, Dotation, Payment, RecoveryOrder
+from .filters import campaign_year_choices
+from .models import Dotation, Payment, RecoveryOrder
 
 ZERO = Decimal("0")
 
@@ -34,15 +35,11 @@ LISTING = Listing(
 )
 
 
-def _campaign_years():
-    return [(year, str(year)) for year in Campaign.objects.values_list("year", flat=True)]
-
-
 class PaymentFilter(django_filters.FilterSet):
     annee = django_filters.ChoiceFilter(
         field_name="dotation__campaign__year",
         label=_("Campagne"),
-        choices=_campaign_years,
+        choices=campaign_year_choices,
         empty_label=_("Toutes les campagnes"),
     )
     statut = django_filters.ChoiceFilter(

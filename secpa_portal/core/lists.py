@@ -221,6 +221,10 @@ def _filter_fields_key(form, sort_param):
         choices = getattr(form_field, "choices", ())
         if isinstance(choices, ModelChoiceIterator):
             return None
+        if not isinstance(choices, (list, tuple)):
+            # Callable choices (campaign years) are read at each iteration: read them once, for the key and the
+            # rendering alike, so that a hit and a miss cost the same queries.
+            choices = form_field.widget.choices = list(choices)
         value = form[name].value()
         parts.append(
             (

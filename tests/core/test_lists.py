@@ -169,6 +169,7 @@ def test_a_filter_form_from_the_cache_is_the_form_rendered_afresh(params, manage
     assert lists._FILTER_FIELDS
     cached = _filter_form_html(cnam_client.get(LIST, params).content.decode())
     assert cached == fresh
+    assert fresh.count('<option value=""') == fresh.count("<select ")  # one « Tous / Toutes » per select
     ars = _filter_form_html(ars_client.get(LIST, params).content.decode())
     assert 'name="region"' in fresh and 'name="region"' not in ars
     assert "13 – Bouches-du-Rhône" in fresh and "13 – Bouches-du-Rhône" not in ars
@@ -189,4 +190,7 @@ def test_a_new_choice_shows_in_a_cached_filter_form(cnam):
     CampaignFactory(year=2025, bareme=False)
     assert ">2026<" not in _filter_form_html(client.get(payments).content.decode())
     CampaignFactory(year=2026, bareme=False)
-    assert ">2026<" in _filter_form_html(client.get(payments).content.decode())
+    form = _filter_form_html(client.get(payments).content.decode())
+    assert ">2026<" in form and form.count("Toutes les campagnes") == 1
+    dotations = _filter_form_html(client.get(reverse("dotations:dotation_list")).content.decode())
+    assert ">2026<" in dotations and ">2025<" in dotations and dotations.count("Toutes les campagnes") == 1
