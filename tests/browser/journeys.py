@@ -8,12 +8,20 @@
 Every page a journey reaches goes through ``assert_accessible`` (axe-core: no serious or critical violation).
 """
 
+import os
 import re
 from dataclasses import dataclass
 
 from tests.browser.conftest import assert_accessible, login, logout
 
 PASSWORD = "secpa-test-2026"
+SHOTS = os.environ.get("SECPA_SCREENSHOTS")
+
+
+def shot(page, name):
+    """A full-page screenshot in ``$SECPA_SCREENSHOTS`` (for reviewing the pages), when that is set."""
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,16 @@
 """The campaign and dotation pages in a real browser: barème editor refusal, compute, propose, approve by the
 other agent; axe finds no serious or critical violation on any of them."""
 
-import os
-
 import pytest
 
 from dotations.enums import CampaignStatus, DotationStatus
 from dotations.models import Dotation
 from tests.browser.conftest import assert_accessible, login, logout
+from tests.browser.journeys import shot
 from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
 from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = os.environ.get("SECPA_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_campaign_journey_pages_are_accessible(page, manager, cnam, cnam2, ars_idf):

@@ -5,7 +5,6 @@ opinions beside the components, closes the consultation early and opens the camp
 axe check (no serious or critical violation)."""
 
 import datetime
-import os
 from decimal import Decimal
 
 import pytest
@@ -15,19 +14,13 @@ from dotations.enums import CampaignStatus, ConsultationStatus, Verdict
 from dotations.models import BaremeComponent, Campaign, Consultation, ConsultationComment, ConsultationOpinion
 from secpa_portal.accounts.enums import Role
 from tests.browser.conftest import assert_accessible
-from tests.browser.journeys import Choice, assert_alert, click, fill, heading, login_as, logout_from, visit
+from tests.browser.journeys import Choice, assert_alert, click, fill, heading, login_as, logout_from, shot, visit
 from tests.conftest import make_user
 from tests.dotations.reference_data import reference_regions  # noqa: F401  (autouse: regions after a flush)
 from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = os.environ.get("SECPA_SCREENSHOTS")
 DETAIL = "/financements/campagnes/2027/consultation/"
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def _row(page, code):

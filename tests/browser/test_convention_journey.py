@@ -3,23 +3,16 @@ the other CNAM agent signs it, the manager files the annual report, the region's
 axe finds no serious or critical violation on any page of the way (journeys.click / visit / login_as check)."""
 
 import datetime
-import os
 
 import pytest
 
 from conventions.enums import ConventionStatus, ReportStatus
 from conventions.models import AnnualReport, Convention
 from tests.browser.conftest import assert_accessible
-from tests.browser.journeys import assert_alert, click, field, fill, heading, login_as, logout_from, visit
+from tests.browser.journeys import assert_alert, click, field, fill, heading, login_as, logout_from, shot, visit
 from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = os.environ.get("SECPA_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 NAME = "Centre de santé communautaire du Clos-Saint-Lazare"

@@ -2,7 +2,6 @@
 print view; axe finds no serious or critical violation on any of them."""
 
 import io
-import os
 from decimal import Decimal
 
 import pytest
@@ -11,15 +10,10 @@ from pypdf import PdfReader
 from conventions.models import Convention, Indicator
 from conventions.services.amendments import amendment_save, amendment_send
 from tests.browser.conftest import assert_accessible, login, logout
+from tests.browser.journeys import shot
 from tests.factories import ConventionFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = os.environ.get("SECPA_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_convention_pages_are_accessible(page, manager, ars_idf, cnam, cnam2):

@@ -2,8 +2,6 @@
 typed values kept), reads its results (chart and tables), duplicates it, changes the copy and compares the two side
 by side; the pilotage national reads them all without an edit button. Every page passes the axe check."""
 
-import os
-
 import pytest
 
 from projections.models import Scenario
@@ -16,6 +14,7 @@ from tests.browser.journeys import (
     heading,
     login_as,
     logout_from,
+    shot,
     visit,
 )
 from tests.conftest import make_user
@@ -23,13 +22,7 @@ from tests.dotations.reference_data import reference_regions  # noqa: F401  (aut
 from tests.factories import CampaignFactory, FundedConventionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = os.environ.get("SECPA_SCREENSHOTS")
 EDIT_LABELS = ("Nouveau scénario", "Modifier les hypothèses", "Dupliquer", "Recalculer avec les derniers chiffres")
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_create_read_duplicate_compare_and_the_pilotage_reads(page, cnam):
