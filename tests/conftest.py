@@ -86,10 +86,10 @@ def reference_choices_cache():
     from secpa_portal.reference import choices
 
     choices.clear()
-    lists._FILTER_FIELDS.clear()
+    lists.forget_filter_fields()
     yield
     choices.clear()
-    lists._FILTER_FIELDS.clear()
+    lists.forget_filter_fields()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,9 @@ opinions beside each component, comments), preparing and submitting it, closing 
 ARS or the HAS, a manager's comment, and the projected effect on each structure (CNAM and the national steering).
 
 The national steering (pilotage) reads every page the CNAM reads and acts on nothing: its write pages, GET or POST,
-answer a French 403 (``_read_only``) before anything else."""
+answer a French 403 (``@_refused_to_read_only``) before anything else."""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -45,11 +47,17 @@ def _crumbs(consultation, *tail):
     return crumbs
 
 
-def _read_only(request):
-    """The national steering is in scope and may not act: a French 403 saying so, or None for everyone else."""
-    if perms.reads_only(request.user):
-        return forbidden(request, perms.READ_ONLY_REFUSAL)
-    return None
+def _refused_to_read_only(view):
+    """A write page: the national steering is in scope and may not act, so it gets a French 403 saying so before
+    the view runs (GET or POST)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if perms.reads_only(request.user):
+            return forbidden(request, perms.READ_ONLY_REFUSAL)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _own_opinion(user, consultation):
@@ -125,10 +133,9 @@ def consultation_detail(request, year):
 
 
 @require_http_methods(["GET", "POST"])
+@_refused_to_read_only
 def consultation_prepare(request, year):
     user = request.user
-    if refused := _read_only(request):
-        return refused
     if not user.is_cnam_agent:
         raise Http404
     campaign = get_object_or_404(Campaign.objects.select_related("consultation"), year=year)
@@ -189,10 +196,9 @@ def open_confirmation(consultation) -> confirm.Confirmation:
 
 
 @require_http_methods(["GET", "POST"])
+@_refused_to_read_only
 def consultation_open(request, year):
     """GET: what submitting does (the modal's fallback); POST: submit the barème."""
-    if refused := _read_only(request):
-        return refused
     consultation = _consultation_or_404(request.user, year)
     if request.method == "GET":
         if not perms.can_open(request.user, consultation):
@@ -224,9 +230,8 @@ def consultation_open(request, year):
 
 
 @require_http_methods(["GET", "POST"])
+@_refused_to_read_only
 def consultation_close(request, year):
-    if refused := _read_only(request):
-        return refused
     consultation = _consultation_or_404(request.user, year)
     if not perms.can_close(request.user, consultation):
         if not request.user.is_cnam_agent:
@@ -255,10 +260,9 @@ def consultation_close(request, year):
 
 
 @require_http_methods(["GET", "POST"])
+@_refused_to_read_only
 def opinion_give(request, year):
     user = request.user
-    if refused := _read_only(request):
-        return refused
     consultation = _consultation_or_404(user, year)
     if not perms.is_consulted_body(user):
         raise Http404
@@ -303,10 +307,9 @@ def opinion_give(request, year):
 
 
 @require_http_methods(["GET", "POST"])
+@_refused_to_read_only
 def comment_post(request, year):
     user = request.user
-    if refused := _read_only(request):
-        return refused
     consultation = _consultation_or_404(user, year)
     if not user.is_manager:
         raise Http404

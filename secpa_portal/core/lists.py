@@ -195,15 +195,21 @@ def render_filter_fields(form, sort_param: str) -> str:
     widget attributes, choices, value and errors; a form whose choices are a queryset (read at each render) is
     rendered without the cache.
     """
-    key = _filter_fields_key(form, sort_param)
-    if key is None:
+    if any(isinstance(getattr(f, "choices", None), ModelChoiceIterator) for f in form.fields.values()):
         return _render_filter_fields(form, sort_param)
+    _read_choices_once(form)
+    key = _filter_fields_key(form, sort_param)
     html = _FILTER_FIELDS.get(key)
     if html is None:
         if len(_FILTER_FIELDS) >= FILTER_FIELDS_MAX:
             _FILTER_FIELDS.clear()
         html = _FILTER_FIELDS[key] = _render_filter_fields(form, sort_param)
     return html
+
+
+def forget_filter_fields() -> None:
+    """Empty the cache (tests: a rollback changes choices without a new request)."""
+    _FILTER_FIELDS.clear()
 
 
 FILTER_FIELDS_MAX = 512
@@ -214,17 +220,20 @@ def _render_filter_fields(form, sort_param):
     return render_to_string(FILTER_FIELDS_TEMPLATE, {"form": form, "sort_param": sort_param})
 
 
-def _filter_fields_key(form, sort_param):
+def _read_choices_once(form) -> None:
+    """Callable choices (the campaign years) are read at each iteration: read them once onto the widget, which
+    renders them, so that the key and the rendering see the same choices and a hit and a miss cost the same
+    queries."""
+    for form_field in form.fields.values():
+        choices = getattr(form_field, "choices", None)
+        if choices is not None and not isinstance(choices, (list, tuple)):
+            form_field.widget.choices = list(choices)
+
+
+def _filter_fields_key(form, sort_param) -> tuple:
     errors = form.errors if form.is_bound else {}
     parts = [type(form).__module__, type(form).__qualname__, translation.get_language(), sort_param, form.prefix]
     for name, form_field in form.fields.items():
-        choices = getattr(form_field, "choices", ())
-        if isinstance(choices, ModelChoiceIterator):
-            return None
-        if not isinstance(choices, (list, tuple)):
-            # Callable choices (campaign years) are read at each iteration: read them once, for the key and the
-            # rendering alike, so that a hit and a miss cost the same queries.
-            choices = form_field.widget.choices = list(choices)
         value = form[name].value()
         parts.append(
             (
@@ -234,7 +243,7 @@ def _filter_fields_key(form, sort_param):
                 form_field.required,
                 type(form_field.widget).__name__,
                 tuple(sorted((k, str(v)) for k, v in form_field.widget.attrs.items())),
-                tuple((str(v), str(label)) for v, label in choices),
+                tuple((str(v), str(label)) for v, label in getattr(form_field.widget, "choices", ())),
                 tuple(map(str, value)) if isinstance(value, (list, tuple)) else str(value),
                 tuple(map(str, errors.get(name, ()))),
             )

@@ -163,7 +163,7 @@ def test_a_filter_form_from_the_cache_is_the_form_rendered_afresh(params, manage
     shows exactly what a fresh rendering shows — values typed, errors, choices — and another user's form (an ARS
     agent has no région filter and only the départements of their région) is never served from a CNAM entry."""
     StructureFactory(manager=manager, submitted=True)
-    lists._FILTER_FIELDS.clear()
+    lists.forget_filter_fields()
     cnam_client, ars_client = client_for(cnam), client_for(ars_idf)
     fresh = _filter_form_html(cnam_client.get(LIST, params).content.decode())
     assert lists._FILTER_FIELDS
@@ -173,7 +173,7 @@ def test_a_filter_form_from_the_cache_is_the_form_rendered_afresh(params, manage
     ars = _filter_form_html(ars_client.get(LIST, params).content.decode())
     assert 'name="region"' in fresh and 'name="region"' not in ars
     assert "13 – Bouches-du-Rhône" in fresh and "13 – Bouches-du-Rhône" not in ars
-    lists._FILTER_FIELDS.clear()
+    lists.forget_filter_fields()
     assert _filter_form_html(ars_client.get(LIST, params).content.decode()) == ars
     if "q" in params:
         assert 'value="&lt;b&gt;Lyon&lt;/b&gt;"' in cached
