@@ -84,8 +84,14 @@ def test_text_search_has_trigram_indexes():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the French name index exists on PostgreSQL only")
 def test_the_french_name_order_has_its_index():
-    """The list sorts names as ``name COLLATE secpa_fr``: the index must use the same collation to serve it."""
+    """The list sorts names as ``name COLLATE secpa_fr``: the indexes must use the same collation to serve it, and
+    the national list (submitted structures only) has its own partial index for deep pages."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'structure_name_french'")
-        (definition,) = cursor.fetchone()
-    assert "secpa_fr" in definition and "(name COLLATE secpa_fr, id)" in definition
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'structure_name_french%%' ORDER BY 1"
+        )
+        (name, definition), (submitted, partial) = cursor.fetchall()
+    assert name == "structure_name_french"
+    assert "(name COLLATE secpa_fr, id)" in definition and "WHERE" not in definition
+    assert submitted == "structure_name_french_submitted"
+    assert "(name COLLATE secpa_fr, id)" in partial and "WHERE (submitted_at IS NOT NULL)" in partial
