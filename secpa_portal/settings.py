@@ -106,6 +106,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The rows of the longest lists only, through the ``{% rows %}`` tag (core/jinja.py).
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "secpa_portal.core.jinja.environment", "autoescape": True},
+    },
 ]
 # django-dsfr renders each form with a fresh engine otherwise (design.md §10); selects are written in Python.
 FORM_RENDERER = "secpa_portal.core.form_renderer.Renderer"

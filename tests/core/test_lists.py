@@ -2,6 +2,7 @@
 layout with active-filter tags, and the list's querystring carried back by the breadcrumbs."""
 
 import json
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -9,7 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
-from secpa_portal.core import lists
+from secpa_portal.core import formats, lists
 from secpa_portal.core.lists import Listing, Sort
 from structures.models import Structure
 from tests.conftest import client_for
@@ -194,3 +195,43 @@ def test_a_new_choice_shows_in_a_cached_filter_form(cnam):
     assert ">2026<" in form and form.count("Toutes les campagnes") == 1
     dotations = _filter_form_html(client.get(reverse("dotations:dotation_list")).content.decode())
     assert ">2026<" in dotations and ">2025<" in dotations and dotations.count("Toutes les campagnes") == 1
+
+
+@pytest.mark.django_db
+def test_long_lists_write_their_rows_in_jinja2_escaped_as_django_escapes(cnam):
+    """The structure, dotation and payment lists write their rows with Jinja2 (``core/jinja.py``, issue 14): a name
+    reads exactly as the Django engine escapes it, and the page renders the same Django templates whatever the
+    number of rows (none per row)."""
+    from django.utils.html import escape
+
+    from tests.factories import DotationFactory
+
+    name = "L'Escale <b>Nord</b> & fils"
+    first = DotationFactory(approved=True, total=Decimal("1234.50"))
+    Structure.objects.filter(pk=first.structure_id).update(name=name)
+    client = client_for(cnam)
+    pages = [reverse("structures:list"), reverse("dotations:dotation_list"), reverse("dotations:payments")]
+    templates = {}
+    for url in pages:
+        lists.forget_filter_fields()  # each request renders its filter form afresh: the same templates each time
+        response = client.get(url)
+        html = response.content.decode()
+        assert escape(name) in html and "<b>Nord" not in html, url
+        templates[url] = sorted(template.name for template in response.templates)
+    dotations = client.get(reverse("dotations:dotation_list")).content.decode()
+    assert f'value="{first.pk}"' in dotations and formats.euros(Decimal("1234.50")) in dotations
+    for _ in range(3):
+        DotationFactory(approved=True, campaign=first.campaign)
+    for url in pages:
+        lists.forget_filter_fields()
+        response = client.get(url)
+        assert response.content.decode().count("<tr>") > 4
+        assert sorted(template.name for template in response.templates) == templates[url], url
+
+
+def test_a_misspelt_name_in_a_jinja2_row_fails_instead_of_a_blank_cell():
+    from django.template import engines
+    from jinja2 import UndefinedError
+
+    with pytest.raises(UndefinedError):
+        engines["rows"].from_string("{{ strucure.name }}").render({})

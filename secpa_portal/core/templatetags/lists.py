@@ -1,6 +1,8 @@
 """Template helpers of the list mechanism (``secpa_portal.core.lists``)."""
 
 from django import template
+from django.template import engines
+from django.utils.safestring import mark_safe
 
 from secpa_portal.core import lists
 
@@ -30,3 +32,11 @@ def filter_fields(filters):
     """The filter form's fields (``includes/lists/filter_fields.html``), rendered once per distinct form state
     per process (``lists.render_filter_fields``)."""
     return lists.render_filter_fields(filters["form"], filters["sort_param"])
+
+
+@register.simple_tag(takes_context=True)
+def rows(context, template_name):
+    """The Jinja2 template ``template_name`` (``templates/jinja2/``) rendered with this template's context: the
+    rows of a long list (``core/jinja.py``)."""
+    template = engines["rows"].get_template(template_name)
+    return mark_safe(template.template.render(context.flatten()))
