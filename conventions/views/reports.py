@@ -16,6 +16,7 @@ from structures.enums import ProfessionalCategory
 from structures.models import Membership
 
 from .. import list_exports
+from ..enums import ReportStatus
 from ..filters import REPORT_LISTING, ReportFilter
 from ..forms.reports import ReportForm, ReturnForm
 from ..models import AnnualReport, Convention, ReportValue
@@ -71,6 +72,7 @@ def report_list(request):
             "can_see_national": perms.can_view_national(request.user),
             "crumbs": [(_("Rapports annuels"), None)],
             "urls": {"detail": lists.url_pattern("conventions:report_detail")},
+            "status_labels": lists.labels(ReportStatus),
         }
     )
     return lists.remember(request, render(request, "conventions/reports/list.html", context))

@@ -1,17 +1,17 @@
-"""The Jinja2 environment of the long lists' rows (docs/decisions.md « Lignes des listes en Jinja2 », issue 14).
+"""The Jinja2 environment of the long lists' rows (docs/decisions.md « Rows of the long lists in Jinja2 », issue 14).
 
-Pages are Django templates. The rows of the longest lists (50 payments, 25 structures or dotations per page) are
-Jinja2 templates under ``templates/jinja2/``, included by the ``{% rows %}`` tag of ``core/templatetags/lists.py``:
-the Django engine resolved about 25 variables per row, a third of the payment list's time, where Jinja2 compiles
-the row to Python. The filters are the Django templates' own functions (``core.formats``, ``core.lists``), so a
-row reads the same in both engines; values are escaped by Django's own ``conditional_escape``, so Django's safe
-strings stay safe.
+Pages are Django templates. The rows of the long lists (50 payments; 25 structures, conventions, reports or
+dotations per page) are Jinja2 templates under ``templates/jinja2/``, included by the ``{% rows %}`` tag of
+``core/templatetags/lists.py``: the Django engine resolved about 25 variables per row, a third of the payment list's
+time, where Jinja2 compiles the row to Python. The filters are the Django templates' own functions
+(``core.formats``, ``core.lists``), so a row reads the same in both engines; values are escaped by Django's own
+``conditional_escape``, so Django's safe strings stay safe and an apostrophe reads « &#x27; » as before.
 """
 
 from django.utils.html import conditional_escape
 from jinja2 import Environment, StrictUndefined
 
-from . import formats
+from . import formats, lists
 
 
 def environment(**options) -> Environment:
@@ -24,10 +24,11 @@ def environment(**options) -> Environment:
             "euros": formats.euros,
             "euros_round": formats.euros_round,
             "number": formats.number,
+            "fraction_percent": formats.fraction_percent,
             "date_fr": formats.date_fr,
             "datetime_fr": formats.datetime_fr,
-            "label": lambda labels, value: labels.get(value, value),
-            "fill": lambda pattern, value: pattern.format(value),
+            "label": lists.label,
+            "fill": lists.fill,
         }
     )
     return env

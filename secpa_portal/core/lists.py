@@ -308,6 +308,11 @@ def labels(choices_class) -> dict:
     return _labels(choices_class, translation.get_language() or "")
 
 
+def label(labels: dict, value):
+    """The label of ``value`` in a ``labels`` dict built once per request: ``{{ labels.status|label:x.status }}``."""
+    return labels.get(value, value)
+
+
 SENTINEL = 987654321
 
 
@@ -315,6 +320,11 @@ def url_pattern(name: str) -> str:
     """The URL of ``name`` for one integer argument, as a pattern whose ``{}`` the ``fill`` filter replaces:
     one ``reverse`` per page instead of one per row."""
     return reverse(name, args=[SENTINEL]).replace("{", "{{").replace("}", "}}").replace(str(SENTINEL), "{}")
+
+
+def fill(pattern: str, value) -> str:
+    """``url_pattern`` with its argument: ``{{ urls.detail|fill:row.pk }}``."""
+    return pattern.format(value)
 
 
 # --- The list's querystring kept for the breadcrumbs ------------------------------------------------------------

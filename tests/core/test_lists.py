@@ -199,9 +199,9 @@ def test_a_new_choice_shows_in_a_cached_filter_form(cnam):
 
 @pytest.mark.django_db
 def test_long_lists_write_their_rows_in_jinja2_escaped_as_django_escapes(cnam):
-    """The structure, dotation and payment lists write their rows with Jinja2 (``core/jinja.py``, issue 14): a name
-    reads exactly as the Django engine escapes it, and the page renders the same Django templates whatever the
-    number of rows (none per row)."""
+    """The structure, convention, report, dotation and payment lists write their rows with Jinja2 (``core/jinja.py``,
+    issue 14): a name reads exactly as the Django engine escapes it, and the page renders the same Django templates
+    whatever the number of rows (none per row)."""
     from django.utils.html import escape
 
     from tests.factories import DotationFactory
@@ -210,7 +210,10 @@ def test_long_lists_write_their_rows_in_jinja2_escaped_as_django_escapes(cnam):
     first = DotationFactory(approved=True, total=Decimal("1234.50"))
     Structure.objects.filter(pk=first.structure_id).update(name=name)
     client = client_for(cnam)
-    pages = [reverse("structures:list"), reverse("dotations:dotation_list"), reverse("dotations:payments")]
+    pages = [
+        reverse(name)
+        for name in ("structures:list", "conventions:list", "dotations:dotation_list", "dotations:payments")
+    ]
     templates = {}
     for url in pages:
         lists.forget_filter_fields()  # each request renders its filter form afresh: the same templates each time

@@ -15,16 +15,8 @@ def list_url(context, url):
     return lists.back_url(context.get("request"), url)
 
 
-@register.filter
-def fill(pattern, value):
-    """``url_pattern`` with its argument: ``{{ urls.detail|fill:row.pk }}``."""
-    return pattern.format(value)
-
-
-@register.filter
-def label(labels, value):
-    """The label of ``value`` in a ``labels`` dict built once per request: ``{{ labels.status|label:x.status }}``."""
-    return labels.get(value, value)
+register.filter("fill", lists.fill)
+register.filter("label", lists.label)
 
 
 @register.simple_tag
