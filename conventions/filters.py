@@ -79,9 +79,9 @@ class ReportFilter(django_filters.FilterSet):
 
 REPORT_LISTING = Listing(
     sorts={
-        "annee": Sort(_("Année"), ("year",), then=("convention__structure__name",)),
+        "annee": Sort(_("Année"), ("year",), then=("convention__structure__name",), few_values=True),
         "structure": Sort(_("Structure"), ("convention__structure__name",), then=("year",)),
-        "echeance": Sort(_("Date limite"), ("due_date",), then=("convention__structure__name",)),
+        "echeance": Sort(_("Date limite"), ("due_date",), then=("convention__structure__name",), few_values=True),
     },
     default="-annee",
     sort_param="tri",

@@ -95,3 +95,27 @@ def test_the_french_name_order_has_its_index():
     assert "(name COLLATE secpa_fr, id)" in definition and "WHERE" not in definition
     assert submitted == "structure_name_french_submitted"
     assert "(name COLLATE secpa_fr, id)" in partial and "WHERE (submitted_at IS NOT NULL)" in partial
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_sort_on_a_field_of_few_values_reads_each_page_within_its_values(descending, many):
+    """``Sort.few_values`` (the reports' year, the payments' due date): the rows are counted per value and each
+    page's ids are read within the values it spans. Every page, including those across two values, and the count
+    are those of the plain sort; a filter applies to the counts too."""
+    from secpa_portal.core.lists import Listing, NarrowRows, Sort
+
+    statuses = [S.SUBMITTED] * 61 + [S.IN_REVIEW] * 9 + [S.ELIGIBLE] * 47 + [S.INELIGIBLE] * 23
+    for status, pk in zip(statuses, many.order_by("pk").values_list("pk", flat=True), strict=True):
+        Structure.objects.filter(pk=pk).update(status=status)
+    listing = Listing(sorts={"status": Sort("Statut", ("status",), then=("name",), few_values=True)}, default="status")
+    params = QueryDict("o=-status" if descending else "o=status")
+    for queryset in (Structure.objects.all(), Structure.objects.filter(commune_name="Lyon")):
+        ordered = listing.order(queryset, params)
+        expected = list(ordered.values_list("pk", flat=True))
+        rows = NarrowRows(ordered, groups=("status", descending))
+        assert rows.count() == len(expected)
+        read = [row.pk for start in range(0, len(expected) + 7, 7) for row in rows[start : start + 7]]
+        assert read == expected
+        page = listing.paginate(ordered, params)  # the listing reads its sort's groups itself
+        assert [row.pk for row in page.object_list] == expected[:25] and page.paginator.count == len(expected)
