@@ -81,7 +81,7 @@ REPORT_LISTING = Listing(
     sorts={
         "annee": Sort(_("Année"), ("year",), then=("convention__structure__name",), few_values=True),
         "structure": Sort(_("Structure"), ("convention__structure__name",), then=("year",)),
-        "echeance": Sort(_("Date limite"), ("due_date",), then=("convention__structure__name",), few_values=True),
+        "echeance": Sort(_("Date limite"), ("due_date",), then=("convention__structure__name",)),
     },
     default="-annee",
     sort_param="tri",

@@ -26,7 +26,7 @@ ZERO = Decimal("0")
 LISTING = Listing(
     sorts={
         "structure": Sort(_("Structure"), ("dotation__structure__name",), then=("due_date", "kind")),
-        "echeance": Sort(_("Échéance"), ("due_date",), then=("dotation__structure__name", "kind"), few_values=True),
+        "echeance": Sort(_("Échéance"), ("due_date",), then=("dotation__structure__name", "kind")),
         "montant": Sort(_("Montant"), ("amount",), then=("due_date",)),
     },
     default="echeance",
@@ -79,6 +79,14 @@ def filtered_payments(user, params) -> tuple[PaymentFilter, object]:
     )
     filterset = PaymentFilter(params, queryset=base, user=user)
     return filterset, LISTING.order(filterset.qs, params)
+
+
+def list_totals(user, filterset, params) -> dict:
+    """The payment list's totals: when no filter narrows it, those of the user's scope, kept by
+    ``core.aggregates`` (refreshed by every journaled write) instead of a query over every payment."""
+    if LISTING.unfiltered(filterset, params):
+        return aggregates.cached("payments.totals", aggregates.scope(user), lambda: payment_totals(filterset.qs))
+    return payment_totals(filterset.qs)
 
 
 def payment_totals(queryset) -> dict:

@@ -35,6 +35,16 @@ def list_totals(queryset) -> dict:
     return _sums(queryset)
 
 
+def campaign_sums(user, campaign) -> dict:
+    """Count and totals by status of ``campaign``'s dotations that ``user`` sees, kept per scope (the dashboard's
+    gauge, and the dotation list when no filter narrows it)."""
+    return aggregates.cached(
+        f"dotations.sums:{campaign.pk}",
+        aggregates.scope(user),
+        lambda: _sums(Dotation.objects.visible_to(user).filter(campaign=campaign)),
+    )
+
+
 def totals_by_campaign(dotations=None):
     """Approved, proposed and computed totals of every campaign, in one query (over ``dotations``: the reader's)."""
     return (
@@ -265,18 +275,12 @@ def dashboard_context(user) -> dict:
         return {
             "role": "cnam" if user.is_cnam_agent else "national",
             "campaign": campaign,
-            "gauge": campaign_gauge(
-                campaign,
-                sums=aggregates.cached(
-                    f"dotations.sums:{campaign.pk}", scope, lambda: _sums(Dotation.objects.filter(campaign=campaign))
-                ),
-            ),
+            "gauge": campaign_gauge(campaign, sums=campaign_sums(user, campaign)),
             "regions": regions,
             "region_chart": region_chart(regions),
             "payments": payments_dashboard(user),
         }
-    mine = Dotation.objects.filter(campaign=campaign, region_id=user.region_id)
-    sums = aggregates.cached(f"dotations.sums:{campaign.pk}", f"region:{user.region_id}", lambda: _sums(mine))
+    sums = campaign_sums(user, campaign)
     return {
         "role": "ars",
         "campaign": campaign,

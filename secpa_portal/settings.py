@@ -112,7 +112,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "secpa_portal.core.jinja.environment", "autoescape": True},
+        "OPTIONS": {"environment": "secpa_portal.core.jinja.environment"},
     },
 ]
 # django-dsfr renders each form with a fresh engine otherwise (design.md §10); selects are written in Python.

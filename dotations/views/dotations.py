@@ -28,13 +28,17 @@ def dotation_list(request):
     user = request.user
     base = Dotation.objects.visible_to(user).select_related("campaign", "structure", "region")
     data = request.GET.copy()
+    current = None
     if "campaign" not in data:
         current = selectors.current_campaign()
         if current is not None and not user.is_manager:
             data["campaign"] = str(current.year)
     filterset = DotationFilter(data, queryset=base, user=user)
     queryset = filterset.qs
-    sums = selectors.list_totals(queryset)
+    if current is not None and LISTING.unfiltered(filterset, data, but={"campaign"}):
+        sums = selectors.campaign_sums(user, current)  # the current campaign, unfiltered: the dashboard's totals
+    else:
+        sums = selectors.list_totals(queryset)
     title = _("Mes dotations") if user.is_manager else _("Dotations")
     # The totals already counted the rows: the paginator does not count them again.
     context = LISTING.context(request, filterset, LISTING.order(queryset, request.GET), count=sums["count"])

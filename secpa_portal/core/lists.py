@@ -49,8 +49,9 @@ class Sort:
     then: tuple[str, ...] = ()
     annotations: dict = field(default_factory=dict)
     nulls_last: bool = False
-    # The first field takes few values and is never empty (a year, a due date): a page's ids are then read one value
-    # at a time (``NarrowRows``), which spares sorting every row on keys of other tables.
+    # The first field takes few values and is never empty (the reports' year): a page's ids are then read one value
+    # at a time (``NarrowRows``), which spares sorting every row on keys of other tables. Not for dates: a page
+    # could span as many values as it has rows, a query each.
     few_values: bool = False
 
     def order(self, queryset, descending: bool):
@@ -135,6 +136,12 @@ class Listing:
         return page
 
     # --- filters ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def unfiltered(filterset, params, *, but=()) -> bool:
+        """No filter of ``filterset`` has a value in ``params`` (those named in ``but`` aside): the list shows
+        everything its reader sees, so its totals are the reader's scope's, which ``core.aggregates`` keeps."""
+        return not any(params.get(name) for name in filterset.filters if name not in but)
 
     def active_filters(self, filterset, params) -> list[dict]:
         """A tag per filter the user set (in the form, valid, not empty), each with the link that removes it."""
@@ -265,7 +272,7 @@ def _filter_fields_key(form, sort_param) -> tuple:
 # the report and payment lists slow, and deep pages slower still (issue 14: 33 → 7 ms for the first page of
 # 20,000 reports). One query more per page, the same on every list.
 #
-# When the sort's first field takes few values (``Sort.few_values``: the reports' year, the payments' due date),
+# When the sort's first field takes few values (``Sort.few_values``: the reports' year),
 # the rows are counted per value (one grouped query, which also gives the paginator its count) and the page's ids
 # are read within the one or two values the page spans: PostgreSQL then sorts one year's reports by structure name
 # instead of all of them (issue 14: 8 → 2 ms for the first page of 20,000 reports).

@@ -113,6 +113,9 @@ def test_payments_list_query_count_does_not_grow(manager, cnam, cnam2, ars_idf, 
     _many(count, manager, cnam, cnam2)
     for user in (cnam, ars_idf, manager):
         client = client_for(user)
+        # The first view stores the scope's totals (core.aggregates: three queries more), the next ones read them.
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("dotations:payments"), {"tri": "structure"}).status_code == 200
         with django_assert_max_num_queries(9):
             response = client.get(reverse("dotations:payments"), {"tri": "structure"})
         assert response.status_code == 200
@@ -376,3 +379,51 @@ def test_my_funding_lists_the_managers_structures_in_a_bounded_number_of_queries
             assert reverse("dotations:funding", args=[structure.pk]) in content
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+# --- Totals kept per scope (issue 14) -----------------------------------------------------------------------------
+
+
+def test_unfiltered_totals_come_from_the_scope_cache_and_a_recorded_payment_refreshes_them(manager, cnam, cnam2):
+    """Unfiltered, the payment list's totals are its reader's scope's, kept by ``core.aggregates``: the next
+    journaled write (a payment recorded through its page) shows at once; a filtered list counts its own rows."""
+    from secpa_portal.core import formats
+    from secpa_portal.core.models import AggregateCacheEntry
+    from tests.forms import form_holding
+
+    advance = _advance(DotationFactory(manager=manager, cnam=cnam, approver=cnam2, approved=True))
+    client = client_for(cnam)
+    payments = reverse("dotations:payments")
+    assert client.get(payments).context["totals"]["paid"] == Decimal("0")
+    assert AggregateCacheEntry.objects.filter(cache_key__contains="payments.totals:national").exists()
+    assert client.get(payments).context["totals"]["paid"] == Decimal("0")  # from the cache
+
+    url = reverse("dotations:payment_record", args=[advance.pk])
+    form = form_holding(client.get(url), "paid_on")
+    form.update({"paid_on": "30/03/2026", "reference": "VIR-2026-0042"})
+    assert client.post(url, form).status_code == 302
+
+    page = client.get(payments)
+    assert page.context["totals"]["paid"] == advance.amount
+    assert f'id="total-paid">{formats.euros(advance.amount)}</p>' in page.content.decode()
+    filtered = client.get(payments, {"statut": "scheduled"}).context["totals"]
+    assert (filtered["paid"], filtered["count"]) == (Decimal("0"), 1)
+
+
+def test_unfiltered_dotation_totals_are_the_dashboards_and_follow_an_approval(manager, cnam, cnam2, ars_idf):
+    from dotations.services.dotations import dotation_approve
+
+    campaign = CampaignFactory(year=2026, bareme=False)
+    proposed = DotationFactory(campaign=campaign, manager=manager, cnam=cnam, region="11")
+    DotationFactory(campaign=campaign, manager=manager, cnam=cnam, region="84")
+    listing = reverse("dotations:dotation_list")
+    for who, count in ((cnam, 2), (ars_idf, 1)):
+        sums = client_for(who).get(listing).context["sums"]
+        assert (sums["count"], sums["proposed_count"], sums["approved_count"]) == (count, count, 0)
+    dotation_approve(dotation=proposed, user=cnam2)
+    for who, count in ((cnam, 2), (ars_idf, 1)):
+        sums = client_for(who).get(listing).context["sums"]
+        assert (sums["count"], sums["proposed_count"], sums["approved_count"]) == (count, count - 1, 1)
+    # A filter counts its own rows.
+    narrowed = client_for(cnam).get(listing, {"region": "84"}).context["sums"]
+    assert (narrowed["count"], narrowed["approved_count"]) == (1, 0)
