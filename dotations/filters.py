@@ -29,6 +29,7 @@ LISTING = Listing(
     default="structure",
     # Without ``campaign`` the list shows the current campaign: removing its tag asks for every campaign.
     empty_means_all=frozenset({"campaign"}),
+    row_fields=("status", "total", "errors", "structure__name", "region__name", "campaign__year"),
 )
 
 

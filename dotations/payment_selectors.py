@@ -32,6 +32,11 @@ LISTING = Listing(
     default="echeance",
     sort_param="tri",
     page_size=50,
+    row_fields=(
+        *("kind", "status", "amount", "due_date", "fund", "fiss_amount", "fir_amount", "paid_on", "reference"),
+        *("cancel_reason", "dotation__status", "dotation__structure__name", "dotation__region__name"),
+        "dotation__campaign__year",
+    ),
 )
 
 

@@ -33,6 +33,11 @@ LISTING = Listing(
         "submitted": Sort(_("Déposé le"), ("submitted_at", "name"), nulls_last=True),
     },
     default="name",
+    row_fields=(
+        *("name", "finess_et", "kind", "commune_name", "status", "submitted_at"),
+        *("departement__name", "departement__code", "region__name"),
+        *("reviewer__first_name", "reviewer__last_name", "reviewer__email"),
+    ),
 )
 
 
