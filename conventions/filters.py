@@ -18,6 +18,7 @@ LISTING = Listing(
     },
     default="-start",
     sort_param="tri",
+    row_fields=("reference", "status", "start_date", "end_date", "structure__name", "structure__region__name"),
 )
 
 
@@ -85,4 +86,8 @@ REPORT_LISTING = Listing(
     },
     default="-annee",
     sort_param="tri",
+    row_fields=(
+        *("year", "status", "due_date", "weighted_attainment"),
+        *("convention__reference", "convention__structure__name", "convention__structure__region__name"),
+    ),
 )
