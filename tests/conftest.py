@@ -184,6 +184,22 @@ def client_for(user):
     return client
 
 
+def ids_past_a_thousand(*tables, start=5000):
+    """The next rows of ``tables`` get ids past 999, as a long-lived database has them: a localised id
+    (« 1 234 ») would be no choice of a form, nor the anchor of a link."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start])
+            else:
+                cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start, table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE changes() = 0", [table, start]
+                )
+
+
 def pytest_collection_modifyitems(config, items):
     """A transactional test flushes the database when it ends; without serialized_rollback the reference data
     loaded by migrations (regions, départements, indicator catalogue) would be gone for every later test."""

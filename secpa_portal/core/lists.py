@@ -367,10 +367,11 @@ def label(labels: dict, value):
 SENTINEL = 987654321
 
 
-def url_pattern(name: str) -> str:
-    """The URL of ``name`` for one integer argument, as a pattern whose ``{}`` the ``fill`` filter replaces:
-    one ``reverse`` per page instead of one per row."""
-    return reverse(name, args=[SENTINEL]).replace("{", "{{").replace("}", "}}").replace(str(SENTINEL), "{}")
+def url_pattern(name: str, *args) -> str:
+    """The URL of ``name`` for ``args`` then one integer argument, as a pattern whose ``{}`` the ``fill`` filter
+    replaces: one ``reverse`` per page instead of one per row."""
+    url = reverse(name, args=[*args, SENTINEL])
+    return url.replace("{", "{{").replace("}", "}}").replace(str(SENTINEL), "{}")
 
 
 def fill(pattern: str, value) -> str:

@@ -12,16 +12,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.lists import Listing
 from secpa_portal.core.uploads import serve_file
 
 from . import perms, registry, services
 from .forms import MessageForm
-from .models import Attachment, Message, Unread
+from .models import Attachment, Message, Side, Unread
 
 # The inbox has one order (newest first): only the pagination of the list mechanism serves.
-INBOX = Listing(sorts={}, default="")
+INBOX = Listing(
+    sorts={},
+    default="",
+    row_fields=(
+        *("message__dossier_kind", "message__object_id", "message__dossier_label", "message__author_label"),
+        *("message__side", "message__created_at"),
+    ),
+)
 
 
 def _dossier_in_scope(request, kind: str, object_id: int):
@@ -101,15 +109,16 @@ def inbox(request):
     )
     # The header's counter is the count of these rows (``services`` keeps it so): the paginator needs no COUNT.
     page = INBOX.paginate(unread, request.GET, count=request.user.unread_messages)
-    rows = [
-        {
-            "message": row.message,
-            "url": reverse("messaging:thread", args=[row.message.dossier_kind, row.message.object_id]),
-        }
-        for row in page.object_list
-    ]
+    threads = {}  # one ``reverse`` per kind of dossier, not per row
+    rows = []
+    for row in page.object_list:
+        message = row.message
+        if message.dossier_kind not in threads:
+            threads[message.dossier_kind] = lists.url_pattern("messaging:thread", message.dossier_kind)
+        rows.append({"message": message, "url": lists.fill(threads[message.dossier_kind], message.object_id)})
     context = {
         "rows": rows,
+        "side_labels": lists.labels(Side),
         "page_obj": page,
         "page_range": page.page_range_elided,
         "ellipsis": Paginator.ELLIPSIS,

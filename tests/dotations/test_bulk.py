@@ -5,13 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from dotations.enums import DotationStatus, PaymentStatus
 from dotations.models import Dotation, Payment
 from dotations.services import compute
-from tests.conftest import client_for
+from tests.conftest import client_for, ids_past_a_thousand
 from tests.factories import CampaignFactory, FundedConventionFactory
 from tests.forms import page_forms
 
@@ -30,19 +29,8 @@ def post_form(client, html, url, **choices):
     return client.post(url, data)
 
 
-def _pks_past_a_thousand():
-    """Row ids past 999, as a long-lived database has them: a localised id (« 1 234 ») would be no choice."""
-    with connection.cursor() as cursor:
-        for table in ("dotations_dotation", "dotations_payment"):
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 5000)", [table])
-            else:
-                cursor.execute("UPDATE sqlite_sequence SET seq = 5000 WHERE name = %s", [table])
-                cursor.execute("INSERT INTO sqlite_sequence (name, seq) SELECT %s, 5000 WHERE changes() = 0", [table])
-
-
 def _campaign(n, cnam, envelope=Decimal("14000000")):
-    _pks_past_a_thousand()
+    ids_past_a_thousand("dotations_dotation", "dotations_payment")
     campaign = CampaignFactory(envelope=envelope)
     for index in range(n):
         FundedConventionFactory(region="11" if index % 2 else "84")

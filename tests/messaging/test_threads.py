@@ -15,7 +15,7 @@ from secpa_portal.core.errors import ActionRefused
 from secpa_portal.journal.models import Event
 from secpa_portal.messaging import services
 from secpa_portal.messaging.models import Attachment, Message, Unread
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for, ids_past_a_thousand, make_user
 from tests.factories import PDF_BYTES, ConventionFactory, ReportFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +291,17 @@ def test_agents_reply_and_the_managers_are_emailed(manager, ars_idf, django_capt
     assert [m.to for m in mail.outbox] == [[manager.email]]
     assert "RIB" not in mail.outbox[0].body and "RIB" not in mail.outbox[0].subject
     assert Attachment.objects.count() == 0
+
+
+def test_the_inbox_links_to_messages_past_the_thousandth(manager, ars_idf):
+    """A message's anchor is its id unlocalised: the inbox once linked to « #message-4 085 », which no browser
+    finds (issue 14, found when its rows moved to Jinja2)."""
+    ids_past_a_thousand("messaging_message")
+    structure = StructureFactory(manager=manager, submitted=True)
+    message = services.post_message(user=manager, obj=structure, text="Bonjour")
+    assert message.pk > 5000
+    inbox = client_for(ars_idf).get(reverse("messaging:inbox")).content.decode()
+    assert anchors(inbox) == [message.pk]
+    assert f'#message-{message.pk}"' in inbox
+    thread = client_for(ars_idf).get(thread_url("structure", structure.pk)).content.decode()
+    assert f'id="message-{message.pk}"' in thread  # the anchor the link leads to
