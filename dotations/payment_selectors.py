@@ -26,7 +26,7 @@ ZERO = Decimal("0")
 LISTING = Listing(
     sorts={
         "structure": Sort(_("Structure"), ("dotation__structure__name",), then=("due_date", "kind")),
-        "echeance": Sort(_("Échéance"), ("due_date",), then=("dotation__structure__name", "kind")),
+        "echeance": Sort(_("Échéance"), ("due_date",), then=("dotation__structure__name", "kind"), few_values=True),
         "montant": Sort(_("Montant"), ("amount",), then=("due_date",)),
     },
     default="echeance",

@@ -117,5 +117,6 @@ def test_a_sort_on_a_field_of_few_values_reads_each_page_within_its_values(desce
         assert rows.count() == len(expected)
         read = [row.pk for start in range(0, len(expected) + 7, 7) for row in rows[start : start + 7]]
         assert read == expected
+        assert [row.pk for row in rows[55:130]] == expected[55:130]  # across three values: one query
         page = listing.paginate(ordered, params)  # the listing reads its sort's groups itself
         assert [row.pk for row in page.object_list] == expected[:25] and page.paginator.count == len(expected)
