@@ -1,12 +1,16 @@
-"""Geometry of the inline SVG charts, computed on the server (no chart library, no JavaScript).
+"""The inline SVG charts, computed and drawn on the server (no chart library, no JavaScript).
 
-Templates draw what these functions return; every chart also has a table of the same figures.
-Colours are the DSFR's illustrative palette; a segment is never told apart by colour alone (legend text,
-values on bars, and the table).
+``StackedChart.render`` writes the SVG (templates: ``{% load chart_tags %}{% stacked_chart … %}``); every chart also
+has a table of the same figures. Colours are the DSFR's illustrative palette; a segment is never told apart by colour
+alone (legend text, values on bars, and the table).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from secpa_portal.core.formats import euros_round
 
@@ -55,6 +59,102 @@ class StackedChart:
     @property
     def marker_width(self) -> float:
         return (self.marker_x or self.label_width) - self.label_width
+
+    def render(self, chart_id: str, title: str, desc: str = "") -> SafeString:
+        """The chart as SVG, texts escaped. Written in Python: as a template, its few hundred elements were most of
+        the national dashboard's time. Coordinates are never localised (SVG reads « 1040 » and « 30.5 »); amounts
+        are (« 3 000 000 € »)."""
+        return format_html(
+            '<svg class="secpa-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">\n'
+            '  <title id="{id}-title">{title}</title>\n  <desc id="{id}-desc">{desc}</desc>\n  '
+            "{legend}{plot}{marker}\n</svg>",
+            width=self.width,
+            height=self.height,
+            id=chart_id,
+            title=title,
+            desc=desc,
+            legend=self._legend(),
+            plot=self._plot(),
+            marker=self._marker(),
+        )
+
+    # The whitespace is the one of the template this replaced (each element between blank lines): same pages.
+    def _legend(self) -> SafeString:
+        boxes = format_html_join(
+            "",
+            '\n  <rect x="{}" y="4" width="12" height="12" fill="{}"/>\n  ',
+            ((index * 170, series.colour) for index, series in enumerate(self.series)),
+        )
+        labels = format_html_join(
+            "",
+            '\n  <text x="{}" dx="18" y="15" font-size="12" fill="#161616">{}</text>\n  ',
+            ((index * 170, series.label) for index, series in enumerate(self.series)),
+        )
+        return format_html("{}\n  {}\n  ", boxes, labels)
+
+    def _plot(self) -> SafeString:
+        backgrounds = ""
+        if self.marker_x:
+            backgrounds = format_html(
+                "\n  {}\n  ",
+                format_html_join(
+                    "",
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="#eeeeee"/>',
+                    ((self.label_width, bar.y, _fixed(self.marker_width), self.bar_height) for bar in self.bars),
+                ),
+            )
+        bars = format_html_join("", "{}", ((self._bar(bar),) for bar in self.bars))
+        return format_html("{}\n  {}\n  ", backgrounds, bars)
+
+    def _bar(self, bar: Bar) -> SafeString:
+        segments = format_html_join(
+            "",
+            '\n  <rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff" stroke-width="1">'
+            "<title>{} — {} : {}</title></rect>\n  ",
+            (
+                (
+                    _fixed(segment.x),
+                    bar.y,
+                    _fixed(segment.width),
+                    self.bar_height,
+                    segment.series.colour,
+                    bar.label,
+                    segment.series.label,
+                    euros_round(segment.value),
+                )
+                for segment in bar.segments
+            ),
+        )
+        return format_html(
+            '\n  <text x="{}" dx="-8" y="{}" dy="16" text-anchor="end" font-size="13" fill="#161616">{}</text>\n  '
+            "{}"
+            '\n  <text x="{}" dx="6" y="{}" dy="16" font-size="12" fill="#161616">{}</text>\n  ',
+            self.label_width,
+            bar.y,
+            Truncator(bar.label).chars(30),
+            segments,
+            _fixed(bar.end_x),
+            bar.y,
+            bar.total_label,
+        )
+
+    def _marker(self) -> SafeString | str:
+        if not self.marker_x:
+            return ""
+        return format_html(
+            '\n  <line x1="{x}" x2="{x}" y1="24" y2="{height}" stroke="#161616" stroke-width="2" '
+            'stroke-dasharray="4 3"/>\n'
+            '  <text x="{x}" dx="-4" y="{height}" dy="-4" text-anchor="end" font-size="12" fill="#161616">'
+            "{label}</text>\n  ",
+            x=_fixed(self.marker_x),
+            height=self.height,
+            label=self.marker_label,
+        )
+
+
+def _fixed(coordinate: float) -> str:
+    return f"{coordinate:.2f}"
 
 
 APPROVED = Series("approved", STATUS_LABELS["approved"], STATUS_COLOURS["approved"])
