@@ -184,7 +184,7 @@ def dashboard_reports(user) -> dict:
     if user.is_manager:
         waiting = list(shown.filter(status__in=EDITABLE_STATUSES)[:10])
         return {"counts": counts, "waiting": waiting, "to_open": reports_to_open(user, today)}
-    waiting = list(shown.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")[:10])
-    for report in waiting:
-        report.days_waiting = (timezone.now() - report.submitted_at).days if report.submitted_at else 0
+    # Oldest first, read in that order by the index « report_to_validate_order »; only the fields the list shows.
+    waiting = shown.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")
+    waiting = list(waiting.only("year", "submitted_at", "convention__structure__name")[:10])
     return {"counts": counts, "waiting": waiting, "to_open": []}
