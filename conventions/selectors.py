@@ -48,11 +48,13 @@ def dashboard_context(user) -> dict:
                 visible.filter(status=ConventionStatus.SIGNED_BY_STRUCTURE)
                 .exclude(prepared_by=user)
                 .select_related("structure")
+                .only("reference", "structure_signed_at", "structure__name")  # what the list shows
                 .order_by("structure_signed_at", "pk")[:SHOWN]
             ),
             amendments_to_sign=list(
                 amendments.filter(status=AmendmentStatus.SIGNED_BY_STRUCTURE)
                 .exclude(prepared_by=user)
+                .only("number", "convention__reference", "convention__structure__name")
                 .order_by("structure_signed_at", "pk")[:SHOWN]
             ),
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from secpa_portal.core import aggregates
 from secpa_portal.core.collation import french
 from secpa_portal.journal.models import Event
-from secpa_portal.reference.models import Region
+from secpa_portal.reference.choices import region_choices
 
 from .enums import STATUS_BADGE, StructureStatus
 from .models import Structure
@@ -119,7 +119,20 @@ def _ars_context(user) -> dict:
     )
     # The agent's own files: not shared by the region's scope, and a narrow indexed count.
     counts = {**counts, "mine": visible.in_review_by(user).count()}
-    oldest = visible.filter(status__in=UNDECIDED_STATUSES).select_related("departement", "reviewer")
+    oldest = (
+        visible.filter(status__in=UNDECIDED_STATUSES)
+        .select_related("departement", "reviewer")
+        .only(  # what the table shows: two wide models otherwise
+            "name",
+            "status",
+            "submitted_at",
+            "departement__code",
+            "departement__name",
+            "reviewer__first_name",
+            "reviewer__last_name",
+            "reviewer__email",
+        )
+    )
     today = timezone.localdate(now)
     cutoff = now - datetime.timedelta(days=LATE_AFTER_DAYS)
     waiting = [
@@ -164,8 +177,8 @@ def _cnam_context(user) -> dict:
     )
     empty = {"total": 0, "pending": 0, "eligible": 0, "ineligible": 0}
     regions = [
-        {"region": region, **per_region.get(region.pk, empty)}
-        for region in Region.objects.order_by("code")  # the official order (INSEE codes)
+        {"region": {"pk": pk, "name": name}, **per_region.get(pk, empty)}
+        for pk, name in region_choices()  # the official order (INSEE codes), read once per process
     ]
     if None in per_region:  # submitted without a commune: shown apart so that the totals add up
         regions.append({"region": None, **per_region[None]})

@@ -4,7 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from conventions.enums import AmendmentStatus
+from conventions.models import Amendment
 from conventions.services.amendments import amendment_save
 from tests.conftest import client_for
 from tests.factories import ConventionFactory, IndicatorFactory, StructureFactory
@@ -97,3 +100,28 @@ def test_conventions_section_of_the_dashboard(count, manager, ars_idf, cnam, cna
         with django_assert_max_num_queries(min(bound, 8)):
             context = dashboard_context(user)
         assert context["counts"]["active"] == count
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_what_the_cnam_signs_is_listed_in_the_same_queries(
+    count, manager, ars_idf, cnam, cnam2, django_assert_max_num_queries
+):
+    """Conventions and avenants signed by their structure, prepared by another agent: the dashboard lists ten of
+    each with their reference and structure, reading only those fields (no query per row)."""
+    for n in range(count):
+        structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name=f"Centre à signer {n:02d}")
+        ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, signed_by_structure=True)
+        structure = StructureFactory(manager=manager, reviewer=ars_idf, eligible=True, name=f"Centre avenant {n:02d}")
+        convention = ConventionFactory(structure=structure, cnam=cnam, cnam2=cnam2, manager=manager, active=True)
+        end = convention.end_date.replace(month=6, day=30)
+        amendment = amendment_save(convention=convention, user=cnam, summary="Fin avancée", new_end_date=end)
+        Amendment.objects.filter(pk=amendment.pk).update(
+            status=AmendmentStatus.SIGNED_BY_STRUCTURE, structure_signed_at=timezone.now()
+        )
+    client = client_for(cnam2)
+    client.get(reverse("dashboard"))  # computes the cached counts
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("dashboard")).content.decode()
+    assert html.count(", signée par la structure le ") == min(count, 10)
+    assert html.count("Avenant n° 1 à la convention SECPA-") == min(count, 10)
+    assert "Centre à signer 00" in html and "Centre avenant 00" in html
