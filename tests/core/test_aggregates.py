@@ -93,3 +93,22 @@ def test_the_dashboards_figures_match_the_uncached_ones_after_writes(manager, ar
         cached = selectors.dashboard_context(cnam)
         AggregateCacheEntry.objects.all().delete()
         assert selectors.dashboard_context(cnam) == cached
+
+
+def test_the_unfiltered_structure_list_counts_from_the_cache_and_a_submission_shows_at_once(manager, cnam):
+    """The structure list's count, unfiltered, is the scope's (kept like the dashboards'); a structure submitted
+    through its service (journaled) is counted on the next view; a filtered list counts its own rows."""
+    from structures.services import structure_submit
+
+    StructureFactory(manager=manager, state=S.SUBMITTED)
+    draft = StructureFactory(manager=manager, complete=True)
+    client = client_for(cnam)
+    listing = reverse("structures:list")
+    assert client.get(listing).context["page_obj"].paginator.count == 1
+    assert AggregateCacheEntry.objects.filter(cache_key__contains="structures.visible:national").exists()
+    assert client.get(listing).context["page_obj"].paginator.count == 1
+    structure_submit(structure=draft, user=manager)
+    page = client.get(listing)
+    assert page.context["page_obj"].paginator.count == 2
+    assert "2 structures" in page.content.decode()
+    assert client.get(listing, {"status": "eligible"}).context["page_obj"].paginator.count == 0
