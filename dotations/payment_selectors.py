@@ -86,14 +86,6 @@ def filtered_payments(user, params) -> tuple[PaymentFilter, object]:
     return filterset, LISTING.order(filterset.qs, params)
 
 
-def list_totals(user, filterset, params) -> dict:
-    """The payment list's totals: when no filter narrows it, those of the user's scope, kept by
-    ``core.aggregates`` (refreshed by every journaled write) instead of a query over every payment."""
-    if LISTING.unfiltered(filterset, params):
-        return aggregates.cached("payments.totals", aggregates.scope(user), lambda: payment_totals(filterset.qs))
-    return payment_totals(filterset.qs)
-
-
 def payment_totals(queryset) -> dict:
     """Amounts by status, over the whole filtered list (not one page); cancelled payments are shown apart."""
     totals = queryset.order_by().aggregate(

@@ -14,14 +14,14 @@ from secpa_portal.core.formats import euros
 from ..enums import Fund, PaymentKind, PaymentStatus
 from ..forms.payments import PaymentCancelForm, PaymentRecordForm
 from ..models import Payment
-from ..payment_selectors import LISTING, filtered_payments, list_totals
+from ..payment_selectors import LISTING, filtered_payments, payment_totals
 from ..perms import payments as perms
 from ..services import payments as services
 
 
 def payment_list(request):
     filterset, queryset = filtered_payments(request.user, request.GET)
-    totals = list_totals(request.user, filterset, request.GET)
+    totals = LISTING.totals("payments.totals", request.user, filterset, request.GET, lambda: payment_totals(queryset))
     # The totals already counted the rows: the paginator does not count them again.
     context = LISTING.context(request, filterset, queryset, count=totals["count"])
     payments = list(context["page_obj"].object_list)

@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from . import aggregates
 from .collation import french
 
 COOKIE = "secpa_lists"
@@ -145,6 +146,12 @@ class Listing:
         """No filter of ``filterset`` has a value in ``params`` (those named in ``but`` aside): the list shows
         everything its reader sees, so its totals are the reader's scope's, which ``core.aggregates`` keeps."""
         return not any(params.get(name) for name in filterset.filters if name not in but)
+
+    def totals(self, name: str, user, filterset, params, compute):
+        """``compute()`` (the list's count or totals): kept per scope under ``name`` by ``core.aggregates`` when no
+        filter narrows the list, computed otherwise."""
+        scope = aggregates.scope(user) if self.unfiltered(filterset, params) else None
+        return aggregates.cached(name, scope, compute)
 
     def active_filters(self, filterset, params) -> list[dict]:
         """A tag per filter the user set (in the form, valid, not empty), each with the link that removes it."""

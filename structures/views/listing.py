@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from secpa_portal.core import aggregates, lists
 from secpa_portal.core import exports as spreadsheet
+from secpa_portal.core import lists
 
 from ..enums import StructureStatus
 from ..exports import STRUCTURE_COLUMNS, structure_rows
@@ -20,9 +20,7 @@ def structure_list(request):
     base = Structure.objects.visible_to(user).select_related("departement", "region", "reviewer")
     filterset = StructureFilter(request.GET, queryset=base, user=user)
     title = _("Mes structures") if user.is_manager else _("Structures")
-    count = None
-    if LISTING.unfiltered(filterset, request.GET):  # every structure the reader sees: the scope's count, kept
-        count = aggregates.cached("structures.visible", aggregates.scope(user), base.count)
+    count = LISTING.totals("structures.visible", user, filterset, request.GET, filterset.qs.count)
     context = LISTING.context(request, filterset, LISTING.order(filterset.qs, request.GET), count=count)
     context.update(
         {

@@ -30,5 +30,4 @@ def filter_fields(filters):
 def rows(context, template_name):
     """The Jinja2 template ``template_name`` (``templates/jinja2/``) rendered with this template's context: the
     rows of a long list (``core/jinja.py``)."""
-    template = engines["rows"].get_template(template_name)
-    return mark_safe(template.template.render(context.flatten()))
+    return mark_safe(engines["rows"].env.get_template(template_name).render(context.flatten()))
