@@ -322,9 +322,21 @@ class NarrowRows:
         if not isinstance(window, slice):
             return list(self.queryset[window])
         ids = self._ids(window.start or 0, window.stop) if self.groups else self._ids_in(self.queryset, window)
-        rows = self.queryset.order_by().filter(pk__in=ids)
-        rows = {row.pk: row for row in (rows.only(*self.fields) if self.fields else rows)}
+        rows = {row.pk: row for row in self._rows(ids)}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def _rows(self, ids):
+        """The rows of ``ids``. When ``fields`` names what the rows show, by primary key alone, joined to the
+        relations those fields cross: the ids already passed the reader's scope and the filters, and repeating
+        them (an ARS agent's region is a subquery, a search a scan) doubled the query's planning. Otherwise (or
+        when the queryset annotates or prefetches what a row may show), through the queryset itself."""
+        queryset = self.queryset
+        if not self.fields or queryset.query.annotations or queryset._prefetch_related_lookups:
+            rows = queryset.order_by().filter(pk__in=ids)
+            return rows.only(*self.fields) if self.fields else rows
+        related = {name.rpartition("__")[0] for name in self.fields if "__" in name}
+        rows = queryset.model._base_manager.using(queryset.db).filter(pk__in=ids)
+        return rows.select_related(*related).only(*self.fields)
 
     @staticmethod
     def _ids_in(queryset, window) -> list:
