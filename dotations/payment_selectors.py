@@ -34,7 +34,7 @@ LISTING = Listing(
     page_size=50,
     row_fields=(
         *("kind", "status", "amount", "due_date", "fund", "fiss_amount", "fir_amount", "paid_on", "reference"),
-        *("cancel_reason", "dotation__status", "dotation__structure__name", "dotation__region__name"),
+        *("cancel_reason", "dotation__status", "dotation__structure__name", "dotation__region"),
         "dotation__campaign__year",
     ),
 )

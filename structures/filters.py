@@ -35,7 +35,7 @@ LISTING = Listing(
     default="name",
     row_fields=(
         *("name", "finess_et", "kind", "commune_name", "status", "submitted_at"),
-        *("departement__name", "departement__code", "region__name"),
+        *("departement", "region"),  # named from the reference cache (views/listing.py)
         *("reviewer__first_name", "reviewer__last_name", "reviewer__email"),
     ),
 )

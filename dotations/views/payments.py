@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.formats import euros
+from secpa_portal.reference.choices import region_names
 
 from ..enums import Fund, PaymentKind, PaymentStatus
 from ..forms.payments import PaymentCancelForm, PaymentRecordForm
@@ -36,6 +37,7 @@ def payment_list(request):
             "can_manage": perms.can_manage_payments(request.user),
             "export_query": request.GET.urlencode(),
             "crumbs": [(_("Tableau de bord"), reverse("dashboard")), (_("Versements"), None)],
+            "region_names": region_names(),  # the rows name their région without joining it
             "labels": {
                 "status": lists.labels(PaymentStatus),
                 "kind": lists.labels(PaymentKind),

@@ -13,12 +13,10 @@ def _load():
 
     if not _cache:
         _cache["regions"] = tuple((pk, name) for pk, name in Region.objects.order_by("code").values_list("pk", "name"))
-        _cache["departements"] = tuple(
-            (pk, f"{code} – {name}", region_id)
-            for pk, code, name, region_id in Departement.objects.order_by("code").values_list(
-                "pk", "code", "name", "region_id"
-            )
-        )
+        _cache["region_names"] = dict(_cache["regions"])
+        rows = list(Departement.objects.order_by("code").values_list("pk", "code", "name", "region_id"))
+        _cache["departements"] = tuple((pk, f"{code} – {name}", region_id) for pk, code, name, region_id in rows)
+        _cache["departement_names"] = {pk: f"{name} ({code})" for pk, code, name, _region in rows}
     return _cache
 
 
@@ -36,6 +34,16 @@ def departement_choices(region_id=None, ids=None):
         ids = set(ids)
         rows = [row for row in rows if row[0] in ids]
     return [(pk, label) for pk, label, _region in rows]
+
+
+def region_names() -> dict:
+    """{pk: name}: a row's région named without joining its table (the list rows, issue 14); not to be changed."""
+    return _load()["region_names"]
+
+
+def departement_names() -> dict:
+    """{pk: "name (code)"}, as the structure list writes a département under its commune (not to be changed)."""
+    return _load()["departement_names"]
 
 
 def clear(*args, **kwargs):

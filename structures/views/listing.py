@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from secpa_portal.core import exports as spreadsheet
 from secpa_portal.core import lists
+from secpa_portal.reference.choices import departement_names, region_names
 
 from ..enums import StructureStatus
 from ..exports import STRUCTURE_COLUMNS, structure_rows
@@ -17,7 +18,7 @@ from ..models import Structure
 @require_GET
 def structure_list(request):
     user = request.user
-    base = Structure.objects.visible_to(user).select_related("departement", "region", "reviewer")
+    base = Structure.objects.visible_to(user).select_related("reviewer")
     filterset = StructureFilter(request.GET, queryset=base, user=user)
     title = _("Mes structures") if user.is_manager else _("Structures")
     count = LISTING.totals("structures.visible", user, filterset, request.GET, filterset.qs.count)
@@ -28,6 +29,8 @@ def structure_list(request):
             "crumbs": [(title, None)],
             "staff": user.is_ars_agent or user.sees_national,
             "status_labels": lists.labels(StructureStatus),
+            "region_names": region_names(),
+            "departement_names": departement_names(),
             "urls": {
                 "detail": lists.url_pattern("structures:detail"),
                 "review": lists.url_pattern("structures:review"),
