@@ -81,16 +81,18 @@ def test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def reference_choices_cache():
-    """The région/département choices and the rendered filter forms are cached per process; a flush or rollback
-    does not send signals."""
-    from secpa_portal.core import lists
+    """The région/département choices, the rendered filter forms and the keys each dashboard reads are kept per
+    process; a flush or rollback does not send signals."""
+    from secpa_portal.core import aggregates, lists
     from secpa_portal.reference import choices
 
     choices.clear()
     lists.forget_filter_fields()
+    aggregates.forget_known()
     yield
     choices.clear()
     lists.forget_filter_fields()
+    aggregates.forget_known()
 
 
 @pytest.fixture(autouse=True)

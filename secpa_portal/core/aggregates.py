@@ -12,6 +12,8 @@ is None).
 """
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.db.models.signals import post_save
@@ -35,25 +37,81 @@ def scope(user) -> str | None:
 
 
 def cached(name: str, scope: str | None, compute):
-    """``compute()``, or its value kept for ``scope`` today if no journaled write happened since (one query)."""
+    """``compute()``, or its value kept for ``scope`` today if no journaled write happened since (one query, or
+    none within ``read_together``)."""
     if scope is None:
         return compute()
     cache = caches[CACHE]
     key = f"aggregates:{name}:{scope}:{timezone.localdate().isoformat()}"
-    found = cache.get_many([VERSION_KEY, key])
+    batch = _batch.get()
+    if batch is not None and batch.scope == scope:
+        found = batch.read(cache, key)
+    else:
+        found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         return entry[1]
     value = compute()
     cache.set(key, (version, value), LIFETIME)
+    if batch is not None and batch.scope == scope and batch.found is not None:
+        batch.found[key] = (version, value)
     return value
+
+
+# --- Reading a page's entries together --------------------------------------------------------------------------
+
+
+class _Batch:
+    """The entries of one page for one scope. Its first read fetches the version with every key this process has
+    seen that page read for that scope: one query instead of one per aggregate and fragment. A key this process has
+    not seen yet for the page is computed and stored, as a miss is (once per process, scope and day)."""
+
+    MAX_KEYS = 64  # a page's names × the days a process lives: forgotten past this
+
+    def __init__(self, page: str, scope: str):
+        self.scope = scope
+        self.known = _known.setdefault((page, scope), set())
+        self.found: dict | None = None
+
+    def read(self, cache, key) -> dict:
+        if self.found is None:
+            if len(self.known) > self.MAX_KEYS:
+                self.known.clear()
+            self.found = cache.get_many([VERSION_KEY, key, *self.known])
+        self.known.add(key)
+        return self.found
+
+
+_known: dict[tuple[str, str], set] = {}
+_batch: ContextVar[_Batch | None] = ContextVar("aggregates_batch", default=None)
+
+
+def forget_known() -> None:
+    """Forget which keys each page read (tests: a rollback empties the cache table behind the process's back)."""
+    _known.clear()
+
+
+@contextmanager
+def read_together(page: str, user):
+    """Within the block, ``page``'s aggregates for ``user``'s scope are read in one query (the national dashboard
+    read nine entries one by one). The version is read once: the block sees the entries as they were at its first
+    read, as a page rendered a moment earlier would."""
+    scope_ = scope(user)
+    token = _batch.set(_Batch(page, scope_) if scope_ is not None else None)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
 
 
 def invalidate() -> None:
     """A new version: every entry computed before is stale. In the caller's transaction (the cache is a table of
     the same database), so readers see the new version exactly when they see the write."""
     caches[CACHE].set(VERSION_KEY, uuid.uuid4().hex, None)  # one statement (core/cache.py)
+    batch = _batch.get()
+    if batch is not None:
+        batch.found = None  # a write within ``read_together``: what it read before is stale
 
 
 def _journaled(sender, created=False, raw=False, **kwargs):

@@ -11,12 +11,18 @@ from django.utils.translation import ngettext
 from conventions.selectors import dashboard_context as conventions_dashboard
 from dotations.models import Consultation
 from dotations.selectors import dashboard_context as dotations_dashboard
+from secpa_portal.core import aggregates
 from structures.selectors import dashboard_context as structures_dashboard
 
 from . import next_steps
 
 
 def dashboard(request):
+    with aggregates.read_together("dashboard", request.user):
+        return _dashboard(request)
+
+
+def _dashboard(request):
     if request.user.is_has_agent:
         # The HAS is invited to the consultations on the barème and sees nothing else (issue 13 §3).
         consultations = Consultation.objects.visible_to(request.user).select_related("campaign")

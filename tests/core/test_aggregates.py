@@ -3,6 +3,7 @@ hit with fewer queries, refreshed by the next journaled write, kept apart per sc
 lifetime for a write the journal does not see."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from structures import selectors, services
 from structures.enums import StructureStatus as S
 from structures.models import Structure
 from tests.conftest import client_for, make_user
-from tests.factories import StructureFactory
+from tests.factories import CampaignFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,62 @@ def test_the_unfiltered_structure_list_counts_from_the_cache_and_a_submission_sh
     assert page.context["page_obj"].paginator.count == 2
     assert "2 structures" in page.content.decode()
     assert client.get(listing, {"status": "eligible"}).context["page_obj"].paginator.count == 0
+
+
+def _cache_reads(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(DASHBOARD).status_code == 200
+    return sum(1 for query in captured.captured_queries if "core_aggregate_cache" in query["sql"])
+
+
+def _without_nonces(html: str) -> str:
+    """The page without what changes at each response (script nonces, the CSRF token of the sign-out form)."""
+    return re.sub(r'(nonce|value)="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("who", ["cnam", "ars_idf"])
+def test_a_dashboard_reads_every_cached_entry_in_one_query(who, manager, ars_idf, request):
+    """The national dashboard read nine entries one by one; once its process has seen them, one query."""
+    CampaignFactory()
+    StructureFactory(manager=manager, state=S.SUBMITTED)
+    client = client_for(request.getfixturevalue(who))
+    first = _cache_reads(client)  # misses: each entry read, computed and stored
+    assert _cache_reads(client) == 1
+    assert _cache_reads(client) == 1
+    assert first > 1
+
+
+def test_the_national_fragments_are_the_page_as_rendered_and_follow_a_journaled_write(manager, cnam):
+    """The tables per region and the campaign's gauge and chart are kept rendered per scope: the kept HTML is the
+    freshly rendered one, and a structure submitted through its service (journaled) shows on the next view."""
+    from structures.services import structure_submit
+
+    CampaignFactory()
+    StructureFactory(manager=manager, state=S.SUBMITTED)
+    draft = StructureFactory(manager=manager, complete=True)
+    client = client_for(cnam)
+    fresh = _without_nonces(client.get(DASHBOARD).content.decode())
+    kept = _without_nonces(client.get(DASHBOARD).content.decode())
+    assert AggregateCacheEntry.objects.filter(cache_key__contains="html:structures.dashboard").exists()
+    assert AggregateCacheEntry.objects.filter(cache_key__contains="html:dotations.dashboard").exists()
+    assert kept == fresh
+    assert "1 dossier déposé au niveau national" in kept
+
+    structure_submit(structure=draft, user=manager)
+
+    assert "2 dossiers déposés au niveau national" in client.get(DASHBOARD).content.decode()
+
+
+def test_a_write_within_reading_together_is_seen_by_the_reads_after_it(cnam):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    aggregates.cached("test.counter", aggregates.NATIONAL, compute)  # stored
+    with aggregates.read_together("test", cnam):
+        assert aggregates.cached("test.counter", aggregates.NATIONAL, compute) == 1  # kept
+        aggregates.invalidate()  # as a journaled write does
+        assert aggregates.cached("test.counter", aggregates.NATIONAL, compute) == 2  # recomputed
+        assert aggregates.cached("test.counter", aggregates.NATIONAL, compute) == 2
