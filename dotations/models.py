@@ -394,6 +394,9 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # The structure's name, copied so that the list sorts a due date's payments by name from one index instead of
+    # joining three tables (issue 14); set at creation, kept by dotations.receivers when a structure is renamed.
+    structure_name = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = PaymentQuerySet.as_manager()
 
@@ -416,6 +419,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.dotation}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.structure_name:
+            self.structure_name = self.dotation.structure.name
+        super().save(*args, **kwargs)
 
     @property
     def status_badge_class(self):

@@ -25,8 +25,8 @@ ZERO = Decimal("0")
 
 LISTING = Listing(
     sorts={
-        "structure": Sort(_("Structure"), ("dotation__structure__name",), then=("due_date", "kind")),
-        "echeance": Sort(_("Échéance"), ("due_date",), then=("dotation__structure__name", "kind"), few_values=True),
+        "structure": Sort(_("Structure"), ("structure_name",), then=("due_date", "kind")),
+        "echeance": Sort(_("Échéance"), ("due_date",), then=("structure_name", "kind"), few_values=True),
         "montant": Sort(_("Montant"), ("amount",), then=("due_date",)),
     },
     default="echeance",
@@ -34,7 +34,7 @@ LISTING = Listing(
     page_size=50,
     row_fields=(
         *("kind", "status", "amount", "due_date", "fund", "fiss_amount", "fir_amount", "paid_on", "reference"),
-        *("cancel_reason", "dotation__status", "dotation__structure__name", "dotation__region"),
+        *("cancel_reason", "structure_name", "dotation__status", "dotation__structure", "dotation__region"),
         "dotation__campaign__year",
     ),
 )

@@ -619,12 +619,15 @@ def _dotations(campaign, conventions, latest, accounts):
 def _payments(campaign, dotations, accounts):
     """Approved dotations: the advance (paid for every other one) and the balance, waiting for the report."""
     rows = []
+    # bulk_create does not call Payment.save, which copies the structure's name (the list's sort key).
+    names = dict(Structure.objects.filter(pk__in={d.structure_id for d in dotations}).values_list("pk", "name"))
     for index, dotation in enumerate(d for d in dotations if d.status == DotationStatus.APPROVED):
         paid = index % 2 == 0
         rows.append(
             Payment(
                 dotation=dotation,
                 kind=PaymentKind.ADVANCE,
+                structure_name=names[dotation.structure_id],
                 status=PaymentStatus.PAID if paid else PaymentStatus.SCHEDULED,
                 amount=engine.advance_amount(dotation.total, campaign.advance_share),
                 due_date=campaign.advance_due_date,
@@ -638,6 +641,7 @@ def _payments(campaign, dotations, accounts):
             Payment(
                 dotation=dotation,
                 kind=PaymentKind.BALANCE,
+                structure_name=names[dotation.structure_id],
                 due_date=campaign.balance_due_date,
                 fund=campaign.fund_for(campaign.balance_due_date),
             )

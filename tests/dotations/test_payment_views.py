@@ -90,6 +90,36 @@ def test_filters_and_sorting(manager, cnam, cnam2):
     assert {p.dotation_id for p in named.context["payments"]} == {dotations[0].pk}
 
 
+def test_a_due_dates_payments_sort_by_structure_name_and_follow_a_rename(manager, cnam, cnam2):
+    """Within a due date, payments come in French name order (the name copied on each payment is the sort key);
+    a structure renamed later moves to its new place and shows its new name."""
+    from structures.models import Structure
+
+    dotations = _many(3, manager, cnam, cnam2)
+    for dotation, name in zip(dotations, ("Centre Zéphyr", "centre Abeille", "Centre Élan"), strict=True):
+        structure = Structure.objects.get(pk=dotation.structure_id)
+        structure.name = name
+        structure.save()
+    client = client_for(cnam)
+
+    def names(params):
+        page = client.get(reverse("dotations:payments"), {"statut": "scheduled", **params})
+        return [payment.structure_name for payment in page.context["payments"]], page.content.decode()
+
+    order, html = names({"tri": "echeance"})
+    assert order == ["centre Abeille", "Centre Élan", "Centre Zéphyr"]
+    assert "Centre Élan" in html
+
+    structure = Structure.objects.get(pk=dotations[1].structure_id)  # « centre Abeille »
+    structure.name = "Centre Zoé"
+    structure.save()
+
+    order, html = names({"tri": "echeance"})
+    assert order == ["Centre Élan", "Centre Zéphyr", "Centre Zoé"]
+    assert "Centre Zoé" in html and "centre Abeille" not in html
+    assert names({"tri": "-structure"})[0] == ["Centre Zoé", "Centre Zéphyr", "Centre Élan"]
+
+
 @pytest.mark.parametrize(
     "params",
     [
