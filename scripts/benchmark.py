@@ -136,6 +136,13 @@ def load_data(structures) -> float:
     started = time.perf_counter()
     if seeded != structures:
         call_command("seed_volume", structures=structures, force=True, reset=seeded != 0)
+    else:
+        # A kept data set may just have been migrated (a column filled, an index built): statistics and the
+        # visibility map as autovacuum would leave them, as after a fresh load.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 

@@ -4,9 +4,9 @@ A list page declares a :class:`Listing`: its sort keys (a whitelist: any other `
 default sort, its page size and its query parameter names. The view filters with a django-filter
 ``FilterSet`` and calls :meth:`Listing.context`, which returns everything the shared includes need:
 
-- ``page_obj`` and ``page_range`` for ``includes/lists/pagination.html``;
+- ``page_obj`` and ``page_range`` for ``{% pagination %}`` (``core/templatetags/lists.py``);
 - ``columns`` (label, ``aria-sort`` state and next value of each sortable column) for
-  ``includes/lists/sort_header.html``;
+  ``{% sort_header columns.<key> %}``;
 - ``filters`` (the form, the reset link, the active-filter tags, each with a link that removes it) for
   ``includes/lists/filters.html``: one filter layout, one « Réinitialiser les filtres » everywhere.
 
