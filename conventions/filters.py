@@ -86,6 +86,7 @@ REPORT_LISTING = Listing(
     },
     default="-annee",
     sort_param="tri",
+    sizes_name="reports.sizes",
     row_fields=(
         *("year", "status", "due_date", "weighted_attainment"),
         *("convention__reference", "convention__structure__name", "convention__structure__region__name"),

@@ -32,6 +32,7 @@ LISTING = Listing(
     default="echeance",
     sort_param="tri",
     page_size=50,
+    sizes_name="payments.sizes",
     row_fields=(
         *("kind", "status", "amount", "due_date", "fund", "fiss_amount", "fir_amount", "paid_on", "reference"),
         *("cancel_reason", "structure_name", "dotation__status", "dotation__structure", "dotation__region"),

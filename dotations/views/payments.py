@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from secpa_portal.core import lists
+from secpa_portal.core import aggregates, lists
 from secpa_portal.core.errors import DomainError
 from secpa_portal.core.formats import euros
 from secpa_portal.reference.choices import region_names
@@ -21,6 +21,11 @@ from ..services import payments as services
 
 
 def payment_list(request):
+    with aggregates.read_together("payments", request.user):  # the totals and the rows per due date: one read
+        return _payment_list(request)
+
+
+def _payment_list(request):
     filterset, queryset = filtered_payments(request.user, request.GET)
     totals = LISTING.totals("payments.totals", request.user, filterset, request.GET, lambda: payment_totals(queryset))
     # The totals already counted the rows: the paginator does not count them again.

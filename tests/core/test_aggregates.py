@@ -172,3 +172,29 @@ def test_a_write_within_reading_together_is_seen_by_the_reads_after_it(cnam):
         aggregates.invalidate()  # as a journaled write does
         assert aggregates.cached("test.counter", aggregates.NATIONAL, compute) == 2  # recomputed
         assert aggregates.cached("test.counter", aggregates.NATIONAL, compute) == 2
+
+
+def test_the_unfiltered_report_lists_rows_per_year_are_kept_and_an_opened_report_shows_at_once(
+    manager, ars_idf, cnam, cnam2, time_machine
+):
+    """The report list sorts by year (``Sort.few_values``): unfiltered, its rows per year are the scope's, kept like
+    the dashboards' aggregates (no count on the next view); a report opened through its service (journaled) is
+    listed on the next view; a filtered list counts its own rows."""
+    from conventions.services.reports import report_open
+    from tests.factories import AFTER_2026, ConventionFactory, ReportFactory
+
+    time_machine.move_to(AFTER_2026, tick=False)
+    convention = ConventionFactory(manager=manager, ars=ars_idf, cnam=cnam, cnam2=cnam2, active=True)
+    ReportFactory(convention=convention, year=convention.start_date.year)
+    client = client_for(ars_idf)
+    listing = reverse("conventions:report_list")
+    assert client.get(listing).context["page_obj"].paginator.count == 1
+    assert AggregateCacheEntry.objects.filter(cache_key__contains="reports.sizes:-annee:region:11").exists()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(listing).context["page_obj"].paginator.count == 1
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
+
+    report_open(convention=convention, year=convention.start_date.year + 1, user=manager)
+
+    assert client.get(listing).context["page_obj"].paginator.count == 2
+    assert client.get(listing, {"statut": "submitted"}).context["page_obj"].paginator.count == 0
