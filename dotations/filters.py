@@ -29,7 +29,7 @@ LISTING = Listing(
     default="structure",
     # Without ``campaign`` the list shows the current campaign: removing its tag asks for every campaign.
     empty_means_all=frozenset({"campaign"}),
-    row_fields=("status", "total", "errors", "structure__name", "region__name", "campaign__year"),
+    row_fields=("status", "total", "errors", "structure__name", "region", "campaign__year"),  # région: cache
 )
 
 
@@ -67,6 +67,8 @@ class DotationFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        # Read once: a callable is read again by the validation and by the rendering (two queries).
+        self.filters["campaign"].extra["choices"] = campaign_year_choices()
         if not user.sees_national:
             del self.filters["region"]
             del self.filters["anomalies"]

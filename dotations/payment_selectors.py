@@ -66,6 +66,7 @@ class PaymentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["annee"].extra["choices"] = campaign_year_choices()  # read once (see DotationFilter)
         if user is None or not user.sees_national:
             # ARS agents see one region, managers their structures: the filter would only mislead.
             del self.filters["region"]

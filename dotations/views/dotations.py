@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from conventions.models import AnnualReport
 from secpa_portal.core import lists
 from secpa_portal.core.errors import DomainError
+from secpa_portal.reference.choices import region_names
 
 from .. import selectors
 from ..enums import DotationStatus
@@ -51,6 +52,7 @@ def dotation_list(request):
             "staff": not user.is_manager,
             "can_bulk": user.is_cnam_agent,
             "status_labels": lists.labels(DotationStatus),
+            "region_names": region_names(),  # the rows name their région without joining it
             "urls": {"detail": lists.url_pattern("dotations:dotation_detail")},
         }
     )
