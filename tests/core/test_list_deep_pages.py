@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
 from structures.enums import StructureStatus as S
 from structures.filters import LISTING
@@ -95,6 +96,30 @@ def test_the_french_name_order_has_its_index():
     assert "(name COLLATE secpa_fr, id)" in definition and "WHERE" not in definition
     assert submitted == "structure_name_french_submitted"
     assert "(name COLLATE secpa_fr, id)" in partial and "WHERE (submitted_at IS NOT NULL)" in partial
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the covering index exists on PostgreSQL only")
+def test_a_search_on_a_common_word_is_counted_from_a_narrow_index(many, cnam):
+    """« Centre » matches most names, so the trigram indexes cannot narrow it: the count reads the submitted
+    structures' status, name and commune from their covering index, not the wide rows; the page is the same."""
+    Structure.objects.update(submitted_at=timezone.now(), status=S.ELIGIBLE)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE structures_structure")  # the visibility map an index-only scan needs
+        sql, params = (
+            Structure.objects.filter(submitted_at__isnull=False, status=S.ELIGIBLE, name__icontains="Centre")
+            .values("pk")
+            .query.sql_with_params()
+        )
+        cursor.execute("SET enable_seqscan = off")  # at 140 rows a scan of the table costs the same
+        try:
+            cursor.execute(f"EXPLAIN SELECT COUNT(*) FROM ({sql}) counted", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "Index Only Scan using structure_search_submitted" in plan, plan
+    page = client_for(cnam).get(LIST, {"q": "Centre", "status": "eligible"})
+    assert page.context["page_obj"].paginator.count == COUNT
 
 
 @pytest.mark.django_db
