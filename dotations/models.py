@@ -270,7 +270,13 @@ class Dotation(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["campaign", "region"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            models.Index(fields=["campaign", "region"]),
+            # An ARS agent's scope (payments, recovery orders: « dotation in the région's dotations ») read from
+            # the index alone, not from 500 wide rows (issue 14: 1.1 → 0.6 ms for a page of payments).
+            models.Index(fields=["region", "id"], name="dotation_region_scope"),
+        ]
 
     def __str__(self):
         return f"Dotation {self.campaign.year} — {self.structure}"
