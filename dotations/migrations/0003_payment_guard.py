@@ -8,6 +8,8 @@ transactions are IMMEDIATE, so writers are serialised already.
 
 from django.db import migrations
 
+from secpa_portal.core.migration_sql import sql_for
+
 POSTGRES = [
     """
     CREATE OR REPLACE FUNCTION dotations_payment_within_dotation() RETURNS trigger AS $$
@@ -95,21 +97,12 @@ SQLITE_REVERSE = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        for sql in statements.get(vendor, []):
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("dotations", "0002_dotation_errors_and_unreduced_amounts")]
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
+            sql_for({"postgresql": POSTGRES, "sqlite": SQLITE}),
+            sql_for({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
         )
     ]

@@ -6,6 +6,8 @@ import importlib
 
 from django.db import migrations, models
 
+from secpa_portal.core.migration_sql import sql_for
+
 guard = importlib.import_module("dotations.migrations.0003_payment_guard")
 
 # The ledger (design.md §4): per dotation, live payments − claimed recoveries ≤ the approved total, where
@@ -148,14 +150,6 @@ SQLITE_REVERSE = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("dotations", "0008_fill_payment_fund_parts"),
@@ -236,7 +230,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(
-            _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
+            sql_for({"postgresql": POSTGRES, "sqlite": SQLITE}),
+            sql_for({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
         ),
     ]

@@ -14,6 +14,8 @@ import importlib
 
 from django.db import migrations, models
 
+from secpa_portal.core.migration_sql import postgresql_only, sql_for
+
 ledger = importlib.import_module("dotations.migrations.0009_recovery_orders")
 SQLITE_TRIGGERS = [
     "payments_within_dotation_insert",
@@ -22,41 +24,19 @@ SQLITE_TRIGGERS = [
     "recovery_keeps_ledger_insert",
     "recovery_keeps_ledger_update",
 ]
+DROP_TRIGGERS = sql_for({"sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]})
+CREATE_TRIGGERS = sql_for({"sqlite": ledger.SQLITE})
 
-
-def _on_sqlite(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "sqlite":
-            for sql in statements:
-                schema_editor.execute(sql, params=None)
-
-    return run
-
-
-DROP_TRIGGERS = _on_sqlite([f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS])
-CREATE_TRIGGERS = _on_sqlite(ledger.SQLITE)
-
+COPY_NAMES = (
+    "UPDATE dotations_payment SET structure_name = (SELECT s.name FROM dotations_dotation d "
+    "JOIN structures_structure s ON s.id = d.structure_id WHERE d.id = dotations_payment.dotation_id)"
+)
 INDEX = "payment_due_structure_french"
-
-
-def copy_names(apps, schema_editor):
-    schema_editor.execute(
-        "UPDATE dotations_payment SET structure_name = (SELECT s.name FROM dotations_dotation d "
-        "JOIN structures_structure s ON s.id = d.structure_id WHERE d.id = dotations_payment.dotation_id)"
-    )
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "dotations_payment" '
-            '("due_date", ("structure_name" COLLATE "secpa_fr"), "kind", "id")'
-        )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+CREATE_INDEX = (
+    f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "dotations_payment" '
+    '("due_date", ("structure_name" COLLATE "secpa_fr"), "kind", "id")'
+)
+DROP_INDEX = f'DROP INDEX IF EXISTS "{INDEX}"'
 
 
 class Migration(migrations.Migration):
@@ -73,6 +53,8 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
         migrations.RunPython(CREATE_TRIGGERS, DROP_TRIGGERS, elidable=False),
-        migrations.RunPython(copy_names, migrations.RunPython.noop, elidable=False),
-        migrations.RunPython(create_index, drop_index, elidable=False),
+        migrations.RunPython(
+            sql_for({"postgresql": [COPY_NAMES], "sqlite": [COPY_NAMES]}), migrations.RunPython.noop, elidable=False
+        ),
+        postgresql_only(CREATE_INDEX, DROP_INDEX),
     ]

@@ -9,19 +9,13 @@ make the file unreadable to any other client.
 
 from django.db import migrations
 
+from secpa_portal.core.migration_sql import postgresql_only
+
 INDEX = "structure_name_french"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "structures_structure" (("name" COLLATE "secpa_fr"), "id")'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+CREATE = (
+    f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "structures_structure" (("name" COLLATE "secpa_fr"), "id")'
+)
+DROP = f'DROP INDEX IF EXISTS "{INDEX}"'
 
 
 class Migration(migrations.Migration):
@@ -32,5 +26,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveIndex(model_name="structure", name="structure_name_order"),
-        migrations.RunPython(create, drop, elidable=False),
+        postgresql_only(CREATE, DROP),
     ]

@@ -9,23 +9,17 @@ partial index over the same expression, for submitted structures only, answers t
 
 from django.db import migrations
 
+from secpa_portal.core.migration_sql import postgresql_only
+
 INDEX = "structure_name_french_submitted"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "structures_structure" (("name" COLLATE "secpa_fr"), "id") '
-            'WHERE "submitted_at" IS NOT NULL'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+CREATE = (
+    f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "structures_structure" (("name" COLLATE "secpa_fr"), "id") '
+    'WHERE "submitted_at" IS NOT NULL'
+)
+DROP = f'DROP INDEX IF EXISTS "{INDEX}"'
 
 
 class Migration(migrations.Migration):
     dependencies = [("structures", "0005_french_name_index")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]

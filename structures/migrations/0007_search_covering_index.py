@@ -9,23 +9,17 @@ what the search and the status filter read (``status``, ``name``, ``commune_name
 
 from django.db import migrations
 
+from secpa_portal.core.migration_sql import postgresql_only
+
 INDEX = "structure_search_submitted"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "structures_structure" ("status") '
-            'INCLUDE ("name", "commune_name") WHERE "submitted_at" IS NOT NULL'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
+CREATE = (
+    f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "structures_structure" ("status") '
+    'INCLUDE ("name", "commune_name") WHERE "submitted_at" IS NOT NULL'
+)
+DROP = f'DROP INDEX IF EXISTS "{INDEX}"'
 
 
 class Migration(migrations.Migration):
     dependencies = [("structures", "0006_submitted_name_index")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]
